@@ -1,0 +1,4 @@
+export * from './errors/index.js';
+export * from './endpoints.js';
+export * from './json.js';
+export * from './products.js';

@@ -1,0 +1,126 @@
+import { timingSafeEqual } from 'node:crypto';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { formatChinaTime } from '../platform/clock.js';
+import type { Services } from '../services.js';
+import { WireError } from '../server/wire-error.js';
+import { registerAppAdmin } from '../modules/app/admin.js';
+import { registerProductAdmin } from '../modules/product/admin.js';
+
+export const ADMIN_PREFIX = '/_sandbox/v1';
+
+export interface AdminOptions {
+  /** Key that non-loopback callers must send in the `x-wxshop-admin-key` header. */
+  adminKey?: string;
+  /** Recreates the declared apps after a reset. */
+  onReset: () => Promise<void>;
+}
+
+/** An admin API failure: an HTTP status and a JSON body `{error: {code, message}}`. */
+export class AdminError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+function isLoopback(ip: string): boolean {
+  return ip === '::1' || ip.startsWith('127.') || ip.startsWith('::ffff:127.');
+}
+
+function keyMatches(given: unknown, expected: string): boolean {
+  if (typeof given !== 'string') return false;
+  const a = Buffer.from(given);
+  const b = Buffer.from(expected);
+  return a.length === b.length && timingSafeEqual(a, b);
+}
+
+/** Parses the JSON body of an admin request; an absent body is `{}`. */
+export function adminBody(request: FastifyRequest): Record<string, unknown> {
+  const raw = Buffer.isBuffer(request.body) ? request.body.toString('utf8') : '';
+  if (raw.trim() === '') return {};
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(raw);
+  } catch {
+    throw new AdminError(400, 'invalid_json', 'Request body is not valid JSON');
+  }
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
+    throw new AdminError(400, 'invalid_body', 'Request body must be a JSON object');
+  }
+  return parsed as Record<string, unknown>;
+}
+
+/** Registers the admin API: the platform side of the sandbox, for tests, the console and the CLI. */
+export function registerAdmin(app: FastifyInstance, services: Services, options: AdminOptions): void {
+  app.register(
+    async (admin) => {
+      admin.addHook('onRequest', async (request, reply) => {
+        if (isLoopback(request.ip)) return;
+        if (options.adminKey && keyMatches(request.headers['x-wxshop-admin-key'], options.adminKey)) return;
+        services.logger.warn({ ip: request.ip, path: request.url.split('?')[0] }, 'admin request refused: not loopback and no valid admin key');
+        await reply.code(403).send({ error: { code: 'forbidden', message: 'The admin API accepts loopback callers, or others that send x-wxshop-admin-key' } });
+      });
+
+      admin.setErrorHandler(async (error: unknown, request, reply) => {
+        if (error instanceof AdminError) {
+          return reply.code(error.status).send({ error: { code: error.code, message: error.message } });
+        }
+        if (error instanceof WireError) {
+          return reply.code(409).send({ error: { code: error.rule, message: `Not allowed in the current state (errcode ${error.errcode})` } });
+        }
+        services.logger.error({ err: error, path: request.url.split('?')[0] }, 'admin request failed');
+        return reply.code(500).send({ error: { code: 'internal', message: 'Internal error; see the sandbox log' } });
+      });
+
+      admin.get('/health', async () => ({ ok: true, storage: services.storage.description }));
+
+      admin.get('/clock', async () => clockView(services));
+      admin.post('/clock/advance', async (request) => {
+        const body = adminBody(request);
+        const seconds = body.seconds;
+        if (typeof seconds !== 'number' || !Number.isFinite(seconds) || seconds < 0) {
+          throw new AdminError(400, 'invalid_seconds', 'seconds must be a non-negative number');
+        }
+        await services.clock.advance(Math.round(seconds * 1000));
+        services.tokens.clearCache();
+        const audits_decided = await services.products.runDueAudits(services.clock.now(), (appid) => services.apps.get(appid));
+        return { ...clockView(services), audits_decided };
+      });
+
+      admin.post('/reset', async () => {
+        await resetState(services);
+        await options.onReset();
+        return { ok: true };
+      });
+
+      registerAppAdmin(admin, services);
+      registerProductAdmin(admin, services);
+    },
+    { prefix: ADMIN_PREFIX },
+  );
+}
+
+function clockView(services: Services) {
+  const now = services.clock.now();
+  return { now_ms: now, now: formatChinaTime(now), offset_ms: services.clock.offset() };
+}
+
+/** Deletes every row of every table and puts the clock back to wall time. */
+async function resetState(services: Services): Promise<void> {
+  await services.requestLog.flush();
+  const db = services.storage.db;
+  await db.transaction().execute(async (trx) => {
+    for (const table of ['request_log', 'outbox', 'products', 'images', 'tokens', 'approved_brands', 'approved_categories', 'apps', 'id_sequences', 'sandbox_state'] as const) {
+      await trx.deleteFrom(table).execute();
+    }
+  });
+  await services.clock.reset();
+  services.tokens.clearCache();
+  services.apps.clearCache();
+  services.logger.info('sandbox state reset');
+}
+
+export type { FastifyReply };

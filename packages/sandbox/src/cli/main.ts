@@ -1,0 +1,103 @@
+import { parseArgs } from 'node:util';
+import pino from 'pino';
+import { createSandbox } from '../sandbox.js';
+import { ConfigError, mergeConfig, parseAppSpec, readConfigFile, readEnvironment, type ServeConfig } from './config.js';
+import { detectLanguage, messages } from './messages.js';
+
+/** Runs the `wxshop` command line; returns the exit code. */
+export async function main(argv: string[]): Promise<number> {
+  const text = messages(detectLanguage(argv, process.env));
+  const [command, ...rest] = argv;
+  if (command === undefined || command === 'help' || command === '--help' || command === '-h') {
+    process.stdout.write(`${text.usage}\n`);
+    return 0;
+  }
+  if (command !== 'serve') {
+    process.stderr.write(`${text.unknownCommand(command)}\n`);
+    return 2;
+  }
+
+  let config: ServeConfig;
+  try {
+    config = readServeConfig(rest);
+  } catch (error) {
+    process.stderr.write(`${text.failed((error as Error).message)}\n`);
+    return 2;
+  }
+  if (!isLoopbackHost(config.host) && !config.adminKey) {
+    process.stderr.write(`${text.failed(text.nonLoopbackNeedsKey)}\n`);
+    return 2;
+  }
+
+  const logger = pino({ level: config.logLevel, redact: { paths: ['secret', '*.secret', 'access_token', '*.access_token', 'adminKey'], censor: '[redacted]' } });
+  let sandbox;
+  try {
+    sandbox = await createSandbox({
+      storage: { url: config.db },
+      apps: config.apps,
+      demoApp: config.apps.length === 0,
+      adminKey: config.adminKey,
+      logger,
+    });
+  } catch (error) {
+    process.stderr.write(`${text.failed((error as Error).message)}\n`);
+    return 1;
+  }
+
+  const address = await sandbox.listen(config.host, config.port);
+  const apps = sandbox.declaredApps.length > 0 ? sandbox.declaredApps : await sandbox.services.apps.list();
+  const banner = [text.started(address), text.storage(sandbox.services.storage.description), text.appsHeader];
+  for (const app of apps) banner.push(`  ${app.appid} / ${app.secret}`);
+  if (apps[0]) banner.push(text.tokenHint(address, apps[0].appid, apps[0].secret));
+  banner.push(text.adminHint(address));
+  process.stdout.write(`${banner.join('\n')}\n`);
+
+  await new Promise<void>((resolve) => {
+    const stop = () => resolve();
+    process.once('SIGINT', stop);
+    process.once('SIGTERM', stop);
+  });
+  await sandbox.close();
+  return 0;
+}
+
+function isLoopbackHost(host: string): boolean {
+  return host === 'localhost' || host === '::1' || host.startsWith('127.');
+}
+
+function readServeConfig(args: string[]): ServeConfig {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args,
+      options: {
+        host: { type: 'string' },
+        port: { type: 'string' },
+        db: { type: 'string' },
+        app: { type: 'string', multiple: true },
+        config: { type: 'string' },
+        'admin-key': { type: 'string' },
+        'log-level': { type: 'string' },
+        lang: { type: 'string' },
+      },
+      strict: true,
+      allowPositionals: false,
+    });
+  } catch (error) {
+    throw new ConfigError((error as Error).message);
+  }
+  const values = parsed.values;
+  const flags: Partial<ServeConfig> = {};
+  if (values.host !== undefined) flags.host = values.host;
+  if (values.port !== undefined) {
+    const port = Number(values.port);
+    if (!Number.isInteger(port) || port < 0 || port > 65535) throw new ConfigError(`Invalid --port ${values.port}: expected 0–65535`);
+    flags.port = port;
+  }
+  if (values.db !== undefined) flags.db = values.db;
+  if (values.app !== undefined) flags.apps = values.app.map(parseAppSpec);
+  if (values['admin-key'] !== undefined) flags.adminKey = values['admin-key'];
+  if (values['log-level'] !== undefined) flags.logLevel = values['log-level'];
+  const file = values.config !== undefined ? readConfigFile(values.config) : {};
+  return mergeConfig(flags, readEnvironment(process.env), file);
+}

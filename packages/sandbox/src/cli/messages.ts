@@ -1,0 +1,73 @@
+/** CLI text in Chinese (the default) and English. */
+export type Language = 'zh' | 'en';
+
+export function detectLanguage(argv: readonly string[], env: NodeJS.ProcessEnv): Language {
+  const flag = argv.find((arg) => arg.startsWith('--lang='))?.slice('--lang='.length) ?? (argv.includes('--lang') ? argv[argv.indexOf('--lang') + 1] : undefined);
+  const choice = flag ?? env.WXSHOP_LANG;
+  return choice?.toLowerCase().startsWith('en') ? 'en' : 'zh';
+}
+
+const TEXT = {
+  zh: {
+    usage: `用法: wxshop <命令> [选项]
+
+命令:
+  serve     启动沙箱 (默认使用 SQLite 文件 wxshop.db)
+  help      显示本帮助
+
+serve 选项:
+  --host HOST          监听地址 (默认 127.0.0.1)
+  --port N             监听端口 (默认 8930; 0 表示随机端口)
+  --db FILE|:memory:|postgres://…
+                       数据存储: SQLite 文件、内存,或 PostgreSQL 连接串 (默认 wxshop.db)
+  --app APPID:SECRET   预置一个已完成接入的小程序,可重复
+  --config FILE        配置文件 (JSON,键: host port db apps adminKey logLevel)
+  --admin-key KEY      非本机访问管理接口时须在请求头 x-wxshop-admin-key 中携带的密钥
+  --log-level LEVEL    日志级别: fatal error warn info debug (默认 info)
+  --lang zh|en         界面语言 (也可用环境变量 WXSHOP_LANG)
+
+优先级: 命令行参数 > 环境变量 WXSHOP_* > 配置文件 > 默认值`,
+    started: (url: string) => `wxshop 沙箱已启动: ${url}`,
+    storage: (description: string) => `数据存储: ${description}`,
+    appsHeader: '小程序 (appid / secret):',
+    tokenHint: (url: string, appid: string, secret: string) =>
+      `获取 access_token:\n  curl "${url}/cgi-bin/token?grant_type=client_credential&appid=${appid}&secret=${secret}"`,
+    adminHint: (url: string) => `管理接口: ${url}/_sandbox/v1/apps`,
+    unknownCommand: (command: string) => `未知命令 "${command}"。运行 wxshop help 查看用法。`,
+    failed: (message: string) => `启动失败: ${message}`,
+    nonLoopbackNeedsKey: '监听非本机地址时必须设置 --admin-key,否则任何人都能操作管理接口。',
+  },
+  en: {
+    usage: `Usage: wxshop <command> [options]
+
+Commands:
+  serve     start the sandbox (SQLite file wxshop.db by default)
+  help      show this help
+
+serve options:
+  --host HOST          address to listen on (default 127.0.0.1)
+  --port N             port to listen on (default 8930; 0 picks a free port)
+  --db FILE|:memory:|postgres://…
+                       storage: a SQLite file, memory, or a PostgreSQL URL (default wxshop.db)
+  --app APPID:SECRET   declare a fully onboarded mini program; repeatable
+  --config FILE        config file (JSON keys: host port db apps adminKey logLevel)
+  --admin-key KEY      key that non-loopback admin callers send in the x-wxshop-admin-key header
+  --log-level LEVEL    log level: fatal error warn info debug (default info)
+  --lang zh|en         language of this text (or the WXSHOP_LANG variable)
+
+Precedence: flags > WXSHOP_* environment variables > config file > defaults`,
+    started: (url: string) => `wxshop sandbox listening on ${url}`,
+    storage: (description: string) => `Storage: ${description}`,
+    appsHeader: 'Mini programs (appid / secret):',
+    tokenHint: (url: string, appid: string, secret: string) =>
+      `Get an access_token:\n  curl "${url}/cgi-bin/token?grant_type=client_credential&appid=${appid}&secret=${secret}"`,
+    adminHint: (url: string) => `Admin API: ${url}/_sandbox/v1/apps`,
+    unknownCommand: (command: string) => `Unknown command "${command}". Run wxshop help for usage.`,
+    failed: (message: string) => `Failed to start: ${message}`,
+    nonLoopbackNeedsKey: 'Listening on a non-loopback address requires --admin-key; otherwise anyone could drive the admin API.',
+  },
+} as const;
+
+export function messages(language: Language) {
+  return TEXT[language];
+}

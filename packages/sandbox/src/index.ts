@@ -1,0 +1,3 @@
+export { createSandbox, type Sandbox, type SandboxOptions } from './sandbox.js';
+export { WIRE_ROUTES } from './server/app.js';
+export { dropPostgresSchema } from './storage/database.js';

@@ -1,0 +1,144 @@
+import type { FastifyInstance } from 'fastify';
+import { AdminError, adminBody } from '../../admin/router.js';
+import type { Services } from '../../services.js';
+import { AppInputError } from './service.js';
+import type { AccountInfo, AppSettings, ReviewerPolicy } from './settings.js';
+import type { AppRecord } from './store.js';
+
+/** The admin view of an app; the secret is included because the admin API is the owner's tool. */
+export function appView(app: AppRecord) {
+  return {
+    appid: app.appid,
+    secret: app.secret,
+    name: app.name,
+    username: app.username,
+    access_state: app.access_state,
+    settings: app.settings,
+    created_at: app.created_at,
+  };
+}
+
+function optionalString(body: Record<string, unknown>, name: string): string | undefined {
+  const value = body[name];
+  if (value === undefined) return undefined;
+  if (typeof value !== 'string') throw new AdminError(400, `invalid_${name}`, `${name} must be a string`);
+  return value;
+}
+
+function readReviewer(value: unknown, current: ReviewerPolicy): ReviewerPolicy {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new AdminError(400, 'invalid_reviewer', 'reviewer must be an object');
+  const input = value as Record<string, unknown>;
+  const next = { ...current };
+  if (input.mode !== undefined) {
+    if (input.mode !== 'auto' && input.mode !== 'manual') throw new AdminError(400, 'invalid_reviewer', 'reviewer.mode must be "auto" or "manual"');
+    next.mode = input.mode;
+  }
+  if (input.delay_seconds !== undefined) {
+    if (typeof input.delay_seconds !== 'number' || !(input.delay_seconds >= 0)) throw new AdminError(400, 'invalid_reviewer', 'reviewer.delay_seconds must be a non-negative number');
+    next.delay_seconds = input.delay_seconds;
+  }
+  if (input.auto_list !== undefined) {
+    if (typeof input.auto_list !== 'boolean') throw new AdminError(400, 'invalid_reviewer', 'reviewer.auto_list must be a boolean');
+    next.auto_list = input.auto_list;
+  }
+  if (input.reject_rules !== undefined) {
+    if (!Array.isArray(input.reject_rules)) throw new AdminError(400, 'invalid_reviewer', 'reviewer.reject_rules must be an array');
+    next.reject_rules = input.reject_rules.map((rule) => {
+      const item = rule as Record<string, unknown>;
+      if (typeof item?.title_contains !== 'string' || item.title_contains === '' || typeof item.reason !== 'string') {
+        throw new AdminError(400, 'invalid_reviewer', 'each reject rule needs a non-empty title_contains and a reason string');
+      }
+      return { title_contains: item.title_contains, reason: item.reason };
+    });
+  }
+  return next;
+}
+
+/** The merchant profile that account/update_info sets; null clears it (spu/add then answers 1040042). */
+function readAccountInfo(value: unknown): AccountInfo | null {
+  if (value === null) return null;
+  if (typeof value !== 'object' || Array.isArray(value)) throw new AdminError(400, 'invalid_account_info', 'account_info must be an object or null');
+  const input = value as Record<string, unknown>;
+  const types = input.service_agent_type ?? [];
+  if (!Array.isArray(types) || !types.every((type) => type === 0 || type === 1 || type === 2)) {
+    throw new AdminError(400, 'invalid_account_info', 'account_info.service_agent_type must be an array of 0, 1 and 2');
+  }
+  return {
+    service_agent_path: typeof input.service_agent_path === 'string' ? input.service_agent_path : '',
+    service_agent_phone: typeof input.service_agent_phone === 'string' ? input.service_agent_phone : '',
+    service_agent_type: types as number[],
+    default_receiving_address: null,
+  };
+}
+
+export function registerAppAdmin(admin: FastifyInstance, services: Services): void {
+  admin.get('/apps', async () => ({ apps: (await services.apps.list()).map(appView) }));
+
+  admin.post('/apps', async (request, reply) => {
+    const body = adminBody(request);
+    const onboarded = body.onboarded;
+    if (onboarded !== undefined && typeof onboarded !== 'boolean') throw new AdminError(400, 'invalid_onboarded', 'onboarded must be a boolean');
+    try {
+      const app = await services.apps.create(
+        { appid: optionalString(body, 'appid'), secret: optionalString(body, 'secret'), name: optionalString(body, 'name'), onboarded },
+        services.clock.now(),
+      );
+      return reply.code(201).send({ app: appView(app) });
+    } catch (error) {
+      if (error instanceof AppInputError) throw new AdminError(400, 'invalid_app', error.message);
+      throw error;
+    }
+  });
+
+  admin.get<{ Params: { appid: string } }>('/apps/:appid', async (request) => ({ app: appView(await requireApp(services, request.params.appid)) }));
+
+  admin.patch<{ Params: { appid: string } }>('/apps/:appid/settings', async (request) => {
+    const body = adminBody(request);
+    const known = ['reviewer', 'deposit_ok', 'opened_scene_groups', 'account_info'];
+    const unknown = Object.keys(body).filter((key) => !known.includes(key));
+    if (unknown.length > 0) throw new AdminError(400, 'unknown_setting', `Unknown settings ${unknown.join(', ')}; valid: ${known.join(', ')}`);
+    const current = await requireApp(services, request.params.appid);
+    const settings: AppSettings = { ...current.settings };
+    if (body.reviewer !== undefined) settings.reviewer = readReviewer(body.reviewer, current.settings.reviewer);
+    if (body.deposit_ok !== undefined) {
+      if (typeof body.deposit_ok !== 'boolean') throw new AdminError(400, 'invalid_deposit_ok', 'deposit_ok must be a boolean');
+      settings.deposit_ok = body.deposit_ok;
+    }
+    if (body.opened_scene_groups !== undefined) {
+      const groups = body.opened_scene_groups;
+      if (!Array.isArray(groups) || !groups.every((group) => Number.isInteger(group))) {
+        throw new AdminError(400, 'invalid_opened_scene_groups', 'opened_scene_groups must be an array of integers');
+      }
+      settings.opened_scene_groups = groups as number[];
+    }
+    if (body.account_info !== undefined) settings.account_info = readAccountInfo(body.account_info);
+    const updated = await services.apps.updateSettings(current.appid, () => settings);
+    return { app: appView(updated!) };
+  });
+
+  admin.get<{ Params: { appid: string }; Querystring: { limit?: string } }>('/apps/:appid/requests', async (request) => {
+    const app = await requireApp(services, request.params.appid);
+    await services.requestLog.flush();
+    const limit = Math.min(Math.max(Number(request.query.limit ?? 100) || 100, 1), 1000);
+    const rows = await services.storage.db
+      .selectFrom('request_log')
+      .selectAll()
+      .where('appid', '=', app.appid)
+      .orderBy('invoke_time', 'desc')
+      .limit(limit)
+      .execute();
+    return { requests: rows };
+  });
+
+  admin.get<{ Params: { appid: string } }>('/apps/:appid/events', async (request) => {
+    const app = await requireApp(services, request.params.appid);
+    const rows = await services.storage.db.selectFrom('outbox').selectAll().where('appid', '=', app.appid).orderBy('id').execute();
+    return { events: rows.map((row) => ({ ...row, id: Number(row.id), payload: JSON.parse(row.payload) as unknown })) };
+  });
+}
+
+export async function requireApp(services: Services, appid: string): Promise<AppRecord> {
+  const app = await services.apps.get(appid);
+  if (!app) throw new AdminError(404, 'app_not_found', `No app ${appid}`);
+  return app;
+}

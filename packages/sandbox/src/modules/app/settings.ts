@@ -1,0 +1,51 @@
+/** Per-app settings kept as one JSON document in `apps.settings`. */
+export interface AppSettings {
+  /** Merchant profile set by /shop/account/update_info; null until it is first called. */
+  account_info: AccountInfo | null;
+  /** Whether the shop's deposit (保证金) is in order; false makes product submissions fail with 1000021. */
+  deposit_ok: boolean;
+  /** Scene groups opened for the account (1 = Channels and Official Accounts). */
+  opened_scene_groups: number[];
+  reviewer: ReviewerPolicy;
+}
+
+export interface AccountInfo {
+  service_agent_path: string;
+  service_agent_phone: string;
+  /** 0 = WeChat (mini program) customer service, 1 = custom page, 2 = phone. */
+  service_agent_type: number[];
+  default_receiving_address: Record<string, string> | null;
+}
+
+/**
+ * How the platform side decides product audits:
+ * - `auto`: approve once `delay_seconds` of sandbox time have passed, unless a reject rule matches;
+ * - `manual`: wait for an approve or reject from the admin API.
+ */
+export interface ReviewerPolicy {
+  mode: 'auto' | 'manual';
+  delay_seconds: number;
+  /** Put a product on sale (status 5) when its first audit passes. */
+  auto_list: boolean;
+  reject_rules: RejectRule[];
+}
+
+/** Rejects a submission whose title contains `title_contains`, with `reason` as reject_reason. */
+export interface RejectRule {
+  title_contains: string;
+  reason: string;
+}
+
+/** Default audit delay: long enough to observe the pending state, short enough for a person trying the sandbox. */
+export const DEFAULT_AUDIT_DELAY_SECONDS = 10;
+
+export function defaultSettings(onboarded: boolean): AppSettings {
+  return {
+    account_info: onboarded
+      ? { service_agent_path: '', service_agent_phone: '', service_agent_type: [0], default_receiving_address: null }
+      : null,
+    deposit_ok: true,
+    opened_scene_groups: onboarded ? [1] : [],
+    reviewer: { mode: 'auto', delay_seconds: DEFAULT_AUDIT_DELAY_SECONDS, auto_list: true, reject_rules: [] },
+  };
+}

@@ -1,0 +1,61 @@
+import catalogue from './categories.json' with { type: 'json' };
+
+/** One level-3 category as /shop/cat/get returns it. */
+export interface Category {
+  third_cat_id: number;
+  third_cat_name: string;
+  qualification: string;
+  /** 0 = no qualification needed (owned automatically), 1 = required, 2 = optional. */
+  qualification_type: number;
+  product_qualification: string;
+  /** 1 = every product must carry qualification_pics, 2 = optional. */
+  product_qualification_type: number;
+  first_cat_id: number;
+  first_cat_name: string;
+  second_cat_id: number;
+  second_cat_name: string;
+  scene_group_list: number[];
+}
+
+interface CatalogueEntry extends Category {
+  /** Withdrawn from the catalogue: not listed, and refused on product calls with 1000040. */
+  retired?: boolean;
+}
+
+export type CategoryLookup =
+  | { kind: 'level3'; category: CatalogueEntry }
+  | { kind: 'parent'; level: 1 | 2 }
+  | { kind: 'unknown' };
+
+/** The built-in category tree, loaded once from categories.json. */
+export class CategoryService {
+  private readonly byThirdId = new Map<number, CatalogueEntry>();
+  private readonly parentLevels = new Map<number, 1 | 2>();
+  private readonly listed: Category[];
+
+  constructor(entries: readonly CatalogueEntry[] = (catalogue as { categories: CatalogueEntry[] }).categories) {
+    for (const entry of entries) {
+      this.byThirdId.set(entry.third_cat_id, entry);
+      this.parentLevels.set(entry.first_cat_id, 1);
+      this.parentLevels.set(entry.second_cat_id, 2);
+    }
+    this.listed = entries.filter((entry) => !entry.retired).map(({ retired: _retired, ...category }) => category);
+  }
+
+  /** Every current level-3 category, in catalogue order. */
+  list(): readonly Category[] {
+    return this.listed;
+  }
+
+  lookup(id: number): CategoryLookup {
+    const category = this.byThirdId.get(id);
+    if (category) return { kind: 'level3', category };
+    const level = this.parentLevels.get(id);
+    return level ? { kind: 'parent', level } : { kind: 'unknown' };
+  }
+
+  /** Ids of the current categories that need no qualification; a new shop owns them all. */
+  withoutQualification(): number[] {
+    return this.listed.filter((category) => category.qualification_type === 0).map((category) => category.third_cat_id);
+  }
+}

@@ -1,0 +1,138 @@
+import { randomBytes } from 'node:crypto';
+import type { Kysely } from 'kysely';
+import type { Database } from '../../storage/schema.js';
+import type { Executor } from '../app/store.js';
+import { WireError } from '../../server/wire-error.js';
+import { parseMultipart } from './multipart.js';
+import { findImageByKey, imageKeyExists, insertImage, type ImageRecord } from './store.js';
+
+/** Largest image the platform accepts: 2 MB. */
+export const MAX_IMAGE_BYTES = 2 * 1024 * 1024;
+/** Time allowed to fetch an `img_url` before the upload fails with 1070008. */
+const FETCH_TIMEOUT_MS = 5000;
+
+/** Host and path prefix of the links img/upload returns, as on the platform. */
+const IMAGE_LINK_PREFIX = 'https://mmecimage.cn/p/';
+/** Hosts of WeChat-hosted images that product calls accept. */
+const WECHAT_IMAGE_HOSTS = ['mmecimage.cn', 'store.mp.video.tencent-cloud.com', 'mmbizurl.cn'];
+
+export interface UploadRequest {
+  query: URLSearchParams;
+  rawBody: Buffer;
+  contentType: string;
+}
+
+export interface ImageInfo {
+  media_id: string;
+  temp_img_url: string;
+  pay_media_id: string;
+}
+
+/** resp_type: 0 media_id, 1 link, 2 WeChat Pay media id. */
+type RespType = 0 | 1 | 2;
+
+export type ImageUrlCheck = { ok: true } | { ok: false; code: 1070010 | 1070011; url: string };
+
+export class ImageService {
+  constructor(private readonly db: Kysely<Database>) {}
+
+  /**
+   * Stores an image sent as a multipart `media` part (upload_type 0) or fetched from `img_url`
+   * (upload_type 1). Parameters are read from the query string first, then from multipart fields;
+   * a JSON body is never read, so such a call finds no file (1070001).
+   */
+  async upload(appid: string, request: UploadRequest, now: number): Promise<ImageInfo> {
+    const form = await parseMultipart(request.rawBody, request.contentType, MAX_IMAGE_BYTES);
+    const param = (name: string) => request.query.get(name) ?? form.fields.get(name);
+
+    // A missing, unparsable or out-of-range resp_type behaves as 0, as observed on the platform.
+    const respTypeText = param('resp_type');
+    const respType: RespType = respTypeText === '1' ? 1 : respTypeText === '2' ? 2 : 0;
+    const uploadType = param('upload_type') === '1' ? 1 : 0;
+
+    let bytes: Buffer;
+    let contentType: string;
+    let sourceUrl: string | null = null;
+    if (uploadType === 0) {
+      const media = form.files.get('media');
+      if (!media || media.bytes.length === 0) throw new WireError(1070001, 'img.media.missing');
+      if (media.truncated) throw new WireError(1070002, 'img.too_large');
+      if (respType === 2 && !media.filename) throw new WireError(1070001, 'img.media.filename_missing');
+      bytes = media.bytes;
+      contentType = media.mimeType || 'application/octet-stream';
+    } else {
+      const url = param('img_url');
+      if (!url) throw new WireError(1070001, 'img.img_url.missing');
+      sourceUrl = url;
+      ({ bytes, contentType } = await this.fetchImage(appid, url));
+    }
+
+    const record: ImageRecord = {
+      media_id: `wxashop_${randomBytes(66).toString('base64')}`,
+      appid,
+      url_key: randomBytes(24).toString('base64url'),
+      content_type: contentType,
+      bytes,
+      source_url: sourceUrl,
+      created_at: now,
+    };
+    await insertImage(this.db, record);
+
+    // Every key is present; the ones not asked for are empty strings, as on the platform.
+    return {
+      media_id: respType === 0 ? record.media_id : '',
+      temp_img_url: respType === 1 ? `${IMAGE_LINK_PREFIX}${appid}/${record.url_key}` : '',
+      pay_media_id: respType === 2 ? `V1_${randomBytes(30).toString('base64url')}` : '',
+    };
+  }
+
+  /** Returns a stored image for the `/p/<appid>/<key>` route that serves uploaded images. */
+  find(appid: string, urlKey: string): Promise<ImageRecord | undefined> {
+    return findImageByKey(this.db, appid, urlKey);
+  }
+
+  /**
+   * Checks image URLs given to product calls: a URL outside the WeChat image hosts gets 1070010,
+   * and an mmecimage.cn link this app was never issued gets 1070011. Empty strings are skipped.
+   * `db` is the caller's transaction: SQLite has one connection, which the transaction holds.
+   */
+  async checkProductImages(db: Executor, appid: string, urls: readonly string[]): Promise<ImageUrlCheck> {
+    for (const url of urls) {
+      if (url === '') continue;
+      let parsed: URL;
+      try {
+        parsed = new URL(url);
+      } catch {
+        return { ok: false, code: 1070010, url };
+      }
+      if (!WECHAT_IMAGE_HOSTS.includes(parsed.hostname)) return { ok: false, code: 1070010, url };
+      if (parsed.hostname !== 'mmecimage.cn') continue;
+      const match = /^\/p\/([^/]+)\/([^/]+)$/.exec(parsed.pathname);
+      if (!match || match[1] !== appid || !(await imageKeyExists(db, appid, match[2]!))) {
+        return { ok: false, code: 1070011, url };
+      }
+    }
+    return { ok: true };
+  }
+
+  private async fetchImage(appid: string, url: string): Promise<{ bytes: Buffer; contentType: string }> {
+    // A link this sandbox issued is copied without a network round trip.
+    if (url.startsWith(`${IMAGE_LINK_PREFIX}${appid}/`)) {
+      const stored = await findImageByKey(this.db, appid, url.slice(IMAGE_LINK_PREFIX.length + appid.length + 1));
+      if (stored) return { bytes: stored.bytes, contentType: stored.content_type };
+    }
+    let response: Response;
+    try {
+      response = await fetch(url, { signal: AbortSignal.timeout(FETCH_TIMEOUT_MS), redirect: 'follow' });
+    } catch {
+      throw new WireError(1070008, 'img.img_url.fetch_failed');
+    }
+    if (!response.ok) throw new WireError(1070008, 'img.img_url.fetch_failed');
+    const declared = Number(response.headers.get('content-length') ?? '0');
+    if (declared > MAX_IMAGE_BYTES) throw new WireError(1070002, 'img.too_large');
+    const bytes = Buffer.from(await response.arrayBuffer());
+    if (bytes.length === 0) throw new WireError(1070008, 'img.img_url.empty');
+    if (bytes.length > MAX_IMAGE_BYTES) throw new WireError(1070002, 'img.too_large');
+    return { bytes, contentType: response.headers.get('content-type') ?? 'application/octet-stream' };
+  }
+}

@@ -1,0 +1,198 @@
+import { sql } from 'kysely';
+import type { Executor } from '../app/store.js';
+import type { EditStatus, OnlineStatus } from './states.js';
+
+/** A product copy as stored: the merchant's fields with platform sku ids (decimal strings). */
+export interface ProductCopy {
+  title: string;
+  path: string;
+  direct_path?: string;
+  head_img: string[];
+  qualification_pics: string[];
+  desc_info: { desc: string; imgs: string[] };
+  third_cat_id: number;
+  brand_id: number;
+  info_version: string;
+  scene_group_list: number[];
+  skus: StoredSku[];
+  /** Optional fields of older integrations, stored and echoed without meaning. */
+  extras: Record<string, unknown>;
+}
+
+export interface StoredSku {
+  out_product_id: string;
+  out_sku_id: string;
+  sku_id: string;
+  thumb_img: string;
+  sale_price: number;
+  market_price: number;
+  stock_num: number;
+  barcode: string;
+  sku_code: string;
+  sku_attrs: { attr_key: string; attr_value: string }[];
+}
+
+export interface AuditInfoRecord {
+  submit_time?: number;
+  audit_time?: number;
+  reject_reason?: string;
+  audit_id?: string;
+}
+
+export interface ProductRecord {
+  appid: string;
+  product_id: string;
+  out_product_id: string;
+  draft: ProductCopy;
+  online: ProductCopy | null;
+  status: OnlineStatus;
+  edit_status: EditStatus;
+  audit_info: AuditInfoRecord;
+  audit_due_at: number | null;
+  recent_submissions: number[];
+  deleted: boolean;
+  create_time: number;
+  update_time: number;
+}
+
+type Row = {
+  appid: string;
+  product_id: string;
+  out_product_id: string;
+  draft: string;
+  online: string | null;
+  status: number;
+  edit_status: number;
+  audit_info: string;
+  audit_due_at: number | null;
+  recent_submissions: string;
+  deleted: number;
+  create_time: number;
+  update_time: number;
+};
+
+function toRecord(row: Row): ProductRecord {
+  return {
+    appid: row.appid,
+    product_id: row.product_id,
+    out_product_id: row.out_product_id,
+    draft: JSON.parse(row.draft) as ProductCopy,
+    online: row.online === null ? null : (JSON.parse(row.online) as ProductCopy),
+    status: row.status as OnlineStatus,
+    edit_status: row.edit_status as EditStatus,
+    audit_info: JSON.parse(row.audit_info) as AuditInfoRecord,
+    audit_due_at: row.audit_due_at === null ? null : Number(row.audit_due_at),
+    recent_submissions: JSON.parse(row.recent_submissions) as number[],
+    deleted: row.deleted === 1,
+    create_time: Number(row.create_time),
+    update_time: Number(row.update_time),
+  };
+}
+
+function toRow(record: ProductRecord): Row {
+  return {
+    ...record,
+    draft: JSON.stringify(record.draft),
+    online: record.online === null ? null : JSON.stringify(record.online),
+    audit_info: JSON.stringify(record.audit_info),
+    recent_submissions: JSON.stringify(record.recent_submissions),
+    deleted: record.deleted ? 1 : 0,
+  };
+}
+
+export type ProductKey = { product_id: string } | { out_product_id: string };
+
+/** Finds a product by platform or merchant id, including deleted ones. */
+export async function findProduct(db: Executor, appid: string, key: ProductKey): Promise<ProductRecord | undefined> {
+  let query = db.selectFrom('products').selectAll().where('appid', '=', appid);
+  query = 'product_id' in key ? query.where('product_id', '=', key.product_id) : query.where('out_product_id', '=', key.out_product_id);
+  const row = await query.executeTakeFirst();
+  return row ? toRecord(row as Row) : undefined;
+}
+
+export async function insertProduct(db: Executor, record: ProductRecord): Promise<void> {
+  await db.insertInto('products').values(toRow(record)).execute();
+}
+
+/**
+ * Saves a changed product only if nobody else changed it since it was read (same update_time
+ * and states as `previous`). Returns false on a lost race, which the caller reports as 1000013.
+ */
+export async function saveProduct(db: Executor, record: ProductRecord, previous: ProductRecord): Promise<boolean> {
+  const { appid, product_id, ...changes } = toRow(record);
+  const result = await db
+    .updateTable('products')
+    .set(changes)
+    .where('appid', '=', appid)
+    .where('product_id', '=', product_id)
+    .where('update_time', '=', previous.update_time)
+    .where('edit_status', '=', previous.edit_status)
+    .where('status', '=', previous.status)
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows) === 1;
+}
+
+export interface ListFilter {
+  appid: string;
+  status?: number;
+  createRange?: [number, number];
+  updateRange?: [number, number];
+  offset: number;
+  limit: number;
+}
+
+export async function listProducts(db: Executor, filter: ListFilter): Promise<{ total: number; items: ProductRecord[] }> {
+  let query = db.selectFrom('products').where('appid', '=', filter.appid).where('deleted', '=', 0);
+  if (filter.status !== undefined) query = query.where('status', '=', filter.status);
+  if (filter.createRange) {
+    query = query.where('create_time', '>=', filter.createRange[0]).where('create_time', '<=', filter.createRange[1]);
+  } else if (filter.updateRange) {
+    query = query.where('update_time', '>=', filter.updateRange[0]).where('update_time', '<=', filter.updateRange[1]);
+  }
+  const count = await query.select((eb) => eb.fn.countAll<number>().as('count')).executeTakeFirstOrThrow();
+  const rows = await query
+    .selectAll()
+    .orderBy('create_time', 'desc')
+    .orderBy('product_id', 'desc')
+    .offset(filter.offset)
+    .limit(filter.limit)
+    .execute();
+  return { total: Number(count.count), items: rows.map((row) => toRecord(row as Row)) };
+}
+
+/** Products of any app whose pending audit is due at or before `now`. */
+export async function findDueAudits(db: Executor, now: number, limit: number): Promise<ProductRecord[]> {
+  const rows = await db
+    .selectFrom('products')
+    .selectAll()
+    .where('audit_due_at', '<=', now)
+    .where('deleted', '=', 0)
+    .orderBy('audit_due_at')
+    .limit(limit)
+    .execute();
+  return rows.map((row) => toRecord(row as Row));
+}
+
+/** Every product of an app, for the admin API, newest first. */
+export async function listAllProducts(db: Executor, appid: string, includeDeleted: boolean): Promise<ProductRecord[]> {
+  let query = db.selectFrom('products').selectAll().where('appid', '=', appid);
+  if (!includeDeleted) query = query.where('deleted', '=', 0);
+  const rows = await query.orderBy('create_time', 'desc').execute();
+  return rows.map((row) => toRecord(row as Row));
+}
+
+/**
+ * Reserves `count` consecutive values of a named id sequence and returns the first. The upsert is
+ * one atomic statement on both dialects, so concurrent instances never receive the same id.
+ */
+export async function reserveIds(db: Executor, name: string, start: bigint, count: number): Promise<bigint> {
+  const row = await db
+    .insertInto('id_sequences')
+    .values({ name, next_value: Number(start) + count })
+    .onConflict((conflict) =>
+      conflict.column('name').doUpdateSet({ next_value: sql<number>`id_sequences.next_value + ${count}` }),
+    )
+    .returning('next_value')
+    .executeTakeFirstOrThrow();
+  return BigInt(row.next_value) - BigInt(count);
+}

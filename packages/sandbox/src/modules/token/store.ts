@@ -1,0 +1,75 @@
+import type { Executor } from '../app/store.js';
+
+export type TokenKind = 'ordinary' | 'stable';
+
+export interface TokenRecord {
+  token: string;
+  appid: string;
+  kind: TokenKind;
+  issued_at: number;
+  expires_at: number;
+  superseded_at: number | null;
+  valid_until: number | null;
+}
+
+function toRecord(row: Record<string, unknown>): TokenRecord {
+  return {
+    token: row.token as string,
+    appid: row.appid as string,
+    kind: row.kind as TokenKind,
+    issued_at: Number(row.issued_at),
+    expires_at: Number(row.expires_at),
+    superseded_at: row.superseded_at === null ? null : Number(row.superseded_at),
+    valid_until: row.valid_until === null ? null : Number(row.valid_until),
+  };
+}
+
+export async function findToken(db: Executor, token: string): Promise<TokenRecord | undefined> {
+  const row = await db.selectFrom('tokens').selectAll().where('token', '=', token).executeTakeFirst();
+  return row ? toRecord(row) : undefined;
+}
+
+/** The latest (not superseded) token of a kind for an app. */
+export async function findLatestToken(db: Executor, appid: string, kind: TokenKind): Promise<TokenRecord | undefined> {
+  const row = await db
+    .selectFrom('tokens')
+    .selectAll()
+    .where('appid', '=', appid)
+    .where('kind', '=', kind)
+    .where('superseded_at', 'is', null)
+    .orderBy('issued_at', 'desc')
+    .executeTakeFirst();
+  return row ? toRecord(row) : undefined;
+}
+
+/** Marks every live token of a kind as superseded at `now`, accepted until `validUntil`. */
+export async function supersedeTokens(db: Executor, appid: string, kind: TokenKind, now: number, validUntil: number): Promise<void> {
+  await db
+    .updateTable('tokens')
+    .set({ superseded_at: now, valid_until: validUntil })
+    .where('appid', '=', appid)
+    .where('kind', '=', kind)
+    .where('superseded_at', 'is', null)
+    .execute();
+}
+
+export async function insertToken(db: Executor, record: TokenRecord): Promise<void> {
+  await db.insertInto('tokens').values(record).execute();
+}
+
+/** Counts forced stable-token refreshes since `since`, for the daily limit. */
+export async function countStableIssuedSince(db: Executor, appid: string, since: number): Promise<number> {
+  const row = await db
+    .selectFrom('tokens')
+    .select((eb) => eb.fn.countAll<number>().as('count'))
+    .where('appid', '=', appid)
+    .where('kind', '=', 'stable')
+    .where('issued_at', '>=', since)
+    .executeTakeFirstOrThrow();
+  return Number(row.count);
+}
+
+/** Deletes tokens that expired before `before`; they can no longer be told apart from unknown ones. */
+export async function deleteExpiredTokens(db: Executor, before: number): Promise<void> {
+  await db.deleteFrom('tokens').where('expires_at', '<', before).execute();
+}

@@ -1,0 +1,67 @@
+import Fastify, { type FastifyInstance } from 'fastify';
+import type { Services } from '../services.js';
+import { registerAdmin, type AdminOptions } from '../admin/router.js';
+import { categoryRoutes } from '../modules/category/routes.js';
+import { imageRoutes } from '../modules/image/routes.js';
+import { productRoutes } from '../modules/product/routes.js';
+import { tokenRoutes } from '../modules/token/routes.js';
+import { formatErrmsg, stringifyJson } from '@wxshop/api';
+import { createRid } from './rid.js';
+import { handleWire, MAX_MULTIPART_BODY_BYTES } from './pipeline.js';
+import type { WireRoute } from './routes.js';
+
+/** Every wire route the sandbox serves; a platform path missing here answers 40066. */
+export const WIRE_ROUTES: readonly WireRoute[] = [...tokenRoutes, ...categoryRoutes, ...imageRoutes, ...productRoutes];
+
+/** Builds the HTTP application: wire API, admin API and the image links. */
+export function buildApp(services: Services, adminOptions: AdminOptions): FastifyInstance {
+  // Fastify's own logger stays off: the pipeline logs one line per request with the rid.
+  const app: FastifyInstance = Fastify({
+    logger: false,
+    bodyLimit: MAX_MULTIPART_BODY_BYTES + 1024,
+    // Keep paths as sent: /shop/spu/add/ is not /shop/spu/add on the platform.
+    routerOptions: { ignoreTrailingSlash: false, maxParamLength: 500 },
+  });
+
+  // Every body reaches the handlers as raw bytes; the pipeline decides what is valid JSON.
+  app.removeAllContentTypeParsers();
+  app.addContentTypeParser('*', { parseAs: 'buffer' }, (_request, body, done) => done(null, body));
+
+  const routes = new Map(WIRE_ROUTES.map((route) => [route.path, route]));
+  const wire = async (request: Parameters<typeof handleWire>[0], reply: Parameters<typeof handleWire>[1]) =>
+    handleWire(request, reply, routes, services);
+  app.all('/shop/*', wire);
+  app.all('/cgi-bin/*', wire);
+
+  // Serves uploaded images at the path of the links img/upload returns (/p/<appid>/<key>).
+  app.get<{ Params: { appid: string; key: string } }>('/p/:appid/:key', async (request, reply) => {
+    const image = await services.images.find(request.params.appid, request.params.key);
+    if (!image) return reply.code(404).send({ error: { code: 'image_not_found', message: 'No such image' } });
+    return reply.header('content-type', image.content_type).header('cache-control', 'public, max-age=31536000, immutable').send(image.bytes);
+  });
+
+  registerAdmin(app, services, adminOptions);
+
+  // Any other path under the API host is an unknown API on the platform.
+  app.setNotFoundHandler(async (request, reply) => {
+    const rid = createRid(services.clock.now());
+    return reply
+      .code(200)
+      .header('content-type', 'application/json; encoding=utf-8')
+      .send(stringifyJson({ errcode: 40066, errmsg: formatErrmsg(40066, rid) }));
+  });
+
+  // Errors raised before a handler runs (body over the size cap, aborted uploads) still get an envelope.
+  app.setErrorHandler(async (error: { statusCode?: number; code?: string }, request, reply) => {
+    const rid = createRid(services.clock.now());
+    const tooLarge = error.statusCode === 413 || error.code === 'FST_ERR_CTP_BODY_TOO_LARGE';
+    const errcode = tooLarge ? 45002 : error.statusCode !== undefined && error.statusCode < 500 ? 47001 : -1;
+    if (errcode === -1) services.logger.error({ err: error, rid, path: request.url.split('?')[0] }, 'request failed before the wire pipeline');
+    return reply
+      .code(200)
+      .header('content-type', 'application/json; encoding=utf-8')
+      .send(stringifyJson({ errcode, errmsg: formatErrmsg(errcode, rid) }));
+  });
+
+  return app;
+}

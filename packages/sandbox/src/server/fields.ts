@@ -1,0 +1,101 @@
+import type { JsonValue } from '@wxshop/api';
+
+/**
+ * Readers for request fields with the platform's leniency: integers also arrive as numeric strings
+ * or integral floats, and merchant ids as numbers. Each reader returns `undefined` when the field
+ * is absent or null, and `INVALID` when it is present but cannot be read as the expected type;
+ * the caller maps both to the endpoint's own error code.
+ */
+export const INVALID = Symbol('invalid');
+export type Invalid = typeof INVALID;
+
+export type JsonObject = { [key: string]: JsonValue };
+
+export function isObject(value: unknown): value is JsonObject {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** Returns the own property `key`, ignoring inherited ones such as `constructor`. */
+export function field(body: JsonObject, key: string): JsonValue | undefined {
+  return Object.prototype.hasOwnProperty.call(body, key) ? body[key] : undefined;
+}
+
+/** A string field; numbers are accepted and written in decimal. */
+export function readString(body: JsonObject, key: string): string | undefined | Invalid {
+  const value = field(body, key);
+  if (value === undefined || value === null) return undefined;
+  if (typeof value === 'string') return value;
+  if (typeof value === 'number' && Number.isFinite(value)) return String(value);
+  if (typeof value === 'bigint') return value.toString();
+  return INVALID;
+}
+
+/** An integer field within the safe range; numeric strings and integral floats are accepted. */
+export function readInt(body: JsonObject, key: string): number | undefined | Invalid {
+  return toInt(field(body, key));
+}
+
+export function toInt(value: JsonValue | undefined): number | undefined | Invalid {
+  if (value === undefined || value === null) return undefined;
+  if (typeof value === 'number') return Number.isSafeInteger(value) ? value : INVALID;
+  if (typeof value === 'string' && /^-?\d{1,15}$/.test(value.trim())) return Number(value.trim());
+  return INVALID;
+}
+
+/**
+ * A 64-bit unsigned id (product_id, sku_id, order_id) as a decimal string. Numbers, bigints and
+ * numeric strings are accepted; anything else, or a value beyond uint64, is INVALID.
+ */
+export function readId(body: JsonObject, key: string): string | undefined | Invalid {
+  const value = field(body, key);
+  if (value === undefined || value === null) return undefined;
+  let text: string;
+  if (typeof value === 'number') {
+    if (!Number.isSafeInteger(value)) return INVALID;
+    text = String(value);
+  } else if (typeof value === 'bigint') {
+    text = value.toString();
+  } else if (typeof value === 'string' && /^\d{1,20}$/.test(value)) {
+    text = value;
+  } else {
+    return INVALID;
+  }
+  const parsed = BigInt(text);
+  if (parsed < 0n || parsed > 0xffffffffffffffffn) return INVALID;
+  return parsed.toString();
+}
+
+/** An array of strings; numbers inside are accepted as strings. */
+export function readStringArray(body: JsonObject, key: string): string[] | undefined | Invalid {
+  const value = field(body, key);
+  if (value === undefined || value === null) return undefined;
+  if (!Array.isArray(value)) return INVALID;
+  const result: string[] = [];
+  for (const item of value) {
+    if (typeof item === 'string') result.push(item);
+    else if (typeof item === 'number' && Number.isFinite(item)) result.push(String(item));
+    else return INVALID;
+  }
+  return result;
+}
+
+/** An array of integers; numeric strings inside are accepted. */
+export function readIntArray(body: JsonObject, key: string): number[] | undefined | Invalid {
+  const value = field(body, key);
+  if (value === undefined || value === null) return undefined;
+  if (!Array.isArray(value)) return INVALID;
+  const result: number[] = [];
+  for (const item of value) {
+    const parsed = toInt(item);
+    if (parsed === undefined || parsed === INVALID) return INVALID;
+    result.push(parsed);
+  }
+  return result;
+}
+
+/** Length in characters as the platform counts them: Unicode code points, not UTF-16 units. */
+export function textLength(text: string): number {
+  let count = 0;
+  for (const _ of text) count++;
+  return count;
+}

@@ -1,0 +1,168 @@
+import { findEndpoint, formatErrmsg, parseJson, stringifyJson } from '@wxshop/api';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { Services } from '../services.js';
+import type { AppRecord } from '../modules/app/store.js';
+import { isObject, type JsonObject } from './fields.js';
+import { createRid } from './rid.js';
+import type { WireContext, WireRoute } from './routes.js';
+import { WireError } from './wire-error.js';
+
+/** Largest JSON body accepted; the platform's cap is undocumented, larger bodies get 45002. */
+export const MAX_JSON_BODY_BYTES = 1024 * 1024;
+/** Largest multipart body accepted on image upload (the image itself is limited to 2 MB). */
+export const MAX_MULTIPART_BODY_BYTES = 10 * 1024 * 1024;
+
+const CONTENT_TYPE = 'application/json; encoding=utf-8';
+
+interface Outcome {
+  errcode: number;
+  rule: string;
+  body: string;
+  appid: string | null;
+}
+
+/**
+ * Runs one wire request through the platform's checks in order, answers it with HTTP 200 and a
+ * JSON envelope, and records it in the request log. Nothing thrown here escapes as an HTTP error.
+ */
+export async function handleWire(
+  request: FastifyRequest,
+  reply: FastifyReply,
+  routes: ReadonlyMap<string, WireRoute>,
+  services: Services,
+): Promise<void> {
+  const started = performance.now();
+  const now = services.clock.now();
+  const rid = createRid(now);
+  const queryIndex = request.url.indexOf('?');
+  const path = queryIndex === -1 ? request.url : request.url.slice(0, queryIndex);
+  const query = new URLSearchParams(queryIndex === -1 ? '' : request.url.slice(queryIndex + 1));
+  const rawBody = Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0);
+
+  let outcome: Outcome;
+  try {
+    outcome = await runChecks({ request, path, query, rawBody, rid, now, routes, services });
+  } catch (error) {
+    outcome = failure(error, rid, null, services, path);
+  }
+
+  reply.code(200).header('content-type', CONTENT_TYPE).send(outcome.body);
+
+  const costMs = Math.round(performance.now() - started);
+  services.requestLog.record({
+    rid,
+    appid: outcome.appid,
+    method: request.method,
+    path,
+    query: redactQuery(query),
+    request_body: rawBody.length > 65536 ? `(${rawBody.length} bytes)` : rawBody.toString('utf8'),
+    response_body: outcome.body.length > 65536 ? outcome.body.slice(0, 65536) : outcome.body,
+    errcode: outcome.errcode,
+    rule: outcome.rule,
+    client_ip: request.ip,
+    invoke_time: now,
+    cost_ms: costMs,
+  });
+  services.logger.info({ rid, appid: outcome.appid, path, errcode: outcome.errcode, rule: outcome.rule, ms: costMs }, 'wire request');
+}
+
+interface CheckInput {
+  request: FastifyRequest;
+  path: string;
+  query: URLSearchParams;
+  rawBody: Buffer;
+  rid: string;
+  now: number;
+  routes: ReadonlyMap<string, WireRoute>;
+  services: Services;
+}
+
+async function runChecks(input: CheckInput): Promise<Outcome> {
+  const { request, path, query, rawBody, rid, now, routes, services } = input;
+
+  // 2. Path and method. A path the platform has but the sandbox does not serve answers as unknown.
+  const endpoint = findEndpoint(path);
+  const route = routes.get(path);
+  if (!endpoint || !route) throw new WireError(40066, 'path.unknown');
+  if (request.method !== endpoint.method && !(endpoint.method === 'GET' && request.method === 'POST')) {
+    throw new WireError(43002, 'method.not_post');
+  }
+
+  // 3. Credential.
+  let app: AppRecord | undefined;
+  if (endpoint.auth !== 'none') {
+    const token = query.get('access_token') ?? (endpoint.auth === 'component_access_token' ? query.get('component_access_token') : null);
+    if (!token) throw new WireError(41001, 'token.missing');
+    const appid = await services.tokens.resolve(token, now);
+    app = await services.apps.get(appid);
+    if (!app) throw new WireError(40001, 'token.app_deleted');
+  }
+  const appid = app?.appid ?? null;
+
+  try {
+    // 4. Body.
+    let body: JsonObject = {};
+    const contentType = String(request.headers['content-type'] ?? '');
+    if (endpoint.body === 'json') {
+      if (rawBody.length === 0) throw new WireError(44002, 'body.empty');
+      if (rawBody.length > MAX_JSON_BODY_BYTES) throw new WireError(45002, 'body.too_large');
+      const parsed = parseBody(rawBody);
+      if (parsed === undefined) {
+        const malformed = route.malformedBody ?? 47001;
+        if (malformed !== 'as-empty') throw new WireError(malformed, 'body.not_json');
+      } else {
+        body = parsed;
+      }
+    } else if (endpoint.body === 'multipart' && rawBody.length > MAX_MULTIPART_BODY_BYTES) {
+      throw new WireError(45002, 'body.too_large');
+    }
+
+    // 5. Permission: the component must be open for every /shop/* call but register/apply and check.
+    if (app && path.startsWith('/shop/') && !route.allowedBeforeAccess && app.access_state !== 'accessed') {
+      throw new WireError(48001, 'access.component_not_open');
+    }
+
+    // 7–8. Validation and the service.
+    const context: WireContext = { rid, now, app, body, query, rawBody, contentType, services };
+    const payload = await route.handler(context);
+    const envelope = route.bareSuccess ? payload : { errcode: 0, errmsg: 'ok', ...payload };
+    return { errcode: 0, rule: 'ok', body: stringifyJson(envelope), appid };
+  } catch (error) {
+    return failure(error, rid, appid, services, path);
+  }
+}
+
+/** Parses a JSON body; returns undefined unless it is strict JSON with an object at the top. */
+function parseBody(raw: Buffer): JsonObject | undefined {
+  let text: string;
+  try {
+    text = new TextDecoder('utf-8', { fatal: true }).decode(raw);
+  } catch {
+    return undefined;
+  }
+  try {
+    const value = parseJson(text);
+    return isObject(value) ? value : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function failure(error: unknown, rid: string, appid: string | null, services: Services, path: string): Outcome {
+  if (error instanceof WireError) {
+    const body = stringifyJson({ errcode: error.errcode, errmsg: formatErrmsg(error.errcode, rid, error.wireMessage) });
+    return { errcode: error.errcode, rule: error.rule, body, appid };
+  }
+  services.logger.error({ rid, appid, path, err: error }, 'unexpected error in wire handler; answered -1');
+  return { errcode: -1, rule: 'internal', body: stringifyJson({ errcode: -1, errmsg: formatErrmsg(-1, rid) }), appid };
+}
+
+/** Shortens the access token the way /cgi-bin/openapi/rid/get shows it: a prefix and `xxxx`. */
+function redactQuery(query: URLSearchParams): string {
+  const copy = new URLSearchParams(query);
+  for (const key of ['access_token', 'component_access_token', 'secret', 'appsecret']) {
+    const value = copy.get(key);
+    if (value !== null) copy.set(key, key.endsWith('token') ? `${value.slice(0, 10)}xxxx` : 'xxxx');
+  }
+  return copy.toString();
+}

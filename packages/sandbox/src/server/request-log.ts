@@ -1,0 +1,61 @@
+import type { Insertable, Kysely } from 'kysely';
+import type { Logger } from 'pino';
+import type { Database, RequestLogTable } from '../storage/schema.js';
+
+// Rows are written in batches so the log costs one insert per batch, not one per request.
+const FLUSH_INTERVAL_MS = 100;
+const FLUSH_BATCH_ROWS = 200;
+// Beyond this backlog (the database is down or far too slow) new rows are dropped and counted.
+const MAX_PENDING_ROWS = 50_000;
+
+/**
+ * Buffered writer of the request log, which serves rid lookups, the console and the CLI.
+ * Rows reach the database within about 100 ms; `flush()` writes them at once.
+ */
+export class RequestLog {
+  private pending: Insertable<RequestLogTable>[] = [];
+  private timer: NodeJS.Timeout | undefined;
+  private writing: Promise<void> = Promise.resolve();
+  private dropped = 0;
+
+  constructor(
+    private readonly db: Kysely<Database>,
+    private readonly logger: Logger,
+  ) {}
+
+  record(row: Insertable<RequestLogTable>): void {
+    if (this.pending.length >= MAX_PENDING_ROWS) {
+      this.dropped++;
+      if (this.dropped === 1 || this.dropped % 10_000 === 0) {
+        this.logger.warn({ dropped: this.dropped }, 'request log backlog full; dropping rows');
+      }
+      return;
+    }
+    this.pending.push(row);
+    if (this.pending.length >= FLUSH_BATCH_ROWS) void this.flush();
+    else this.timer ??= setTimeout(() => void this.flush(), FLUSH_INTERVAL_MS);
+  }
+
+  /** Writes every buffered row; resolves once they are stored. */
+  flush(): Promise<void> {
+    if (this.timer) {
+      clearTimeout(this.timer);
+      this.timer = undefined;
+    }
+    const rows = this.pending;
+    this.pending = [];
+    this.writing = this.writing.then(() => this.write(rows));
+    return this.writing;
+  }
+
+  private async write(rows: Insertable<RequestLogTable>[]): Promise<void> {
+    for (let start = 0; start < rows.length; start += 50) {
+      const batch = rows.slice(start, start + 50);
+      try {
+        await this.db.insertInto('request_log').values(batch).onConflict((c) => c.doNothing()).execute();
+      } catch (error) {
+        this.logger.error({ err: error, rows: batch.length }, 'failed to write request log rows');
+      }
+    }
+  }
+}

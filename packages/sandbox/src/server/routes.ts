@@ -1,0 +1,34 @@
+import type { JsonObject } from './fields.js';
+import type { AppRecord } from '../modules/app/store.js';
+import type { Services } from '../services.js';
+
+/** What a wire handler receives once the pipeline has checked the path, token and body. */
+export interface WireContext {
+  rid: string;
+  /** Sandbox time of the request, in unix milliseconds. */
+  now: number;
+  /** The app that owns the access token; undefined on calls that carry their own credentials. */
+  app: AppRecord | undefined;
+  /** The JSON body as an object; `{}` for GET and for multipart requests. */
+  body: JsonObject;
+  query: URLSearchParams;
+  /** Raw request bytes and content type, for multipart parsing. */
+  rawBody: Buffer;
+  contentType: string;
+  services: Services;
+}
+
+export interface WireRoute {
+  path: string;
+  /**
+   * How a body that is not a JSON object is answered. A number is the errcode to return (47001 on
+   * most paths); `as-empty` runs the handler with `{}`, so its own field checks pick the code,
+   * as the live platform does on `spu/add`.
+   */
+  malformedBody?: number | 'as-empty';
+  /** Success is the bare payload without errcode and errmsg, as on /cgi-bin/token. */
+  bareSuccess?: boolean;
+  /** The call works before the component is opened (register/apply and register/check). */
+  allowedBeforeAccess?: boolean;
+  handler(context: WireContext): Promise<Record<string, unknown>>;
+}

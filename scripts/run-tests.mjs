@@ -1,0 +1,43 @@
+// Runs every compiled test file with node's test runner, once per database: SQLite, then
+// PostgreSQL (WXSHOP_TEST_PG_URL, default postgres://postgres@127.0.0.1:5432/test).
+// WXSHOP_TEST_DBS=sqlite (or postgres) limits the run to one database.
+import { spawnSync } from 'node:child_process';
+import { readdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+
+const roots = ['packages/api/dist', 'packages/sandbox/dist', 'packages/sandbox/dist-test', 'packages/client/dist'];
+
+function findTests(dir) {
+  let entries;
+  try {
+    entries = readdirSync(dir);
+  } catch {
+    return [];
+  }
+  return entries.flatMap((name) => {
+    const path = join(dir, name);
+    if (statSync(path).isDirectory()) return findTests(path);
+    return name.endsWith('.test.js') ? [path] : [];
+  });
+}
+
+const files = roots.flatMap(findTests).sort();
+if (files.length === 0) {
+  console.error('No compiled test files found; run `npx tsc -b` first.');
+  process.exit(1);
+}
+
+const databases = (process.env.WXSHOP_TEST_DBS ?? 'sqlite,postgres').split(',').map((name) => name.trim()).filter(Boolean);
+let failed = false;
+for (const database of databases) {
+  console.log(`\n=== tests on ${database} (${files.length} files) ===`);
+  const result = spawnSync(process.execPath, ['--test', '--test-concurrency=2', ...files], {
+    stdio: 'inherit',
+    env: { ...process.env, WXSHOP_TEST_DB: database },
+  });
+  if (result.status !== 0) {
+    console.error(`=== tests on ${database} failed (exit ${result.status}) ===`);
+    failed = true;
+  }
+}
+process.exit(failed ? 1 : 0);
