@@ -140,7 +140,12 @@ class LosslessParser {
       if (c === 0x22) {
         this.index++;
         const literal = text.slice(start, this.index);
-        return simple ? literal.slice(1, -1) : (JSON.parse(literal) as string);
+        if (simple) return literal.slice(1, -1);
+        try {
+          return JSON.parse(literal) as string;
+        } catch {
+          this.fail('Invalid escape in string');
+        }
       }
       if (c === 0x5c) {
         simple = false;

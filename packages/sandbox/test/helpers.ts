@@ -39,12 +39,18 @@ export async function startSandbox(options: Partial<SandboxOptions> = {}): Promi
     dbUrl = join(dir, 'sandbox.db');
     cleanup = async () => rmSync(dir, { recursive: true, force: true });
   }
-  const sandbox = await createSandbox({
-    storage: { url: dbUrl },
-    apps: [{ appid: APPID, secret: SECRET }],
-    backgroundIntervalMs: 0,
-    ...options,
-  });
+  let sandbox: Sandbox;
+  try {
+    sandbox = await createSandbox({
+      storage: { url: dbUrl },
+      apps: [{ appid: APPID, secret: SECRET }],
+      backgroundIntervalMs: 0,
+      ...options,
+    });
+  } catch (error) {
+    await cleanup();
+    throw error;
+  }
   const url = await sandbox.listen('127.0.0.1', 0);
   return {
     sandbox,

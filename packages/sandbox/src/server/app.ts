@@ -48,7 +48,7 @@ export function buildApp(services: Services, adminOptions: AdminOptions): Fastif
     return reply
       .code(200)
       .header('content-type', 'application/json; encoding=utf-8')
-      .send(stringifyJson({ errcode: 40066, errmsg: formatErrmsg(40066, rid) }));
+      .send(Buffer.from(stringifyJson({ errcode: 40066, errmsg: formatErrmsg(40066, rid) })));
   });
 
   // Errors raised before a handler runs (body over the size cap, aborted uploads) still get an envelope.
@@ -60,7 +60,7 @@ export function buildApp(services: Services, adminOptions: AdminOptions): Fastif
     return reply
       .code(200)
       .header('content-type', 'application/json; encoding=utf-8')
-      .send(stringifyJson({ errcode, errmsg: formatErrmsg(errcode, rid) }));
+      .send(Buffer.from(stringifyJson({ errcode, errmsg: formatErrmsg(errcode, rid) })));
   });
 
   return app;

@@ -99,3 +99,16 @@ export function textLength(text: string): number {
   for (const _ of text) count++;
   return count;
 }
+
+/**
+ * True when a string contains U+0000. PostgreSQL text columns cannot store it, so ids with a NUL
+ * are refused before any query (they can never match a stored id).
+ */
+export function hasNul(text: string): boolean {
+  return text.includes('\u0000');
+}
+
+/** Replaces U+0000 with U+FFFD so that logged text can be stored in any database. */
+export function withoutNul(text: string): string {
+  return text.includes('\u0000') ? text.replaceAll('\u0000', '\ufffd') : text;
+}

@@ -2,7 +2,7 @@ import { findEndpoint, formatErrmsg, parseJson, stringifyJson } from '@wxshop/ap
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Services } from '../services.js';
 import type { AppRecord } from '../modules/app/store.js';
-import { isObject, type JsonObject } from './fields.js';
+import { isObject, withoutNul, type JsonObject } from './fields.js';
 import { createRid } from './rid.js';
 import type { WireContext, WireRoute } from './routes.js';
 import { WireError } from './wire-error.js';
@@ -46,16 +46,17 @@ export async function handleWire(
     outcome = failure(error, rid, null, services, path);
   }
 
-  reply.code(200).header('content-type', CONTENT_TYPE).send(outcome.body);
+  // A Buffer keeps Fastify from rewriting the content type (it would add a charset parameter).
+  reply.code(200).header('content-type', CONTENT_TYPE).send(Buffer.from(outcome.body));
 
   const costMs = Math.round(performance.now() - started);
   services.requestLog.record({
     rid,
     appid: outcome.appid,
     method: request.method,
-    path,
-    query: redactQuery(query),
-    request_body: rawBody.length > 65536 ? `(${rawBody.length} bytes)` : rawBody.toString('utf8'),
+    path: withoutNul(path),
+    query: withoutNul(redactQuery(query)),
+    request_body: rawBody.length > 65536 ? `(${rawBody.length} bytes)` : withoutNul(rawBody.toString('utf8')),
     response_body: outcome.body.length > 65536 ? outcome.body.slice(0, 65536) : outcome.body,
     errcode: outcome.errcode,
     rule: outcome.rule,

@@ -77,7 +77,7 @@ async function openPostgres(options: StorageOptions): Promise<Storage> {
     }
   }
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
-  await migrateToLatest(db, 'postgres');
+  await migrateToLatest(db, 'postgres', schema);
   url.password = '';
   return {
     db,

@@ -30,6 +30,7 @@ function migrations(dialect: Dialect): Record<string, Migration> {
         .addColumn('expires_at', 'bigint', (c) => c.notNull())
         .addColumn('superseded_at', 'bigint')
         .addColumn('valid_until', 'bigint')
+        .addColumn('forced', 'integer', (c) => c.notNull().defaultTo(0))
         .execute();
       await db.schema.createIndex('tokens_by_app').on('tokens').columns(['appid', 'kind', 'issued_at']).execute();
 
@@ -135,8 +136,13 @@ class StaticMigrationProvider implements MigrationProvider {
 }
 
 /** Brings the schema up to the newest migration; throws with the failing migration's name. */
-export async function migrateToLatest(db: Kysely<any>, dialect: Dialect): Promise<void> {
-  const migrator = new Migrator({ db, provider: new StaticMigrationProvider(dialect) });
+export async function migrateToLatest(db: Kysely<any>, dialect: Dialect, schema?: string): Promise<void> {
+  // Naming the schema keeps Kysely from taking another schema's migration tables for its own.
+  const migrator = new Migrator({
+    db,
+    provider: new StaticMigrationProvider(dialect),
+    ...(dialect === 'postgres' ? { migrationTableSchema: schema ?? 'public' } : {}),
+  });
   const { error, results } = await migrator.migrateToLatest();
   if (error) {
     const failed = results?.find((result) => result.status === 'Error');

@@ -44,6 +44,8 @@ export interface TokenTable {
   superseded_at: ColumnType<number | null, number | null, number | null>;
   /** End of the overlap after supersession, past which the token is rejected as not latest. */
   valid_until: ColumnType<number | null, number | null, number | null>;
+  /** 1 for a stable token issued by force_refresh, which counts against the daily limit. */
+  forced: number;
 }
 
 export interface ImageTable {

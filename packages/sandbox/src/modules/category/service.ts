@@ -54,8 +54,11 @@ export class CategoryService {
     return level ? { kind: 'parent', level } : { kind: 'unknown' };
   }
 
-  /** Ids of the current categories that need no qualification; a new shop owns them all. */
+  /**
+   * Ids of the current categories whose qualification is not required (type 0 or optional type 2);
+   * a new shop owns them all.
+   */
   withoutQualification(): number[] {
-    return this.listed.filter((category) => category.qualification_type === 0).map((category) => category.third_cat_id);
+    return this.listed.filter((category) => category.qualification_type !== 1).map((category) => category.third_cat_id);
   }
 }

@@ -24,7 +24,12 @@ export function parseMultipart(body: Buffer, contentType: string, maxFileBytes: 
   return new Promise((resolve) => {
     let parser: BusboyInstance;
     try {
-      parser = new Busboy({ headers: { 'content-type': contentType }, limits: { fileSize: maxFileBytes, files: 10, fields: 50 } });
+      parser = new Busboy({
+        headers: { 'content-type': contentType },
+        limits: { fileSize: maxFileBytes, files: 10, fields: 50 },
+        // The image part is a file even when the client sends it without a filename.
+        isPartAFile: (name, partType, filename) => name === 'media' || filename !== undefined || partType === 'application/octet-stream',
+      });
     } catch {
       resolve(form);
       return;

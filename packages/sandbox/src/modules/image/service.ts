@@ -3,6 +3,7 @@ import type { Kysely } from 'kysely';
 import type { Database } from '../../storage/schema.js';
 import type { Executor } from '../app/store.js';
 import { WireError } from '../../server/wire-error.js';
+import { hasNul } from '../../server/fields.js';
 import { parseMultipart } from './multipart.js';
 import { findImageByKey, imageKeyExists, insertImage, type ImageRecord } from './store.js';
 
@@ -63,6 +64,7 @@ export class ImageService {
     } else {
       const url = param('img_url');
       if (!url) throw new WireError(1070001, 'img.img_url.missing');
+      if (hasNul(url)) throw new WireError(1070008, 'img.img_url.fetch_failed');
       sourceUrl = url;
       ({ bytes, contentType } = await this.fetchImage(appid, url));
     }
@@ -87,7 +89,8 @@ export class ImageService {
   }
 
   /** Returns a stored image for the `/p/<appid>/<key>` route that serves uploaded images. */
-  find(appid: string, urlKey: string): Promise<ImageRecord | undefined> {
+  async find(appid: string, urlKey: string): Promise<ImageRecord | undefined> {
+    if (hasNul(appid) || hasNul(urlKey)) return undefined;
     return findImageByKey(this.db, appid, urlKey);
   }
 
@@ -108,7 +111,7 @@ export class ImageService {
       if (!WECHAT_IMAGE_HOSTS.includes(parsed.hostname)) return { ok: false, code: 1070010, url };
       if (parsed.hostname !== 'mmecimage.cn') continue;
       const match = /^\/p\/([^/]+)\/([^/]+)$/.exec(parsed.pathname);
-      if (!match || match[1] !== appid || !(await imageKeyExists(db, appid, match[2]!))) {
+      if (!match || match[1] !== appid || hasNul(match[2]!) || !(await imageKeyExists(db, appid, match[2]!))) {
         return { ok: false, code: 1070011, url };
       }
     }

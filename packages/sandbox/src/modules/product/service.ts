@@ -4,7 +4,7 @@ import type { Logger } from 'pino';
 import { formatChinaTime, parseChinaTime } from '../../platform/clock.js';
 import { transition, TransitionRejected } from '../../platform/transitions.js';
 import { enqueueEvent } from '../../push/outbox.js';
-import { INVALID, readId, readInt, readString, type JsonObject } from '../../server/fields.js';
+import { hasNul, INVALID, readId, readInt, readString, type JsonObject } from '../../server/fields.js';
 import { WireError } from '../../server/wire-error.js';
 import type { Database } from '../../storage/schema.js';
 import { isBrandApproved, isCategoryApproved, type AppRecord, type Executor } from '../app/store.js';
@@ -76,7 +76,8 @@ export class ProductService {
         create_time: now,
         update_time: now,
       };
-      await insertProduct(trx, record);
+      // A concurrent add of the same out_product_id can pass the check above on PostgreSQL.
+      if (!(await insertProduct(trx, record))) throw new WireError(1000012, 'spu.add.out_product_id.taken');
       return { data: { ...idsView(record, copy), create_time: formatChinaTime(now) } };
     });
   }
@@ -438,6 +439,7 @@ export function readProductKey(body: JsonObject): ProductKey {
   if (productId !== undefined && productId !== '0') return { product_id: productId };
   const outProductId = readString(body, 'out_product_id');
   if (outProductId === undefined || outProductId === INVALID || outProductId === '') throw new WireError(1000011, 'spu.id.missing');
+  if (hasNul(outProductId)) throw new WireError(1000011, 'spu.out_product_id.nul');
   return { out_product_id: outProductId };
 }
 

@@ -110,8 +110,21 @@ export async function findProduct(db: Executor, appid: string, key: ProductKey):
   return row ? toRecord(row as Row) : undefined;
 }
 
-export async function insertProduct(db: Executor, record: ProductRecord): Promise<void> {
-  await db.insertInto('products').values(toRow(record)).execute();
+/** Inserts a new product; returns false when its out_product_id was taken by a concurrent insert. */
+export async function insertProduct(db: Executor, record: ProductRecord): Promise<boolean> {
+  try {
+    await db.insertInto('products').values(toRow(record)).execute();
+    return true;
+  } catch (error) {
+    if (isUniqueViolation(error)) return false;
+    throw error;
+  }
+}
+
+/** True for a unique-constraint failure of either dialect (PostgreSQL 23505, SQLite CONSTRAINT_UNIQUE). */
+export function isUniqueViolation(error: unknown): boolean {
+  const code = (error as { code?: unknown })?.code;
+  return code === '23505' || code === 'SQLITE_CONSTRAINT_UNIQUE' || code === 'SQLITE_CONSTRAINT_PRIMARYKEY';
 }
 
 /**

@@ -1,7 +1,8 @@
-import { PRODUCT_LIMITS } from '@wxshop/api';
+import { PRODUCT_LIMITS, type JsonValue } from '@wxshop/api';
 import {
   INVALID,
   field,
+  hasNul,
   isObject,
   readInt,
   readIntArray,
@@ -38,7 +39,8 @@ const EXTRA_FIELDS = ['supplier', 'express_fee', 'product_type', 'sell_time', 'p
 export function readOutProductId(body: JsonObject): string {
   const value = readString(body, 'out_product_id');
   if (value === undefined || value === INVALID || value.trim() === '') throw new WireError(1000001, 'spu.out_product_id.missing');
-  if (value.length > PRODUCT_LIMITS.outIdLength) throw new WireError(990008, 'spu.out_product_id.too_long');
+  if (hasNul(value)) throw new WireError(1000001, 'spu.out_product_id.nul');
+  if (textLength(value) > PRODUCT_LIMITS.outIdLength) throw new WireError(990008, 'spu.out_product_id.too_long');
   return value;
 }
 
@@ -131,7 +133,7 @@ export function readProductBody(body: JsonObject, outProductId: string): Product
   const extras: Record<string, unknown> = {};
   for (const name of EXTRA_FIELDS) {
     const value = field(body, name);
-    if (value !== undefined && value !== null && typeof value !== 'bigint') extras[name] = value;
+    if (isPlainExtra(value)) extras[name] = value;
   }
 
   return {
@@ -151,6 +153,20 @@ export function readProductBody(body: JsonObject, outProductId: string): Product
       extras,
     },
   };
+}
+
+/**
+ * The legacy optional fields are echoed only when they have the simple shapes the old
+ * documentation gave them: a string, a number, a boolean, or a short list of those. Anything else
+ * is dropped without an error, as the platform drops fields it does not know.
+ */
+function isPlainExtra(value: JsonValue | undefined): boolean {
+  const scalar = (item: JsonValue | undefined) =>
+    (typeof item === 'string' && item.length <= PRODUCT_LIMITS.urlLength) ||
+    (typeof item === 'number' && Number.isFinite(item)) ||
+    typeof item === 'boolean';
+  if (Array.isArray(value)) return value.length <= 20 && value.every(scalar);
+  return scalar(value);
 }
 
 function readSku(sku: JsonObject, outProductId: string): SkuInput {

@@ -1,10 +1,11 @@
 import { randomBytes } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import type { Database } from '../../storage/schema.js';
+import { hasNul } from '../../server/fields.js';
 import { WireError } from '../../server/wire-error.js';
 import { findApp, type AppRecord } from '../app/store.js';
 import {
-  countStableIssuedSince,
+  countForcedSince,
   findLatestToken,
   findToken,
   insertToken,
@@ -63,7 +64,7 @@ export class TokenService {
     if (credentials.grant_type !== 'client_credential') throw new WireError(40002, 'token.grant_type');
     if (!credentials.appid) throw new WireError(41002, 'token.appid.missing');
     if (!credentials.secret) throw new WireError(41004, 'token.secret.missing');
-    const app = await findApp(this.db, credentials.appid);
+    const app = hasNul(credentials.appid) ? undefined : await findApp(this.db, credentials.appid);
     if (!app) throw new WireError(40013, 'token.appid.unknown');
     if (app.secret !== credentials.secret) throw new WireError(40125, 'token.secret.wrong');
     return app;
@@ -95,14 +96,14 @@ export class TokenService {
       if (usable && force && now - latest.issued_at < STABLE_FORCE_MIN_INTERVAL_MS) return latest;
 
       if (force) {
-        const issuedToday = await countStableIssuedSince(trx, appid, chinaDayStart(now));
-        if (issuedToday >= STABLE_FORCE_DAILY_LIMIT) throw new WireError(45009, 'stable_token.force_refresh.daily_limit');
+        const forcedToday = await countForcedSince(trx, appid, chinaDayStart(now));
+        if (forcedToday >= STABLE_FORCE_DAILY_LIMIT) throw new WireError(45009, 'stable_token.force_refresh.daily_limit');
         await supersedeTokens(trx, appid, 'stable', now, now);
       } else if (latest) {
         // A normal rotation keeps the old token valid for the rest of its life.
         await supersedeTokens(trx, appid, 'stable', now, latest.expires_at);
       }
-      const created = this.newRecord(appid, 'stable', now);
+      const created = { ...this.newRecord(appid, 'stable', now), forced: force };
       await insertToken(trx, created);
       return created;
     });
@@ -128,8 +129,8 @@ export class TokenService {
     const cached = this.cache.get(token);
     const wallNow = Date.now();
     if (cached && wallNow - cached.fetchedAt < CACHE_TTL_MS) return cached.record;
-    // Tokens longer than any issued one cannot exist; skip the query.
-    if (token.length > 512) return undefined;
+    // Tokens longer than any issued one, or with a NUL, cannot exist; skip the query.
+    if (token.length > 512 || hasNul(token)) return undefined;
     const record = await findToken(this.db, token);
     if (record) {
       if (this.cache.size >= CACHE_MAX_ENTRIES) this.cache.clear();
@@ -147,6 +148,7 @@ export class TokenService {
       expires_at: now + TOKEN_LIFETIME_MS,
       superseded_at: null,
       valid_until: null,
+      forced: false,
     };
   }
 }

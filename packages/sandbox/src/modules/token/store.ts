@@ -10,6 +10,7 @@ export interface TokenRecord {
   expires_at: number;
   superseded_at: number | null;
   valid_until: number | null;
+  forced: boolean;
 }
 
 function toRecord(row: Record<string, unknown>): TokenRecord {
@@ -21,6 +22,7 @@ function toRecord(row: Record<string, unknown>): TokenRecord {
     expires_at: Number(row.expires_at),
     superseded_at: row.superseded_at === null ? null : Number(row.superseded_at),
     valid_until: row.valid_until === null ? null : Number(row.valid_until),
+    forced: Number(row.forced) === 1,
   };
 }
 
@@ -54,16 +56,17 @@ export async function supersedeTokens(db: Executor, appid: string, kind: TokenKi
 }
 
 export async function insertToken(db: Executor, record: TokenRecord): Promise<void> {
-  await db.insertInto('tokens').values(record).execute();
+  await db.insertInto('tokens').values({ ...record, forced: record.forced ? 1 : 0 }).execute();
 }
 
 /** Counts forced stable-token refreshes since `since`, for the daily limit. */
-export async function countStableIssuedSince(db: Executor, appid: string, since: number): Promise<number> {
+export async function countForcedSince(db: Executor, appid: string, since: number): Promise<number> {
   const row = await db
     .selectFrom('tokens')
     .select((eb) => eb.fn.countAll<number>().as('count'))
     .where('appid', '=', appid)
     .where('kind', '=', 'stable')
+    .where('forced', '=', 1)
     .where('issued_at', '>=', since)
     .executeTakeFirstOrThrow();
   return Number(row.count);

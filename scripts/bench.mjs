@@ -1,0 +1,192 @@
+// Benchmarks the sandbox against a raw node:http JSON echo server measured in the same run:
+// spu/add and spu/get throughput as a ratio to the echo, cold start to first response, and idle
+// RSS. Every server runs in its own process on 127.0.0.1; autocannon drives the load from this one.
+// Usage: npm run bench [-- --seconds N --connections N]
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { cpus, tmpdir, totalmem } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import autocannon from 'autocannon';
+
+const { values } = parseArgs({
+  options: { seconds: { type: 'string', default: '8' }, connections: { type: 'string', default: '10' } },
+});
+const SECONDS = Number(values.seconds);
+const CONNECTIONS = Number(values.connections);
+const BIN = new URL('../packages/sandbox/bin/wxshop.js', import.meta.url).pathname;
+const APPID = 'wx0000000000bench1';
+const SECRET = '0123456789abcdef0123456789abcdef';
+
+const ECHO_SERVER = `
+const http = require('node:http');
+http.createServer((req, res) => {
+  const chunks = [];
+  req.on('data', (c) => chunks.push(c));
+  req.on('end', () => {
+    const body = JSON.parse(Buffer.concat(chunks).toString() || '{}');
+    res.writeHead(200, { 'content-type': 'application/json' });
+    res.end(JSON.stringify({ errcode: 0, errmsg: 'ok', echo: body }));
+  });
+}).listen(Number(process.argv[1]), '127.0.0.1', () => process.stdout.write('ready\\n'));
+`;
+
+async function freePort() {
+  const server = createServer();
+  server.listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  const { port } = server.address();
+  server.close();
+  await once(server, 'close');
+  return port;
+}
+
+async function waitForOutput(child, pattern) {
+  let output = '';
+  child.stdout.setEncoding('utf8');
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`timed out waiting for ${pattern}: ${output}`)), 30000);
+    child.stdout.on('data', (chunk) => {
+      output += chunk;
+      if (pattern.test(output)) {
+        clearTimeout(timer);
+        resolve(output);
+      }
+    });
+    child.once('exit', (code) => reject(new Error(`process exited with ${code}: ${output}`)));
+  });
+}
+
+function run(options) {
+  return new Promise((resolve, reject) => {
+    autocannon({ connections: CONNECTIONS, duration: SECONDS, ...options }, (error, result) => (error ? reject(error) : resolve(result)));
+  });
+}
+
+function rssMb(pid) {
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  return Number(/VmRSS:\s+(\d+)/.exec(status)[1]) / 1024;
+}
+
+async function post(url, body) {
+  const response = await fetch(url, { method: 'POST', body: JSON.stringify(body), headers: { 'content-type': 'application/json' } });
+  return response.json();
+}
+
+function summary(name, result) {
+  const errors = result.non2xx + result.errors;
+  return { name, rps: Math.round(result.requests.average), p99_ms: result.latency.p99, errors };
+}
+
+async function startSandbox(dir) {
+  const port = await freePort();
+  const started = performance.now();
+  const child = spawn(process.execPath, [BIN, 'serve', '--port', String(port), '--db', join(dir, 'bench.db'), '--app', `${APPID}:${SECRET}`], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  const base = `http://127.0.0.1:${port}`;
+  // Cold start: from spawning the process to the first wire answer (a token request).
+  let token;
+  let exited = false;
+  child.once('exit', () => (exited = true));
+  for (;;) {
+    if (exited) throw new Error('the sandbox exited during start-up');
+    if (performance.now() - started > 30000) throw new Error('the sandbox did not answer within 30 s');
+    try {
+      const response = await fetch(`${base}/cgi-bin/token?grant_type=client_credential&appid=${APPID}&secret=${SECRET}`);
+      token = (await response.json()).access_token;
+      break;
+    } catch {
+      await new Promise((resolve) => setTimeout(resolve, 2));
+    }
+  }
+  const coldStartMs = performance.now() - started;
+  return { child, base, token, coldStartMs };
+}
+
+async function main() {
+  const dir = mkdtempSync(join(tmpdir(), 'wxshop-bench-'));
+  const results = [];
+  try {
+    // Raw echo baseline.
+    const echoPort = await freePort();
+    const echo = spawn(process.execPath, ['-e', ECHO_SERVER, String(echoPort)], { stdio: ['ignore', 'pipe', 'inherit'] });
+    await waitForOutput(echo, /ready/);
+    const echoBody = JSON.stringify({ out_product_id: 'P-1', need_edit_spu: 0 });
+    const echoResult = summary('node:http echo', await run({ url: `http://127.0.0.1:${echoPort}/`, method: 'POST', body: echoBody, headers: { 'content-type': 'application/json' } }));
+    echo.kill();
+    results.push(echoResult);
+
+    const sandbox = await startSandbox(dir);
+    const { base, token } = sandbox;
+    await new Promise((resolve) => setTimeout(resolve, 1500));
+    const idleRss = rssMb(sandbox.child.pid);
+
+    const form = new FormData();
+    form.set('media', new Blob([Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==', 'base64')], { type: 'image/png' }), 'p.png');
+    const upload = await (await fetch(`${base}/shop/img/upload?access_token=${token}&resp_type=1&upload_type=0`, { method: 'POST', body: form })).json();
+    const image = upload.img_info.temp_img_url;
+    const product = (id) => ({
+      out_product_id: id,
+      title: '压测商品',
+      path: `pages/goods?id=${id}`,
+      head_img: [image],
+      third_cat_id: 380001,
+      brand_id: 2100000000,
+      skus: [{ out_sku_id: `${id}-S`, thumb_img: image, sale_price: 100, market_price: 200, stock_num: 10, sku_attrs: [] }],
+    });
+    const seeded = await post(`${base}/shop/spu/add?access_token=${token}`, product('SEED-1'));
+    if (seeded.errcode !== 0) throw new Error(`seed spu/add failed: ${JSON.stringify(seeded)}`);
+
+    let counter = 0;
+    const add = summary(
+      'spu/add',
+      await run({
+        url: `${base}/shop/spu/add?access_token=${token}`,
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        setupRequest: (request) => ({ ...request, body: JSON.stringify(product(`BENCH-${process.pid}-${counter++}`)) }),
+      }),
+    );
+    results.push(add);
+
+    const get = summary(
+      'spu/get',
+      await run({
+        url: `${base}/shop/spu/get?access_token=${token}`,
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ out_product_id: 'SEED-1', need_edit_spu: 1 }),
+      }),
+    );
+    results.push(get);
+    const loadedRss = rssMb(sandbox.child.pid);
+    sandbox.child.kill('SIGTERM');
+    await once(sandbox.child, 'exit');
+
+    // A second cold start on an existing database, the common case for a developer.
+    const again = await startSandbox(dir);
+    again.child.kill('SIGTERM');
+    await once(again.child, 'exit');
+
+    console.log(`machine: ${cpus().length} × ${cpus()[0]?.model ?? 'unknown CPU'}, ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}`);
+    console.log(`load: autocannon, ${CONNECTIONS} connections, ${SECONDS} s per endpoint, SQLite file storage\n`);
+    console.log('| endpoint | req/s | p99 ms | errors | ratio to echo | target |');
+    console.log('|---|---|---|---|---|---|');
+    const targets = { 'spu/add': 0.3, 'spu/get': 0.6 };
+    for (const row of results) {
+      const ratio = row.rps / echoResult.rps;
+      const target = targets[row.name];
+      const verdict = target === undefined ? '' : `≥ ${target.toFixed(2)} ${ratio >= target ? 'met' : 'MISSED'}`;
+      console.log(`| ${row.name} | ${row.rps} | ${row.p99_ms} | ${row.errors} | ${ratio.toFixed(2)} | ${verdict} |`);
+    }
+    console.log(`\ncold start to first response: ${sandbox.coldStartMs.toFixed(0)} ms (new database), ${again.coldStartMs.toFixed(0)} ms (existing database); target ≤ 300 ms`);
+    console.log(`RSS: ${idleRss.toFixed(1)} MB idle after start (target ≤ 80 MB), ${loadedRss.toFixed(1)} MB after the load`);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+await main();
