@@ -34,6 +34,8 @@ export function parseJson(text: string): JsonValue {
 }
 
 const MAX_SAFE = BigInt(Number.MAX_SAFE_INTEGER);
+// Sticky, so it matches at the parser's position without copying the rest of the text.
+const NUMBER = /-?(0|[1-9]\d*)(\.\d+)?([eE][+-]?\d+)?/y;
 
 class LosslessParser {
   private index = 0;
@@ -159,7 +161,8 @@ class LosslessParser {
   }
 
   private parseNumber(): number | bigint {
-    const match = /^-?(0|[1-9]\d*)(\.\d+)?([eE][+-]?\d+)?/.exec(this.text.slice(this.index, this.index + 400));
+    NUMBER.lastIndex = this.index;
+    const match = NUMBER.exec(this.text);
     if (!match) this.fail('Invalid number');
     const literal = match[0];
     this.index += literal.length;

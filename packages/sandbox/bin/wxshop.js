@@ -1,4 +1,5 @@
 #!/usr/bin/env node
-import { main } from '../dist/cli/main.js';
+// The bundled build starts several times faster than the module tree that tsc emits.
+const { main } = await import('../dist/wxshop.mjs');
 
 process.exitCode = await main(process.argv.slice(2));

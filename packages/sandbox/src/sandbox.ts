@@ -10,6 +10,7 @@ import { ImageService } from './modules/image/service.js';
 import { ProductService } from './modules/product/service.js';
 import { TokenService } from './modules/token/service.js';
 import { openStorage, type StorageOptions } from './storage/database.js';
+import { IdAllocator } from './storage/ids.js';
 import type { Services } from './services.js';
 
 export interface SandboxOptions {
@@ -41,24 +42,31 @@ export async function createSandbox(options: SandboxOptions): Promise<Sandbox> {
   await clock.load();
   const categories = new CategoryService();
   const images = new ImageService(storage.db);
+  const ids = new IdAllocator(storage.db);
+  const apps = new AppService(storage.db, categories);
   const services: Services = {
     storage,
     logger,
     clock,
-    requestLog: new RequestLog(storage.db, logger),
-    apps: new AppService(storage.db, categories),
+    ids,
+    requestLog: new RequestLog(storage, logger),
+    apps,
     tokens: new TokenService(storage.db),
     categories,
     images,
-    products: new ProductService(storage.db, categories, images, logger),
+    products: new ProductService(storage.db, categories, apps, images, ids, logger),
   };
 
   const declaredApps: AppRecord[] = [];
+  // A demo app keeps its appid and secret across resets, so the printed credentials stay valid.
+  let demo: { appid: string; secret: string } | undefined;
   const declareApps = async () => {
     declaredApps.length = 0;
     for (const input of options.apps ?? []) declaredApps.push(await services.apps.ensure(input, clock.now()));
     if (options.demoApp && (await services.apps.list()).length === 0) {
-      declaredApps.push(await services.apps.create({ name: '演示小程序' }, clock.now()));
+      const app = demo ? await services.apps.ensure({ ...demo, name: '演示小程序' }, clock.now()) : await services.apps.create({ name: '演示小程序' }, clock.now());
+      demo = { appid: app.appid, secret: app.secret };
+      declaredApps.push(app);
     }
   };
   await declareApps();

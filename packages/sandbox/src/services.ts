@@ -7,12 +7,14 @@ import type { ProductService } from './modules/product/service.js';
 import type { TokenService } from './modules/token/service.js';
 import type { RequestLog } from './server/request-log.js';
 import type { Storage } from './storage/database.js';
+import type { IdAllocator } from './storage/ids.js';
 
 /** The sandbox's services, built once per server and handed to every handler. */
 export interface Services {
   storage: Storage;
   logger: Logger;
   clock: SandboxClock;
+  ids: IdAllocator;
   requestLog: RequestLog;
   apps: AppService;
   tokens: TokenService;

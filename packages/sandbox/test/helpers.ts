@@ -1,3 +1,4 @@
+import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -172,4 +173,17 @@ export function productBody(outProductId: string, image: string, overrides: Reco
 export function tempDir(): { path: string; remove(): void } {
   const path = mkdtempSync(join(tmpdir(), 'wxshop-test-'));
   return { path, remove: () => rmSync(path, { recursive: true, force: true }) };
+}
+
+/** Reads the sandbox clock through the admin API, in unix milliseconds. */
+export async function clockNow(url: string): Promise<number> {
+  const response = await admin(url, 'GET', '/clock');
+  assert.equal(response.status, 200);
+  return response.json.now_ms as number;
+}
+
+/** Moves the sandbox clock forward through the admin API; due audits are decided on the way. */
+export async function advanceClock(url: string, seconds: number): Promise<void> {
+  const response = await admin(url, 'POST', '/clock/advance', { seconds });
+  assert.equal(response.status, 200, JSON.stringify(response.json));
 }

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { explain } from '@wxshop/api';
-import { admin, APPID, call, getToken, productBody, RID_SUFFIX, startSandbox, uploadImage, type TestSandbox, type WireResponse } from './helpers.js';
+import { admin, APPID, call, getToken, productBody, RID_SUFFIX, startSandbox, uploadImage, type TestSandbox, type WireResponse, clockNow, advanceClock } from './helpers.js';
 
 const CONTENT_TYPE = 'application/json; encoding=utf-8';
 
@@ -20,17 +20,6 @@ const PRODUCT_NOT_FOUND = '商品id不存在';
 
 const MIB = 1024 * 1024;
 
-/** Reads the sandbox clock through the admin API, in unix milliseconds. */
-async function clockNow(url: string): Promise<number> {
-  const response = await admin(url, 'GET', '/clock');
-  assert.equal(response.status, 200);
-  return response.json.now_ms as number;
-}
-
-async function advanceClock(url: string, seconds: number): Promise<void> {
-  const response = await admin(url, 'POST', '/clock/advance', { seconds });
-  assert.equal(response.status, 200, JSON.stringify(response.json));
-}
 
 /** Products the app has stored, read through the admin API so that no wire token is involved. */
 async function storedProducts(url: string, appid = APPID): Promise<number> {

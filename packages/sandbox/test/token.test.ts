@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { admin, APPID, call, getToken, productBody, RID_SUFFIX, SECRET, startSandbox, uploadImage, type TestSandbox, type WireResponse } from './helpers.js';
+import { admin, APPID, call, getToken, productBody, RID_SUFFIX, SECRET, startSandbox, uploadImage, type TestSandbox, type WireResponse, clockNow, advanceClock } from './helpers.js';
 
 const CONTENT_TYPE = 'application/json; encoding=utf-8';
 const DAY_MS = 24 * 3600 * 1000;
@@ -23,17 +23,6 @@ interface Credentials {
   secret: string;
 }
 
-/** Reads the sandbox clock through the admin API, in unix milliseconds. */
-async function clockNow(url: string): Promise<number> {
-  const response = await admin(url, 'GET', '/clock');
-  assert.equal(response.status, 200);
-  return response.json.now_ms as number;
-}
-
-async function advanceClock(url: string, seconds: number): Promise<void> {
-  const response = await admin(url, 'POST', '/clock/advance', { seconds });
-  assert.equal(response.status, 200, JSON.stringify(response.json));
-}
 
 /** Moves the clock to one minute past the next midnight in China time, where daily limits reset. */
 async function advanceToNextChinaDay(url: string): Promise<void> {

@@ -68,6 +68,9 @@ export function registerAdmin(app: FastifyInstance, services: Services, options:
         if (error instanceof AdminError) {
           return reply.code(error.status).send({ error: { code: error.code, message: error.message } });
         }
+        if ((error as { statusCode?: number }).statusCode === 413) {
+          return reply.code(413).send({ error: { code: 'body_too_large', message: 'Request body is larger than 10 MiB' } });
+        }
         if (error instanceof WireError) {
           return reply.code(409).send({ error: { code: error.rule, message: `Not allowed in the current state (errcode ${error.errcode})` } });
         }
@@ -120,6 +123,8 @@ async function resetState(services: Services): Promise<void> {
   await services.clock.reset();
   services.tokens.clearCache();
   services.apps.clearCache();
+  services.ids.clear();
+  services.images.clearCache();
   services.logger.info('sandbox state reset');
 }
 

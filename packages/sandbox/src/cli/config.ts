@@ -17,6 +17,9 @@ export const DEFAULTS = {
   logLevel: 'info',
 } as const;
 
+/** Config file read from the working directory when --config is not given. */
+export const DEFAULT_CONFIG_FILE = 'wxshop.config.json';
+
 const CONFIG_KEYS = ['host', 'port', 'db', 'apps', 'adminKey', 'logLevel'] as const;
 const ENV_KEYS: Record<string, (typeof CONFIG_KEYS)[number]> = {
   WXSHOP_HOST: 'host',

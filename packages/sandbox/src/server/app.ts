@@ -7,7 +7,9 @@ import { productRoutes } from '../modules/product/routes.js';
 import { tokenRoutes } from '../modules/token/routes.js';
 import { formatErrmsg, stringifyJson } from '@wxshop/api';
 import { createRid } from './rid.js';
-import { handleWire, MAX_MULTIPART_BODY_BYTES } from './pipeline.js';
+import { createServer } from 'node:http';
+import { MAX_MULTIPART_BODY_BYTES } from './pipeline.js';
+import { isWirePath, serveWire } from './wire-http.js';
 import type { WireRoute } from './routes.js';
 
 /** Every wire route the sandbox serves; a platform path missing here answers 40066. */
@@ -16,8 +18,15 @@ export const WIRE_ROUTES: readonly WireRoute[] = [...tokenRoutes, ...categoryRou
 /** Builds the HTTP application: wire API, admin API and the image links. */
 export function buildApp(services: Services, adminOptions: AdminOptions): FastifyInstance {
   // Fastify's own logger stays off: the pipeline logs one line per request with the rid.
+  const routes = new Map(WIRE_ROUTES.map((route) => [route.path, route]));
   const app: FastifyInstance = Fastify({
     logger: false,
+    // Wire paths go straight to the pipeline; everything else is served by Fastify.
+    serverFactory: (fastifyHandler) =>
+      createServer((req, res) => {
+        if (isWirePath(req.url ?? '')) serveWire(req, res, routes, services);
+        else fastifyHandler(req, res);
+      }),
     bodyLimit: MAX_MULTIPART_BODY_BYTES + 1024,
     // Keep paths as sent: /shop/spu/add/ is not /shop/spu/add on the platform.
     routerOptions: { ignoreTrailingSlash: false, maxParamLength: 500 },
@@ -26,12 +35,6 @@ export function buildApp(services: Services, adminOptions: AdminOptions): Fastif
   // Every body reaches the handlers as raw bytes; the pipeline decides what is valid JSON.
   app.removeAllContentTypeParsers();
   app.addContentTypeParser('*', { parseAs: 'buffer' }, (_request, body, done) => done(null, body));
-
-  const routes = new Map(WIRE_ROUTES.map((route) => [route.path, route]));
-  const wire = async (request: Parameters<typeof handleWire>[0], reply: Parameters<typeof handleWire>[1]) =>
-    handleWire(request, reply, routes, services);
-  app.all('/shop/*', wire);
-  app.all('/cgi-bin/*', wire);
 
   // Serves uploaded images at the path of the links img/upload returns (/p/<appid>/<key>).
   app.get<{ Params: { appid: string; key: string } }>('/p/:appid/:key', async (request, reply) => {

@@ -1,5 +1,4 @@
 import { findEndpoint, formatErrmsg, parseJson, stringifyJson } from '@wxshop/api';
-import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Services } from '../services.js';
 import type { AppRecord } from '../modules/app/store.js';
 import { isObject, withoutNul, type JsonObject } from './fields.js';
@@ -12,7 +11,8 @@ export const MAX_JSON_BODY_BYTES = 1024 * 1024;
 /** Largest multipart body accepted on image upload (the image itself is limited to 2 MB). */
 export const MAX_MULTIPART_BODY_BYTES = 10 * 1024 * 1024;
 
-const CONTENT_TYPE = 'application/json; encoding=utf-8';
+/** Content type of every wire answer, as observed on the platform. */
+export const WIRE_CONTENT_TYPE = 'application/json; encoding=utf-8';
 
 interface Outcome {
   errcode: number;
@@ -21,13 +21,26 @@ interface Outcome {
   appid: string | null;
 }
 
+/** The parts of an HTTP request the pipeline reads; the body is read in full beforehand. */
+export interface WireHttpRequest {
+  method: string;
+  url: string;
+  contentType: string;
+  ip: string;
+  body: Buffer;
+  /** Set when the body was larger than the transport accepts; it is then empty. */
+  bodyTooLarge: boolean;
+}
+
+const decoder = new TextDecoder('utf-8', { fatal: true });
+
 /**
  * Runs one wire request through the platform's checks in order, answers it with HTTP 200 and a
  * JSON envelope, and records it in the request log. Nothing thrown here escapes as an HTTP error.
  */
 export async function handleWire(
-  request: FastifyRequest,
-  reply: FastifyReply,
+  request: WireHttpRequest,
+  send: (body: Buffer) => void,
   routes: ReadonlyMap<string, WireRoute>,
   services: Services,
 ): Promise<void> {
@@ -37,7 +50,7 @@ export async function handleWire(
   const queryIndex = request.url.indexOf('?');
   const path = queryIndex === -1 ? request.url : request.url.slice(0, queryIndex);
   const query = new URLSearchParams(queryIndex === -1 ? '' : request.url.slice(queryIndex + 1));
-  const rawBody = Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0);
+  const rawBody = request.body;
 
   let outcome: Outcome;
   try {
@@ -46,8 +59,7 @@ export async function handleWire(
     outcome = failure(error, rid, null, services, path);
   }
 
-  // A Buffer keeps Fastify from rewriting the content type (it would add a charset parameter).
-  reply.code(200).header('content-type', CONTENT_TYPE).send(Buffer.from(outcome.body));
+  send(Buffer.from(outcome.body));
 
   const costMs = Math.round(performance.now() - started);
   services.requestLog.record({
@@ -68,7 +80,7 @@ export async function handleWire(
 }
 
 interface CheckInput {
-  request: FastifyRequest;
+  request: WireHttpRequest;
   path: string;
   query: URLSearchParams;
   rawBody: Buffer;
@@ -103,7 +115,8 @@ async function runChecks(input: CheckInput): Promise<Outcome> {
   try {
     // 4. Body.
     let body: JsonObject = {};
-    const contentType = String(request.headers['content-type'] ?? '');
+    const contentType = request.contentType;
+    if (request.bodyTooLarge) throw new WireError(45002, 'body.too_large');
     if (endpoint.body === 'json') {
       if (rawBody.length === 0) throw new WireError(44002, 'body.empty');
       if (rawBody.length > MAX_JSON_BODY_BYTES) throw new WireError(45002, 'body.too_large');
@@ -137,7 +150,7 @@ async function runChecks(input: CheckInput): Promise<Outcome> {
 function parseBody(raw: Buffer): JsonObject | undefined {
   let text: string;
   try {
-    text = new TextDecoder('utf-8', { fatal: true }).decode(raw);
+    text = decoder.decode(raw);
   } catch {
     return undefined;
   }

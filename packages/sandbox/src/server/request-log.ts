@@ -1,6 +1,9 @@
-import type { Insertable, Kysely } from 'kysely';
+import type { Insertable } from 'kysely';
 import type { Logger } from 'pino';
-import type { Database, RequestLogTable } from '../storage/schema.js';
+import type { Storage } from '../storage/database.js';
+import type { RequestLogTable } from '../storage/schema.js';
+
+const COLUMNS = ['rid', 'appid', 'method', 'path', 'query', 'request_body', 'response_body', 'errcode', 'rule', 'client_ip', 'invoke_time', 'cost_ms'] as const;
 
 // Rows are written in batches so the log costs one insert per batch, not one per request.
 const FLUSH_INTERVAL_MS = 100;
@@ -18,10 +21,25 @@ export class RequestLog {
   private writing: Promise<void> = Promise.resolve();
   private dropped = 0;
 
+  private readonly writeSqlite: ((rows: Insertable<RequestLogTable>[]) => void) | undefined;
+
   constructor(
-    private readonly db: Kysely<Database>,
+    private readonly storage: Storage,
     private readonly logger: Logger,
-  ) {}
+  ) {
+    // On SQLite the log is written with one prepared statement in one transaction per batch: the
+    // query builder would rebuild a 600-parameter insert for every batch, the largest cost of a
+    // simple request. PostgreSQL keeps the builder's multi-row insert.
+    const sqlite = storage.sqlite;
+    if (sqlite) {
+      const insert = sqlite.prepare(
+        `insert or ignore into request_log (${COLUMNS.join(', ')}) values (${COLUMNS.map((column) => `@${column}`).join(', ')})`,
+      );
+      this.writeSqlite = sqlite.transaction((rows: Insertable<RequestLogTable>[]) => {
+        for (const row of rows) insert.run(row);
+      });
+    }
+  }
 
   record(row: Insertable<RequestLogTable>): void {
     if (this.pending.length >= MAX_PENDING_ROWS) {
@@ -49,10 +67,18 @@ export class RequestLog {
   }
 
   private async write(rows: Insertable<RequestLogTable>[]): Promise<void> {
+    if (this.writeSqlite) {
+      try {
+        this.writeSqlite(rows);
+      } catch (error) {
+        this.logger.error({ err: error, rows: rows.length }, 'failed to write request log rows');
+      }
+      return;
+    }
     for (let start = 0; start < rows.length; start += 50) {
       const batch = rows.slice(start, start + 50);
       try {
-        await this.db.insertInto('request_log').values(batch).onConflict((c) => c.doNothing()).execute();
+        await this.storage.db.insertInto('request_log').values(batch).onConflict((c) => c.doNothing()).execute();
       } catch (error) {
         this.logger.error({ err: error, rows: batch.length }, 'failed to write request log rows');
       }

@@ -11,7 +11,12 @@ export class WireError extends Error {
     readonly rule: string,
     readonly wireMessage?: string,
   ) {
+    // Expected refusals are answered, never debugged from a stack; skipping the capture keeps a
+    // rejected request cheap.
+    const stackTraceLimit = Error.stackTraceLimit;
+    Error.stackTraceLimit = 0;
     super(`${errcode} ${wireMessage ?? explain(errcode)?.message ?? ''} (${rule})`);
+    Error.stackTraceLimit = stackTraceLimit;
     this.name = 'WireError';
     if (explain(errcode) === undefined) throw new Error(`Error code ${errcode} is not in the catalogue`);
   }

@@ -1,6 +1,6 @@
 import Sqlite from 'better-sqlite3';
 import { Kysely, PostgresDialect, SqliteDialect, sql } from 'kysely';
-import pg from 'pg';
+import type pg from 'pg';
 import { migrateToLatest } from './migrations.js';
 import type { Database } from './schema.js';
 
@@ -11,6 +11,8 @@ export interface Storage {
   dialect: Dialect;
   /** Where the data lives, with any password removed, for logs. */
   description: string;
+  /** The raw SQLite handle, for the few write paths that bypass the query builder for speed. */
+  sqlite?: Sqlite.Database;
   close(): Promise<void>;
 }
 
@@ -38,17 +40,41 @@ async function openSqlite(file: string): Promise<Storage> {
   database.pragma('synchronous = NORMAL');
   database.pragma('busy_timeout = 5000');
   database.pragma('foreign_keys = ON');
-  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database }) });
+  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(database) }) });
   await migrateToLatest(db, 'sqlite');
   return {
     db,
     dialect: 'sqlite',
     description: file === ':memory:' ? 'SQLite in memory' : `SQLite ${file}`,
+    sqlite: database,
     close: () => db.destroy(),
   };
 }
 
+// Kysely prepares every query anew; reusing prepared statements saves that work on the hot path.
+// Query shapes are few (values are bound parameters), so the cache stays small; it is cleared
+// if it ever grows past the bound.
+const STATEMENT_CACHE_MAX = 1000;
+
+function withStatementCache(database: Sqlite.Database) {
+  const statements = new Map<string, Sqlite.Statement>();
+  return {
+    close: () => database.close(),
+    prepare(sql: string) {
+      let statement = statements.get(sql);
+      if (!statement) {
+        if (statements.size >= STATEMENT_CACHE_MAX) statements.clear();
+        statement = database.prepare(sql);
+        statements.set(sql, statement);
+      }
+      return statement;
+    },
+  };
+}
+
 async function openPostgres(options: StorageOptions): Promise<Storage> {
+  // Loaded on demand: an embedded SQLite sandbox starts faster without the PostgreSQL driver.
+  const { default: pg } = await import('pg');
   // A `schema` query parameter picks the schema, so several sandboxes can share one database.
   const url = new URL(options.url);
   const schema = options.schema ?? (url.searchParams.get('schema') || undefined);
@@ -89,6 +115,7 @@ async function openPostgres(options: StorageOptions): Promise<Storage> {
 
 /** Drops a PostgreSQL schema and everything in it; used by tests to clean up after themselves. */
 export async function dropPostgresSchema(url: string, schema: string): Promise<void> {
+  const { default: pg } = await import('pg');
   const client = new pg.Client({ connectionString: url });
   await client.connect();
   try {

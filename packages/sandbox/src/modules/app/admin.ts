@@ -1,9 +1,9 @@
 import type { FastifyInstance } from 'fastify';
 import { AdminError, adminBody } from '../../admin/router.js';
 import type { Services } from '../../services.js';
-import { AppInputError } from './service.js';
+import { AppExistsError, AppInputError } from './service.js';
 import type { AccountInfo, AppSettings, ReviewerPolicy } from './settings.js';
-import type { AppRecord } from './store.js';
+import type { AccessState, AppRecord } from './store.js';
 
 /** The admin view of an app; the secret is included because the admin API is the owner's tool. */
 export function appView(app: AppRecord) {
@@ -86,6 +86,7 @@ export function registerAppAdmin(admin: FastifyInstance, services: Services): vo
       return reply.code(201).send({ app: appView(app) });
     } catch (error) {
       if (error instanceof AppInputError) throw new AdminError(400, 'invalid_app', error.message);
+      if (error instanceof AppExistsError) throw new AdminError(409, 'app_exists', error.message);
       throw error;
     }
   });
@@ -114,6 +115,18 @@ export function registerAppAdmin(admin: FastifyInstance, services: Services): vo
     if (body.account_info !== undefined) settings.account_info = readAccountInfo(body.account_info);
     const updated = await services.apps.updateSettings(current.appid, () => settings);
     return { app: appView(updated!) };
+  });
+
+  // The platform side of opening or closing the custom component for an app.
+  admin.put<{ Params: { appid: string } }>('/apps/:appid/access', async (request) => {
+    const body = adminBody(request);
+    const states = ['not_applied', 'pending_agreement', 'accessed', 'banned'];
+    if (typeof body.state !== 'string' || !states.includes(body.state)) {
+      throw new AdminError(400, 'invalid_state', `state must be one of ${states.join(', ')}`);
+    }
+    const app = await services.apps.setAccessState(request.params.appid, body.state as AccessState);
+    if (!app) throw new AdminError(404, 'app_not_found', `No app ${request.params.appid}`);
+    return { app: appView(app) };
   });
 
   admin.get<{ Params: { appid: string }; Querystring: { limit?: string } }>('/apps/:appid/requests', async (request) => {

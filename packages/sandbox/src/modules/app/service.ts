@@ -3,7 +3,7 @@ import type { Kysely } from 'kysely';
 import type { Database } from '../../storage/schema.js';
 import type { CategoryService } from '../category/service.js';
 import { defaultSettings, type AppSettings } from './settings.js';
-import { approveCategories, findApp, insertApp, listApps, updateSettings, type AppRecord } from './store.js';
+import { approveCategories, findApp, insertApp, listApprovedCategories, listApps, updateSettings, type AccessState, type AppRecord, type Executor } from './store.js';
 
 export interface CreateAppInput {
   appid?: string;
@@ -18,6 +18,8 @@ export interface CreateAppInput {
 
 export class AppInputError extends Error {}
 
+export class AppExistsError extends Error {}
+
 const APPID_PATTERN = /^wx[0-9a-zA-Z]{16}$/;
 const SECRET_PATTERN = /^[0-9a-zA-Z]{32}$/;
 // Apps change rarely and every wire request reads one; a short cache spares the query.
@@ -25,6 +27,7 @@ const CACHE_TTL_MS = 1000;
 
 export class AppService {
   private readonly cache = new Map<string, { app: AppRecord; fetchedAt: number }>();
+  private readonly categoryCache = new Map<string, { ids: Set<number>; fetchedAt: number }>();
 
   constructor(
     private readonly db: Kysely<Database>,
@@ -36,7 +39,7 @@ export class AppService {
     const secret = input.secret ?? randomBytes(16).toString('hex');
     if (!APPID_PATTERN.test(appid)) throw new AppInputError(`Invalid appid "${appid}": expected "wx" followed by 16 letters or digits`);
     if (!SECRET_PATTERN.test(secret)) throw new AppInputError('Invalid secret: expected 32 letters or digits');
-    if (await findApp(this.db, appid)) throw new AppInputError(`App ${appid} already exists`);
+    if (await findApp(this.db, appid)) throw new AppExistsError(`App ${appid} already exists`);
 
     const onboarded = input.onboarded ?? true;
     const app: AppRecord = {
@@ -77,6 +80,22 @@ export class AppService {
     return app;
   }
 
+  /**
+   * Sets the component access state (the platform side of opening the component). Opening an app
+   * that started from zero also gives it the categories that need no qualification.
+   */
+  async setAccessState(appid: string, state: AccessState): Promise<AppRecord | undefined> {
+    const app = await findApp(this.db, appid);
+    if (!app) return undefined;
+    await this.db.transaction().execute(async (trx) => {
+      await trx.updateTable('apps').set({ access_state: state }).where('appid', '=', appid).execute();
+      if (state === 'accessed') await approveCategories(trx, appid, this.categories.withoutQualification());
+    });
+    this.cache.delete(appid);
+    this.categoryCache.delete(appid);
+    return { ...app, access_state: state };
+  }
+
   list(): Promise<AppRecord[]> {
     return listApps(this.db);
   }
@@ -90,7 +109,22 @@ export class AppService {
     return { ...app, settings };
   }
 
+  /**
+   * Whether the app may use a level-3 category. Reads through a short cache; `db` is the caller's
+   * transaction when there is one (SQLite has a single connection).
+   */
+  async isCategoryApproved(db: Executor, appid: string, thirdCatId: number): Promise<boolean> {
+    const wallNow = Date.now();
+    let cached = this.categoryCache.get(appid);
+    if (!cached || wallNow - cached.fetchedAt >= CACHE_TTL_MS) {
+      cached = { ids: new Set(await listApprovedCategories(db, appid)), fetchedAt: wallNow };
+      this.categoryCache.set(appid, cached);
+    }
+    return cached.ids.has(thirdCatId);
+  }
+
   clearCache(): void {
     this.cache.clear();
+    this.categoryCache.clear();
   }
 }

@@ -49,14 +49,9 @@ export async function approveCategories(db: Executor, appid: string, categoryIds
   }
 }
 
-export async function isCategoryApproved(db: Executor, appid: string, thirdCatId: number): Promise<boolean> {
-  const row = await db
-    .selectFrom('approved_categories')
-    .select('third_cat_id')
-    .where('appid', '=', appid)
-    .where('third_cat_id', '=', thirdCatId)
-    .executeTakeFirst();
-  return row !== undefined;
+export async function listApprovedCategories(db: Executor, appid: string): Promise<number[]> {
+  const rows = await db.selectFrom('approved_categories').select('third_cat_id').where('appid', '=', appid).execute();
+  return rows.map((row) => Number(row.third_cat_id));
 }
 
 export async function isBrandApproved(db: Executor, appid: string, brandId: number): Promise<boolean> {

@@ -34,8 +34,18 @@ type RespType = 0 | 1 | 2;
 
 export type ImageUrlCheck = { ok: true } | { ok: false; code: 1070010 | 1070011; url: string };
 
+// Issued links never change, so a link once found is remembered; the bound keeps memory flat.
+const ISSUED_CACHE_MAX = 100_000;
+
 export class ImageService {
+  private readonly issued = new Set<string>();
+
   constructor(private readonly db: Kysely<Database>) {}
+
+  /** Forgets remembered links, after a reset deleted the images. */
+  clearCache(): void {
+    this.issued.clear();
+  }
 
   /**
    * Stores an image sent as a multipart `media` part (upload_type 0) or fetched from `img_url`
@@ -111,9 +121,12 @@ export class ImageService {
       if (!WECHAT_IMAGE_HOSTS.includes(parsed.hostname)) return { ok: false, code: 1070010, url };
       if (parsed.hostname !== 'mmecimage.cn') continue;
       const match = /^\/p\/([^/]+)\/([^/]+)$/.exec(parsed.pathname);
-      if (!match || match[1] !== appid || hasNul(match[2]!) || !(await imageKeyExists(db, appid, match[2]!))) {
-        return { ok: false, code: 1070011, url };
-      }
+      if (!match || match[1] !== appid || hasNul(match[2]!)) return { ok: false, code: 1070011, url };
+      const cacheKey = `${appid}/${match[2]}`;
+      if (this.issued.has(cacheKey)) continue;
+      if (!(await imageKeyExists(db, appid, match[2]!))) return { ok: false, code: 1070011, url };
+      if (this.issued.size >= ISSUED_CACHE_MAX) this.issued.clear();
+      this.issued.add(cacheKey);
     }
     return { ok: true };
   }
@@ -124,6 +137,15 @@ export class ImageService {
       const stored = await findImageByKey(this.db, appid, url.slice(IMAGE_LINK_PREFIX.length + appid.length + 1));
       if (stored) return { bytes: stored.bytes, contentType: stored.content_type };
     }
+    // The sandbox stands in for the WeChat image hosts, so a link on them that it did not issue
+    // cannot be fetched.
+    let host = '';
+    try {
+      host = new URL(url).hostname;
+    } catch {
+      throw new WireError(1070008, 'img.img_url.invalid');
+    }
+    if (WECHAT_IMAGE_HOSTS.includes(host)) throw new WireError(1070008, 'img.img_url.unknown_wechat_link');
     let response: Response;
     try {
       response = await fetch(url, { signal: AbortSignal.timeout(FETCH_TIMEOUT_MS), redirect: 'follow' });

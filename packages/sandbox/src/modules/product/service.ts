@@ -6,8 +6,10 @@ import { transition, TransitionRejected } from '../../platform/transitions.js';
 import { enqueueEvent } from '../../push/outbox.js';
 import { hasNul, INVALID, readId, readInt, readString, type JsonObject } from '../../server/fields.js';
 import { WireError } from '../../server/wire-error.js';
+import type { IdAllocator } from '../../storage/ids.js';
 import type { Database } from '../../storage/schema.js';
-import { isBrandApproved, isCategoryApproved, type AppRecord, type Executor } from '../app/store.js';
+import type { AppService } from '../app/service.js';
+import { isBrandApproved, type AppRecord, type Executor } from '../app/store.js';
 import type { CategoryService } from '../category/service.js';
 import type { ImageService } from '../image/service.js';
 import { EDIT_TRANSITIONS, ONLINE_TRANSITIONS, type EditStatus, type OnlineStatus } from './states.js';
@@ -16,7 +18,6 @@ import {
   findProduct,
   insertProduct,
   listProducts,
-  reserveIds,
   saveProduct,
   type ProductCopy,
   type ProductKey,
@@ -40,7 +41,9 @@ export class ProductService {
   constructor(
     private readonly db: Kysely<Database>,
     private readonly categories: CategoryService,
+    private readonly apps: AppService,
     private readonly images: ImageService,
+    private readonly ids: IdAllocator,
     private readonly logger: Logger,
   ) {}
 
@@ -51,6 +54,9 @@ export class ProductService {
     this.checkAccountGates(app);
     this.checkTextRules(input);
     if (input.copy.skus.some((sku) => sku.stock_num === 0)) throw new WireError(1000015, 'spu.add.stock_zero');
+    const [productId] = await this.ids.take('product_id', PRODUCT_ID_START);
+    const [auditId] = await this.ids.take('audit_id', AUDIT_ID_START);
+    const skuIds = await this.ids.take('sku_id', SKU_ID_START, input.copy.skus.length);
 
     return this.db.transaction().execute(async (trx) => {
       if (await findProduct(trx, app.appid, { out_product_id: outProductId })) {
@@ -58,18 +64,16 @@ export class ProductService {
       }
       await this.checkCatalogueRules(trx, app, input);
 
-      const productId = await reserveIds(trx, 'product_id', PRODUCT_ID_START, 1);
-      const copy = await this.assignSkuIds(trx, input, undefined);
-      const auditId = await reserveIds(trx, 'audit_id', AUDIT_ID_START, 1);
+      const copy = assignSkuIds(input, undefined, skuIds);
       const record: ProductRecord = {
         appid: app.appid,
-        product_id: productId.toString(),
+        product_id: productId!.toString(),
         out_product_id: outProductId,
         draft: copy,
         online: null,
         status: 0,
         edit_status: 2,
-        audit_info: { submit_time: now, audit_id: auditId.toString() },
+        audit_info: { submit_time: now, audit_id: auditId!.toString() },
         audit_due_at: this.auditDueAt(app, now),
         recent_submissions: [now],
         deleted: false,
@@ -89,6 +93,9 @@ export class ProductService {
     const input = readProductBody(body, existing.out_product_id);
     this.checkAccountGates(app);
     this.checkTextRules(input);
+    const [auditId] = await this.ids.take('audit_id', AUDIT_ID_START);
+    // Enough sku ids for every sku being new; the ones not needed are skipped.
+    const skuIds = await this.ids.take('sku_id', SKU_ID_START, input.copy.skus.length);
 
     return this.db.transaction().execute(async (trx) => {
       const current = await this.requireProduct(trx, app.appid, key);
@@ -97,13 +104,12 @@ export class ProductService {
       const recent = current.recent_submissions.filter((time) => now - time < HOUR_MS);
       if (recent.length >= SUBMISSIONS_PER_HOUR) throw new WireError(1000019, 'spu.update.too_many_submissions');
 
-      const copy = await this.assignSkuIds(trx, input, current);
-      const auditId = await reserveIds(trx, 'audit_id', AUDIT_ID_START, 1);
+      const copy = assignSkuIds(input, current, skuIds);
       const next: ProductRecord = {
         ...current,
         draft: copy,
         edit_status: editStatus,
-        audit_info: { submit_time: now, audit_id: auditId.toString() },
+        audit_info: { submit_time: now, audit_id: auditId!.toString() },
         audit_due_at: this.auditDueAt(app, now),
         recent_submissions: [...recent, now],
         update_time: Math.max(now, current.update_time + 1),
@@ -272,11 +278,17 @@ export class ProductService {
       for (const product of due) {
         const app = await getApp(product.appid);
         if (!app) continue;
+        const manual = app.settings.reviewer.mode === 'manual';
         const decision = reviewerDecision(app, product.draft);
         try {
           await this.db.transaction().execute(async (trx) => {
             const current = await findProduct(trx, product.appid, { product_id: product.product_id });
             if (!current || current.audit_due_at === null || current.audit_due_at > now || current.edit_status !== 2) return;
+            // The reviewer was switched to manual after this submission: leave it to the admin.
+            if (manual) {
+              await this.save(trx, { ...current, audit_due_at: null }, current);
+              return;
+            }
             await this.applyDecision(trx, app, current, decision, now);
             decided++;
           });
@@ -352,7 +364,7 @@ export class ProductService {
     if (found.kind === 'parent') throw new WireError(1000007, 'spu.category.not_level3');
     const category = found.category;
     if (category.retired) throw new WireError(1000040, 'spu.category.retired');
-    if (!(await isCategoryApproved(trx, app.appid, category.third_cat_id))) {
+    if (!(await this.apps.isCategoryApproved(trx, app.appid, category.third_cat_id))) {
       const message =
         `请先申请[${category.first_cat_name}](${category.first_cat_id}):[${category.second_cat_name}](${category.second_cat_id}):` +
         `[${category.third_cat_name}](${category.third_cat_id})类目通过后再提审此类目对应的商品。`;
@@ -371,25 +383,6 @@ export class ProductService {
     const urls = [...copy.head_img, ...copy.qualification_pics, ...copy.desc_info.imgs, ...copy.skus.map((sku) => sku.thumb_img)];
     const images = await this.images.checkProductImages(trx, app.appid, urls);
     if (!images.ok) throw new WireError(images.code, images.code === 1070010 ? 'spu.image.not_wechat_hosted' : 'spu.image.not_issued');
-  }
-
-  /** Keeps the sku_id of skus already known (by out_sku_id) and reserves ids for new ones. */
-  private async assignSkuIds(trx: Executor, input: ProductInput, current: ProductRecord | undefined): Promise<ProductCopy> {
-    const known = new Map<string, string>();
-    for (const copy of [current?.online, current?.draft]) {
-      for (const sku of copy?.skus ?? []) known.set(sku.out_sku_id, sku.sku_id);
-    }
-    const fresh = input.copy.skus.filter((sku) => !known.has(sku.out_sku_id)).length;
-    let nextId = fresh > 0 ? await reserveIds(trx, 'sku_id', SKU_ID_START, fresh) : 0n;
-    const skus = input.copy.skus.map((sku) => {
-      let skuId = known.get(sku.out_sku_id);
-      if (skuId === undefined) {
-        skuId = nextId.toString();
-        nextId++;
-      }
-      return { ...sku, out_product_id: input.out_product_id, sku_id: skuId };
-    });
-    return { ...input.copy, skus };
   }
 
   private auditDueAt(app: AppRecord, now: number): number | null {
@@ -424,6 +417,20 @@ export class ProductService {
       throw error;
     }
   }
+}
+
+/** Keeps the sku_id of skus already known (by out_sku_id) and gives new skus ids from `freshIds`. */
+function assignSkuIds(input: ProductInput, current: ProductRecord | undefined, freshIds: bigint[]): ProductCopy {
+  const known = new Map<string, string>();
+  for (const copy of [current?.online, current?.draft]) {
+    for (const sku of copy?.skus ?? []) known.set(sku.out_sku_id, sku.sku_id);
+  }
+  let next = 0;
+  const skus = input.copy.skus.map((sku) => {
+    const skuId = known.get(sku.out_sku_id) ?? freshIds[next++]!.toString();
+    return { ...sku, out_product_id: input.out_product_id, sku_id: skuId };
+  });
+  return { ...input.copy, skus };
 }
 
 /** The reviewer policy's verdict on a draft: the first matching reject rule, else approval. */

@@ -1,4 +1,3 @@
-import { sql } from 'kysely';
 import type { Executor } from '../app/store.js';
 import type { EditStatus, OnlineStatus } from './states.js';
 
@@ -192,20 +191,4 @@ export async function listAllProducts(db: Executor, appid: string, includeDelete
   if (!includeDeleted) query = query.where('deleted', '=', 0);
   const rows = await query.orderBy('create_time', 'desc').execute();
   return rows.map((row) => toRecord(row as Row));
-}
-
-/**
- * Reserves `count` consecutive values of a named id sequence and returns the first. The upsert is
- * one atomic statement on both dialects, so concurrent instances never receive the same id.
- */
-export async function reserveIds(db: Executor, name: string, start: bigint, count: number): Promise<bigint> {
-  const row = await db
-    .insertInto('id_sequences')
-    .values({ name, next_value: Number(start) + count })
-    .onConflict((conflict) =>
-      conflict.column('name').doUpdateSet({ next_value: sql<number>`id_sequences.next_value + ${count}` }),
-    )
-    .returning('next_value')
-    .executeTakeFirstOrThrow();
-  return BigInt(row.next_value) - BigInt(count);
 }

@@ -1,0 +1,49 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Services } from '../services.js';
+import { handleWire, MAX_MULTIPART_BODY_BYTES, WIRE_CONTENT_TYPE } from './pipeline.js';
+import type { WireRoute } from './routes.js';
+
+/** True for the paths of the platform's API host, which the pipeline answers. */
+export function isWirePath(url: string): boolean {
+  return url.startsWith('/shop/') || url.startsWith('/cgi-bin/');
+}
+
+/**
+ * Serves a wire request straight from node:http: reads the body (at most 10 MiB are kept; a larger
+ * body is drained and answered 45002) and hands it to the pipeline. Wire requests skip the web
+ * framework, which serves the admin API and images, because they are the hot path.
+ */
+export function serveWire(
+  req: IncomingMessage,
+  res: ServerResponse,
+  routes: ReadonlyMap<string, WireRoute>,
+  services: Services,
+): void {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  let tooLarge = false;
+  req.on('data', (chunk: Buffer) => {
+    size += chunk.length;
+    if (size > MAX_MULTIPART_BODY_BYTES) tooLarge = true;
+    else chunks.push(chunk);
+  });
+  req.on('error', (error) => services.logger.warn({ err: error, path: req.url?.split('?')[0] }, 'wire request stream failed'));
+  req.on('end', () => {
+    const request = {
+      method: req.method ?? 'GET',
+      url: req.url ?? '/',
+      contentType: req.headers['content-type'] ?? '',
+      ip: req.socket.remoteAddress ?? '',
+      body: tooLarge ? Buffer.alloc(0) : chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks),
+      bodyTooLarge: tooLarge,
+    };
+    const send = (body: Buffer) => {
+      res.writeHead(200, { 'content-type': WIRE_CONTENT_TYPE, 'content-length': body.length });
+      res.end(body);
+    };
+    handleWire(request, send, routes, services).catch((error: unknown) => {
+      services.logger.error({ err: error, path: request.url.split('?')[0] }, 'wire handler failed outside the pipeline');
+      if (!res.headersSent) res.destroy();
+    });
+  });
+}
