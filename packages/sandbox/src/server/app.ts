@@ -12,7 +12,7 @@ import { MAX_MULTIPART_BODY_BYTES } from './pipeline.js';
 import { isWirePath, serveWire } from './wire-http.js';
 import type { WireRoute } from './routes.js';
 
-/** Every wire route the sandbox serves; a platform path missing here answers 40066. */
+/** Every wire route the sandbox serves; a platform path missing here returns 40066. */
 export const WIRE_ROUTES: readonly WireRoute[] = [...tokenRoutes, ...categoryRoutes, ...imageRoutes, ...productRoutes];
 
 /** Builds the HTTP application: wire API, admin API and the image links. */
@@ -58,7 +58,9 @@ export function buildApp(services: Services, adminOptions: AdminOptions): Fastif
   app.setErrorHandler(async (error: { statusCode?: number; code?: string }, request, reply) => {
     const rid = createRid(services.clock.now());
     const tooLarge = error.statusCode === 413 || error.code === 'FST_ERR_CTP_BODY_TOO_LARGE';
-    const errcode = tooLarge ? 45002 : error.statusCode !== undefined && error.statusCode < 500 ? 47001 : -1;
+    let errcode = -1;
+    if (tooLarge) errcode = 45002;
+    else if (error.statusCode !== undefined && error.statusCode < 500) errcode = 47001;
     if (errcode === -1) services.logger.error({ err: error, rid, path: request.url.split('?')[0] }, 'request failed before the wire pipeline');
     return reply
       .code(200)

@@ -11,7 +11,7 @@ export const MAX_JSON_BODY_BYTES = 1024 * 1024;
 /** Largest multipart body accepted on image upload (the image itself is limited to 2 MB). */
 export const MAX_MULTIPART_BODY_BYTES = 10 * 1024 * 1024;
 
-/** Content type of every wire answer, as observed on the platform. */
+/** Content type of every wire response, as observed on the platform. */
 export const WIRE_CONTENT_TYPE = 'application/json; encoding=utf-8';
 
 interface Outcome {
@@ -35,7 +35,7 @@ export interface WireHttpRequest {
 const decoder = new TextDecoder('utf-8', { fatal: true });
 
 /**
- * Runs one wire request through the platform's checks in order, answers it with HTTP 200 and a
+ * Runs one wire request through the platform's checks in order, responds with HTTP 200 and a
  * JSON envelope, and records it in the request log. Nothing thrown here escapes as an HTTP error.
  */
 export async function handleWire(

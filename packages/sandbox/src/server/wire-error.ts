@@ -11,8 +11,8 @@ export class WireError extends Error {
     readonly rule: string,
     readonly wireMessage?: string,
   ) {
-    // Expected refusals are answered, never debugged from a stack; skipping the capture keeps a
-    // rejected request cheap.
+    // Expected rejections are returned to the caller, never debugged from a stack, so skipping
+    // the capture keeps a rejected request cheap.
     const stackTraceLimit = Error.stackTraceLimit;
     Error.stackTraceLimit = 0;
     super(`${errcode} ${wireMessage ?? explain(errcode)?.message ?? ''} (${rule})`);

@@ -3,14 +3,14 @@ import type { Services } from '../services.js';
 import { handleWire, MAX_MULTIPART_BODY_BYTES, WIRE_CONTENT_TYPE } from './pipeline.js';
 import type { WireRoute } from './routes.js';
 
-/** True for the paths of the platform's API host, which the pipeline answers. */
+/** True for the paths of the platform's API host, which the pipeline handles. */
 export function isWirePath(url: string): boolean {
   return url.startsWith('/shop/') || url.startsWith('/cgi-bin/');
 }
 
 /**
  * Serves a wire request straight from node:http: reads the body (at most 10 MiB are kept; a larger
- * body is drained and answered 45002) and hands it to the pipeline. Wire requests skip the web
+ * body is drained and gets 45002) and hands it to the pipeline. Wire requests skip the web
  * framework, which serves the admin API and images, because they are the hot path.
  */
 export function serveWire(
@@ -29,12 +29,14 @@ export function serveWire(
   });
   req.on('error', (error) => services.logger.warn({ err: error, path: req.url?.split('?')[0] }, 'wire request stream failed'));
   req.on('end', () => {
+    let body: Buffer = Buffer.alloc(0);
+    if (!tooLarge) body = chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks);
     const request = {
       method: req.method ?? 'GET',
       url: req.url ?? '/',
       contentType: req.headers['content-type'] ?? '',
       ip: req.socket.remoteAddress ?? '',
-      body: tooLarge ? Buffer.alloc(0) : chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks),
+      body,
       bodyTooLarge: tooLarge,
     };
     const send = (body: Buffer) => {

@@ -9,7 +9,7 @@ export type Dialect = 'sqlite' | 'postgres';
 export interface Storage {
   db: Kysely<Database>;
   dialect: Dialect;
-  /** Where the data lives, with any password removed, for logs. */
+  /** Location of the data for logs, with any password removed. */
   description: string;
   /** The raw SQLite handle, for the few write paths that bypass the query builder for speed. */
   sqlite?: Sqlite.Database;

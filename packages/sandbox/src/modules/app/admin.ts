@@ -54,7 +54,7 @@ function readReviewer(value: unknown, current: ReviewerPolicy): ReviewerPolicy {
   return next;
 }
 
-/** The merchant profile that account/update_info sets; null clears it (spu/add then answers 1040042). */
+/** The merchant profile that account/update_info sets; null clears it (spu/add then returns 1040042). */
 function readAccountInfo(value: unknown): AccountInfo | null {
   if (value === null) return null;
   if (typeof value !== 'object' || Array.isArray(value)) throw new AdminError(400, 'invalid_account_info', 'account_info must be an object or null');

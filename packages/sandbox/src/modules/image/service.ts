@@ -58,7 +58,9 @@ export class ImageService {
 
     // A missing, unparsable or out-of-range resp_type behaves as 0, as observed on the platform.
     const respTypeText = param('resp_type');
-    const respType: RespType = respTypeText === '1' ? 1 : respTypeText === '2' ? 2 : 0;
+    let respType: RespType = 0;
+    if (respTypeText === '1') respType = 1;
+    else if (respTypeText === '2') respType = 2;
     const uploadType = param('upload_type') === '1' ? 1 : 0;
 
     let bytes: Buffer;
