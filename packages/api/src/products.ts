@@ -76,6 +76,10 @@ export interface Spu {
   brand_id?: number;
   info_version?: string;
   scene_group_list?: number[];
+  /** Always empty in the sandbox; live responses carry it. */
+  cats?: unknown[];
+  /** Always empty in the sandbox; live responses carry it. */
+  delist_info?: Record<string, unknown>;
   skus: Sku[];
   audit_info: AuditInfo;
   /** Online status: 0 never online, 5 on sale, 11 delisted by the merchant, 13 delisted for a violation. */

@@ -13,6 +13,8 @@ import { openStorage, type StorageOptions } from './storage/database.js';
 import { IdAllocator } from './storage/ids.js';
 import type { Services } from './services.js';
 
+const DEMO_APP_NAME = '演示小程序';
+
 export interface SandboxOptions {
   storage: StorageOptions;
   /** Apps to create at start (and again after a reset); they start fully onboarded. */
@@ -64,11 +66,18 @@ export async function createSandbox(options: SandboxOptions): Promise<Sandbox> {
     declaredApps.length = 0;
     for (const input of options.apps ?? []) declaredApps.push(await services.apps.ensure(input, clock.now()));
     if (options.demoApp && (await services.apps.list()).length === 0) {
-      const app = demo ? await services.apps.ensure({ ...demo, name: '演示小程序' }, clock.now()) : await services.apps.create({ name: '演示小程序' }, clock.now());
+      const app = demo
+        ? await services.apps.ensure({ ...demo, name: DEMO_APP_NAME }, clock.now())
+        : await services.apps.create({ name: DEMO_APP_NAME }, clock.now());
       demo = { appid: app.appid, secret: app.secret };
       declaredApps.push(app);
     }
   };
+  // After a restart the demo app is the one created under the demo name, if the database has it.
+  if (options.demoApp) {
+    const existing = (await services.apps.list()).find((app) => app.name === DEMO_APP_NAME);
+    if (existing) demo = { appid: existing.appid, secret: existing.secret };
+  }
   await declareApps();
 
   const app = buildApp(services, { adminKey: options.adminKey, onReset: declareApps });

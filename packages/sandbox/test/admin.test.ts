@@ -83,6 +83,36 @@ describe('admin API', () => {
     await admin(server.url, 'PATCH', `/apps/${APPID}/settings`, { reviewer: { mode: 'auto' } });
   });
 
+  test('clock advance beyond ten years answers 400', async () => {
+    const response = await admin(server.url, 'POST', '/clock/advance', { seconds: 1e12 });
+    assert.equal(response.status, 400);
+    assert.equal(response.json.error.code, 'invalid_seconds');
+    const clock = await admin(server.url, 'GET', '/clock');
+    assert.equal(clock.status, 200);
+  });
+
+  test('request log limit outside 1..1000 answers 400', async () => {
+    for (const limit of ['0', 'abc', '-3', '1001']) {
+      const response = await admin(server.url, 'GET', `/apps/${APPID}/requests?limit=${limit}`);
+      assert.equal(response.status, 400, `limit=${limit}`);
+    }
+  });
+
+  test('body with a byte order mark answers 47001', async () => {
+    const token = await getToken(server.url);
+    const response = await call(server.url, '/shop/spu/get', undefined, { token, raw: '\ufeff{"out_product_id":"X"}' });
+    assert.equal(response.json.errcode, 47001);
+  });
+
+  test('empty product_id counts as absent', async () => {
+    const token = await getToken(server.url);
+    const image = await uploadImage(server.url, token);
+    const added = await call(server.url, '/shop/spu/add', productBody('EMPTY-ID-1', image), { token });
+    assert.equal(added.json.errcode, 0);
+    const response = await call(server.url, '/shop/spu/get', { product_id: '', out_product_id: 'EMPTY-ID-1' }, { token });
+    assert.equal(response.json.errcode, 0);
+  });
+
   test('reset empties state and keeps declared apps', async () => {
     const token = await getToken(server.url);
     const reset = await admin(server.url, 'POST', '/reset');

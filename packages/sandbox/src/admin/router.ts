@@ -8,6 +8,11 @@ import { registerProductAdmin } from '../modules/product/admin.js';
 
 export const ADMIN_PREFIX = '/_sandbox/v1';
 
+/** Largest single clock advance: 10 years, far beyond any platform time rule. */
+const MAX_ADVANCE_SECONDS = 10 * 365 * 24 * 3600;
+/** Largest total offset: 50 years, which keeps the rid's 8-hex-digit seconds field valid. */
+const MAX_OFFSET_SECONDS = 50 * 365 * 24 * 3600;
+
 export interface AdminOptions {
   /** Key that non-loopback callers must send in the `x-wxshop-admin-key` header. */
   adminKey?: string;
@@ -84,8 +89,11 @@ export function registerAdmin(app: FastifyInstance, services: Services, options:
       admin.post('/clock/advance', async (request) => {
         const body = adminBody(request);
         const seconds = body.seconds;
-        if (typeof seconds !== 'number' || !Number.isFinite(seconds) || seconds < 0) {
-          throw new AdminError(400, 'invalid_seconds', 'seconds must be a non-negative number');
+        if (typeof seconds !== 'number' || !Number.isFinite(seconds) || seconds < 0 || seconds > MAX_ADVANCE_SECONDS) {
+          throw new AdminError(400, 'invalid_seconds', `seconds must be a number from 0 to ${MAX_ADVANCE_SECONDS} (10 years)`);
+        }
+        if ((services.clock.offset() + seconds * 1000) / 1000 > MAX_OFFSET_SECONDS) {
+          throw new AdminError(400, 'clock_too_far', `The clock may run at most ${MAX_OFFSET_SECONDS} s (50 years) ahead of wall time; reset to start again`);
         }
         await services.clock.advance(Math.round(seconds * 1000));
         services.tokens.clearCache();

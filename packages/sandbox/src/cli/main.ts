@@ -17,6 +17,10 @@ export async function main(argv: string[]): Promise<number> {
     process.stderr.write(`${text.unknownCommand(command)}\n`);
     return 2;
   }
+  if (rest.includes('--help') || rest.includes('-h')) {
+    process.stdout.write(`${text.usage}\n`);
+    return 0;
+  }
 
   let config: ServeConfig;
   try {
@@ -68,6 +72,9 @@ function isLoopbackHost(host: string): boolean {
   return host === 'localhost' || host === '::1' || host.startsWith('127.');
 }
 
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
+const LANGUAGES = ['zh', 'en'];
+
 function readServeConfig(args: string[]): ServeConfig {
   let parsed;
   try {
@@ -104,5 +111,9 @@ function readServeConfig(args: string[]): ServeConfig {
   // Without --config, a wxshop.config.json in the working directory is read when present.
   const configPath = values.config ?? (existsSync(DEFAULT_CONFIG_FILE) ? DEFAULT_CONFIG_FILE : undefined);
   const file = configPath !== undefined ? readConfigFile(configPath) : {};
-  return mergeConfig(flags, readEnvironment(process.env), file);
+  const config = mergeConfig(flags, readEnvironment(process.env), file);
+  if (!LOG_LEVELS.includes(config.logLevel)) throw new ConfigError(`Invalid log level "${config.logLevel}": use one of ${LOG_LEVELS.join(', ')}`);
+  const language = values.lang ?? process.env.WXSHOP_LANG;
+  if (language !== undefined && !LANGUAGES.includes(language)) throw new ConfigError(`Invalid language "${language}": use zh or en`);
+  return config;
 }

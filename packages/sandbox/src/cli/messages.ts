@@ -4,7 +4,7 @@ export type Language = 'zh' | 'en';
 export function detectLanguage(argv: readonly string[], env: NodeJS.ProcessEnv): Language {
   const flag = argv.find((arg) => arg.startsWith('--lang='))?.slice('--lang='.length) ?? (argv.includes('--lang') ? argv[argv.indexOf('--lang') + 1] : undefined);
   const choice = flag ?? env.WXSHOP_LANG;
-  return choice?.toLowerCase().startsWith('en') ? 'en' : 'zh';
+  return choice === 'en' ? 'en' : 'zh';
 }
 
 const TEXT = {

@@ -32,7 +32,8 @@ export interface WireHttpRequest {
   bodyTooLarge: boolean;
 }
 
-const decoder = new TextDecoder('utf-8', { fatal: true });
+// ignoreBOM keeps a byte order mark in the text, so a body starting with one is not strict JSON.
+const decoder = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
 
 /**
  * Runs one wire request through the platform's checks in order, responds with HTTP 200 and a

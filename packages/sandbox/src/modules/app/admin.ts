@@ -131,8 +131,9 @@ export function registerAppAdmin(admin: FastifyInstance, services: Services): vo
 
   admin.get<{ Params: { appid: string }; Querystring: { limit?: string } }>('/apps/:appid/requests', async (request) => {
     const app = await requireApp(services, request.params.appid);
+    const limit = request.query.limit === undefined ? 100 : Number(request.query.limit);
+    if (!Number.isInteger(limit) || limit < 1 || limit > 1000) throw new AdminError(400, 'invalid_limit', 'limit must be an integer from 1 to 1000');
     await services.requestLog.flush();
-    const limit = Math.min(Math.max(Number(request.query.limit ?? 100) || 100, 1), 1000);
     const rows = await services.storage.db
       .selectFrom('request_log')
       .selectAll()

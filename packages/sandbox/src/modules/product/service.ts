@@ -441,7 +441,8 @@ export function reviewerDecision(app: AppRecord, draft: ProductCopy): AuditDecis
 
 /** Reads `product_id` or `out_product_id`; product_id wins when both are sent. */
 export function readProductKey(body: JsonObject): ProductKey {
-  const productId = readId(body, 'product_id');
+  // An empty product_id counts as absent, as 0 and null do.
+  const productId = body['product_id'] === '' ? undefined : readId(body, 'product_id');
   if (productId === INVALID) throw new WireError(1000011, 'spu.product_id.invalid');
   if (productId !== undefined && productId !== '0') return { product_id: productId };
   const outProductId = readString(body, 'out_product_id');

@@ -23,6 +23,9 @@ function copyView(copy: ProductCopy, outProductId: string): Omit<Spu, 'product_i
     brand_id: copy.brand_id,
     info_version: copy.info_version,
     scene_group_list: copy.scene_group_list,
+    // Present in live responses; the sandbox has no data for them.
+    cats: [],
+    delist_info: {},
     ...copy.extras,
     skus: copy.skus.map((sku) => ({
       out_product_id: outProductId,

@@ -1,0 +1,98 @@
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { test } from 'node:test';
+
+const BIN = fileURLToPath(new URL('../bin/wxshop.js', import.meta.url));
+
+function runCli(args: string[], env: Record<string, string> = {}) {
+  return spawnSync(process.execPath, [BIN, ...args], { encoding: 'utf8', env: { ...process.env, ...env }, timeout: 15000 });
+}
+
+test('serve --help prints the usage', () => {
+  const result = runCli(['serve', '--help']);
+  assert.equal(result.status, 0);
+  assert.match(result.stdout, /wxshop <命令>/);
+});
+
+test('help switches to English with --lang en', () => {
+  const result = runCli(['help', '--lang', 'en']);
+  assert.equal(result.status, 0);
+  assert.match(result.stdout, /Usage: wxshop <command>/);
+});
+
+test('unknown language stops the start', () => {
+  const result = runCli(['serve', '--lang', 'fr', '--db', ':memory:', '--port', '0']);
+  assert.equal(result.status, 2);
+  assert.match(result.stderr, /Invalid language "fr"/);
+});
+
+test('unknown log level stops the start', () => {
+  const result = runCli(['serve', '--log-level', 'loud', '--db', ':memory:', '--port', '0']);
+  assert.equal(result.status, 2);
+  assert.match(result.stderr, /Invalid log level "loud"/);
+});
+
+test('unknown option stops the start', () => {
+  const result = runCli(['serve', '--colour', 'red']);
+  assert.equal(result.status, 2);
+});
+
+test('unknown WXSHOP variable stops the start', () => {
+  const result = runCli(['serve', '--db', ':memory:', '--port', '0'], { WXSHOP_COLOUR: 'red' });
+  assert.equal(result.status, 2);
+  assert.match(result.stderr, /WXSHOP_COLOUR/);
+});
+
+test('non-loopback host needs an admin key', () => {
+  const result = runCli(['serve', '--host', '0.0.0.0', '--db', ':memory:', '--port', '0']);
+  assert.equal(result.status, 2);
+  assert.match(result.stderr, /--admin-key/);
+});
+
+/** Starts `wxshop serve` on a free port and returns its address, the printed appid and a stop function. */
+async function startCli(db: string): Promise<{ url: string; appid: string; stop: () => Promise<void> }> {
+  const { spawn } = await import('node:child_process');
+  const child = spawn(process.execPath, [BIN, 'serve', '--port', '0', '--db', db, '--log-level', 'warn'], { stdio: ['ignore', 'pipe', 'ignore'] });
+  let output = '';
+  child.stdout!.setEncoding('utf8');
+  await new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`sandbox did not start: ${output}`)), 15000);
+    child.stdout!.on('data', (chunk: string) => {
+      output += chunk;
+      if (/管理接口/.test(output)) {
+        clearTimeout(timer);
+        resolve();
+      }
+    });
+  });
+  const url = /(http:\/\/127\.0\.0\.1:\d+)/.exec(output)![1]!;
+  const appid = /(wx[0-9a-f]{16}) \//.exec(output)![1]!;
+  return {
+    url,
+    appid,
+    stop: () =>
+      new Promise<void>((resolve) => {
+        child.once('exit', () => resolve());
+        child.kill('SIGTERM');
+      }),
+  };
+}
+
+test('demo app survives a restart and a reset', async () => {
+  const { tempDir } = await import('./helpers.js');
+  const dir = tempDir();
+  try {
+    const first = await startCli(`${dir.path}/demo.db`);
+    await first.stop();
+    const second = await startCli(`${dir.path}/demo.db`);
+    assert.equal(second.appid, first.appid);
+    const reset = await fetch(`${second.url}/_sandbox/v1/reset`, { method: 'POST' });
+    assert.equal(reset.status, 200);
+    const apps = (await (await fetch(`${second.url}/_sandbox/v1/apps`)).json()) as { apps: { appid: string }[] };
+    assert.deepEqual(apps.apps.map((app) => app.appid), [first.appid]);
+    await second.stop();
+  } finally {
+    dir.remove();
+  }
+});
