@@ -1,3 +1,4 @@
+import type { CompiledQuery } from 'kysely';
 import type { Executor } from '../app/store.js';
 import type { EditStatus, OnlineStatus } from './states.js';
 
@@ -103,10 +104,29 @@ export type ProductKey = { product_id: string } | { out_product_id: string };
 
 /** Finds a product by platform or merchant id, including deleted ones. */
 export async function findProduct(db: Executor, appid: string, key: ProductKey): Promise<ProductRecord | undefined> {
-  let query = db.selectFrom('products').selectAll().where('appid', '=', appid);
-  query = 'product_id' in key ? query.where('product_id', '=', key.product_id) : query.where('out_product_id', '=', key.out_product_id);
-  const row = await query.executeTakeFirst();
-  return row ? toRecord(row as Row) : undefined;
+  const byProductId = 'product_id' in key;
+  const template = compiledLookup(db, byProductId);
+  const id = byProductId ? key.product_id : key.out_product_id;
+  const result = await db.executeQuery<Row>({ ...template, parameters: [appid, id] });
+  const row = result.rows[0];
+  return row ? toRecord(row) : undefined;
+}
+
+// The two product lookups are the hottest queries. They are compiled once per dialect and run
+// with new parameters, instead of being rebuilt by the query builder on every request; their only
+// parameters are the appid and the id, in that order.
+const lookupTemplates = new Map<string, CompiledQuery>();
+
+function compiledLookup(db: Executor, byProductId: boolean): CompiledQuery {
+  const adapter = db.getExecutor().adapter.constructor.name;
+  const cacheKey = `${adapter}:${byProductId}`;
+  let template = lookupTemplates.get(cacheKey);
+  if (!template) {
+    const query = db.selectFrom('products').selectAll().where('appid', '=', '');
+    template = (byProductId ? query.where('product_id', '=', '') : query.where('out_product_id', '=', '')).compile();
+    lookupTemplates.set(cacheKey, template);
+  }
+  return template;
 }
 
 /** Inserts a new product; returns false when its out_product_id was taken by a concurrent insert. */
