@@ -91,13 +91,13 @@ async function startSandbox(dir) {
   // Per-request log lines are read and dropped so the pipe never fills.
   child.stdout.resume();
   const base = `http://127.0.0.1:${port}`;
-  // Cold start: from spawning the process to the first wire answer (a token request).
+  // Cold start: from spawning the process to the first wire response (a token request).
   let token;
   let exited = false;
   child.once('exit', () => (exited = true));
   for (;;) {
     if (exited) throw new Error('the sandbox exited during start-up');
-    if (performance.now() - started > 30000) throw new Error('the sandbox did not answer within 30 s');
+    if (performance.now() - started > 30000) throw new Error('the sandbox did not respond within 30 s; run it by hand to see why');
     try {
       const response = await fetch(`${base}/cgi-bin/token?grant_type=client_credential&appid=${APPID}&secret=${SECRET}`);
       token = (await response.json()).access_token;
@@ -175,7 +175,7 @@ async function main() {
         ],
       }),
     );
-    // A throughput made of error answers would be meaningless: every add must have succeeded.
+    // A throughput made of error responses would be meaningless, so every add must succeed.
     add.errors += failedAdds;
     results.push(add);
 

@@ -82,7 +82,7 @@ export interface CallOptions {
   headers?: Record<string, string>;
 }
 
-/** Calls a wire path over HTTP and parses the answer. */
+/** Calls a wire path over HTTP and parses the response. */
 export async function call(baseUrl: string, path: string, body: unknown, options: CallOptions = {}): Promise<WireResponse> {
   const url = new URL(path, baseUrl);
   if (options.token !== undefined) url.searchParams.set('access_token', options.token);
@@ -143,7 +143,7 @@ export const PNG_BYTES = Buffer.from(
   'base64',
 );
 
-/** A valid spu/add body in category 380001 (no qualification) with no brand. */
+/** Builds a valid spu/add body in category 380001 (no qualification) with no brand. */
 export function productBody(outProductId: string, image: string, overrides: Record<string, unknown> = {}) {
   return {
     out_product_id: outProductId,

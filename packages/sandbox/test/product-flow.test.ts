@@ -138,8 +138,8 @@ test('token to delete: the documented product lifecycle', async () => {
   // 8. Delete: gone from get and get_list, and the merchant id stays taken.
   const del = await call(baseUrl, '/shop/spu/del', { out_product_id: 'P-1001' }, { token });
   assert.equal(del.json.errcode, 0);
-  const gone = await call(baseUrl, '/shop/spu/get', { out_product_id: 'P-1001' }, { token });
-  assert.equal(gone.json.errcode, 1000011);
+  const deletedGet = await call(baseUrl, '/shop/spu/get', { out_product_id: 'P-1001' }, { token });
+  assert.equal(deletedGet.json.errcode, 1000011);
   const list2 = await call(baseUrl, '/shop/spu/get_list', { page: 1, page_size: 10 }, { token });
   assert.equal(list2.json.total_num, 0);
   const readd = await call(baseUrl, '/shop/spu/add', productBody('P-1001', image), { token });

@@ -25,9 +25,9 @@ export type ErrorFamily = 'credential' | 'quota' | 'validation' | 'state' | 'not
 export type RetryAdvice = 'backoff' | 'refresh-token' | 'no';
 
 /**
- * Where the wire message comes from:
- * - `observed`: captured from a live platform response;
- * - `documented`: printed in official documentation, never captured;
+ * Origin of the wire message:
+ * - `observed`: captured from a live platform response.
+ * - `documented`: printed in official documentation, never captured.
  * - `sandbox`: written by this project because no real text is known.
  */
 export type MessageSource = 'observed' | 'documented' | 'sandbox';

@@ -35,9 +35,9 @@ function isLoopback(ip: string): boolean {
   return ip === '::1' || ip.startsWith('127.') || ip.startsWith('::ffff:127.');
 }
 
-function keyMatches(given: unknown, expected: string): boolean {
-  if (typeof given !== 'string') return false;
-  const a = Buffer.from(given);
+function keyMatches(header: unknown, expected: string): boolean {
+  if (typeof header !== 'string') return false;
+  const a = Buffer.from(header);
   const b = Buffer.from(expected);
   return a.length === b.length && timingSafeEqual(a, b);
 }
@@ -65,7 +65,7 @@ export function registerAdmin(app: FastifyInstance, services: Services, options:
       admin.addHook('onRequest', async (request, reply) => {
         if (isLoopback(request.ip)) return;
         if (options.adminKey && keyMatches(request.headers['x-wxshop-admin-key'], options.adminKey)) return;
-        services.logger.warn({ ip: request.ip, path: request.url.split('?')[0] }, 'admin request refused: not loopback and no valid admin key');
+        services.logger.warn({ ip: request.ip, path: request.url.split('?')[0] }, 'admin request rejected: caller is not on loopback and sent no valid admin key');
         await reply.code(403).send({ error: { code: 'forbidden', message: 'The admin API accepts loopback callers, or others that send x-wxshop-admin-key' } });
       });
 

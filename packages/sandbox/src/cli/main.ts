@@ -36,7 +36,7 @@ export async function main(argv: string[]): Promise<number> {
 
   // Logs go to stderr so that stdout carries only the start-up banner. They are buffered up to
   // 4 KiB and written asynchronously, because a write call per request line costs more than the
-  // rest of a simple request; a kill -9 can lose the last buffered lines. No log call passes a
+  // rest of a simple request. A kill -9 can lose the last buffered lines. No log call passes a
   // token, secret or key, so no redaction pass is needed.
   const destination = pino.destination({ fd: 2, sync: false, minLength: 4096 });
   let sandbox;
@@ -80,6 +80,7 @@ function isLoopbackHost(host: string): boolean {
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
 const LANGUAGES = ['zh', 'en'];
 
+/** Reads the serve settings from flags, WXSHOP_* variables and the config file, and checks them. */
 function readServeConfig(args: string[]): ServeConfig {
   let parsed;
   try {
@@ -101,6 +102,7 @@ function readServeConfig(args: string[]): ServeConfig {
   } catch (error) {
     throw new ConfigError((error as Error).message);
   }
+
   const values = parsed.values;
   const flags: Partial<ServeConfig> = {};
   if (values.host !== undefined) flags.host = values.host;
@@ -113,10 +115,12 @@ function readServeConfig(args: string[]): ServeConfig {
   if (values.app !== undefined) flags.apps = values.app.map(parseAppSpec);
   if (values['admin-key'] !== undefined) flags.adminKey = values['admin-key'];
   if (values['log-level'] !== undefined) flags.logLevel = values['log-level'];
+
   // Without --config, a wxshop.config.json in the working directory is read when present.
   const configPath = values.config ?? (existsSync(DEFAULT_CONFIG_FILE) ? DEFAULT_CONFIG_FILE : undefined);
   const file = configPath !== undefined ? readConfigFile(configPath) : {};
   const config = mergeConfig(flags, readEnvironment(process.env), file);
+
   if (!LOG_LEVELS.includes(config.logLevel)) throw new ConfigError(`Invalid log level "${config.logLevel}": use one of ${LOG_LEVELS.join(', ')}`);
   const language = values.lang ?? process.env.WXSHOP_LANG;
   if (language !== undefined && !LANGUAGES.includes(language)) throw new ConfigError(`Invalid language "${language}": use zh or en`);

@@ -1,7 +1,7 @@
 /**
  * Lifecycles as data. A table maps each action to the states it may start from and the state it
- * leads to; `transition()` is the only place a lifecycle state changes, and `assertReachable()`
- * proves at start-up that every state a table names can be reached from its initial states.
+ * leads to. `transition()` is the only place a lifecycle state changes. `assertReachable()` proves
+ * at start-up that every state a table names can be reached from its initial states.
  */
 export interface TransitionRule<S extends number> {
   from: readonly S[];

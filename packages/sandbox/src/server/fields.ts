@@ -3,8 +3,8 @@ import type { JsonValue } from '@wxshop/api';
 /**
  * Readers for request fields with the platform's leniency: integers also arrive as numeric strings
  * or integral floats, and merchant ids as numbers. Each reader returns `undefined` when the field
- * is absent or null, and `INVALID` when it is present but cannot be read as the expected type;
- * the caller maps both to the endpoint's own error code.
+ * is absent or null. It returns `INVALID` when the field is present but cannot be read as the
+ * expected type. The caller maps both to the endpoint's own error code.
  */
 export const INVALID = Symbol('invalid');
 export type Invalid = typeof INVALID;
@@ -20,7 +20,7 @@ export function field(body: JsonObject, key: string): JsonValue | undefined {
   return Object.prototype.hasOwnProperty.call(body, key) ? body[key] : undefined;
 }
 
-/** A string field; numbers are accepted and written in decimal. */
+/** Reads a string field, accepting numbers and writing them in decimal. */
 export function readString(body: JsonObject, key: string): string | undefined | Invalid {
   const value = field(body, key);
   if (value === undefined || value === null) return undefined;
@@ -30,7 +30,7 @@ export function readString(body: JsonObject, key: string): string | undefined | 
   return INVALID;
 }
 
-/** An integer field within the safe range; numeric strings and integral floats are accepted. */
+/** Reads an integer field within the safe range, accepting numeric strings and integral floats. */
 export function readInt(body: JsonObject, key: string): number | undefined | Invalid {
   return toInt(field(body, key));
 }
@@ -43,8 +43,8 @@ export function toInt(value: JsonValue | undefined): number | undefined | Invali
 }
 
 /**
- * A 64-bit unsigned id (product_id, sku_id, order_id) as a decimal string. Numbers, bigints and
- * numeric strings are accepted; anything else, or a value beyond uint64, is INVALID.
+ * Reads a 64-bit unsigned id (product_id, sku_id, order_id) as a decimal string. Numbers, bigints
+ * and numeric strings are accepted. Anything else, or a value beyond uint64, is INVALID.
  */
 export function readId(body: JsonObject, key: string): string | undefined | Invalid {
   const value = field(body, key);
@@ -65,7 +65,7 @@ export function readId(body: JsonObject, key: string): string | undefined | Inva
   return parsed.toString();
 }
 
-/** An array of strings; numbers inside are accepted as strings. */
+/** Reads an array of strings, accepting numbers inside as strings. */
 export function readStringArray(body: JsonObject, key: string): string[] | undefined | Invalid {
   const value = field(body, key);
   if (value === undefined || value === null) return undefined;
@@ -79,7 +79,7 @@ export function readStringArray(body: JsonObject, key: string): string[] | undef
   return result;
 }
 
-/** An array of integers; numeric strings inside are accepted. */
+/** Reads an array of integers, accepting numeric strings inside. */
 export function readIntArray(body: JsonObject, key: string): number[] | undefined | Invalid {
   const value = field(body, key);
   if (value === undefined || value === null) return undefined;

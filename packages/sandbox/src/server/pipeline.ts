@@ -94,7 +94,7 @@ interface CheckInput {
 async function runChecks(input: CheckInput): Promise<Outcome> {
   const { request, path, query, rawBody, rid, now, routes, services } = input;
 
-  // 2. Path and method. A path the platform has but the sandbox does not serve answers as unknown.
+  // 2. Path and method. A path the platform has but the sandbox does not serve is treated as unknown.
   const endpoint = findEndpoint(path);
   const route = routes.get(path);
   if (!endpoint || !route) throw new WireError(40066, 'path.unknown');
@@ -168,7 +168,7 @@ function failure(error: unknown, rid: string, appid: string | null, services: Se
     const body = stringifyJson({ errcode: error.errcode, errmsg: formatErrmsg(error.errcode, rid, error.wireMessage) });
     return { errcode: error.errcode, rule: error.rule, body, appid };
   }
-  services.logger.error({ rid, appid, path, err: error }, 'unexpected error in wire handler; answered -1');
+  services.logger.error({ rid, appid, path, err: error }, 'unexpected error in wire handler; returned -1 system error');
   return { errcode: -1, rule: 'internal', body: stringifyJson({ errcode: -1, errmsg: formatErrmsg(-1, rid) }), appid };
 }
 

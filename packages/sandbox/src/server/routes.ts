@@ -2,7 +2,7 @@ import type { JsonObject } from './fields.js';
 import type { AppRecord } from '../modules/app/store.js';
 import type { Services } from '../services.js';
 
-/** What a wire handler receives once the pipeline has checked the path, token and body. */
+/** Context handed to a wire handler once the pipeline has checked the path, token and body. */
 export interface WireContext {
   rid: string;
   /** Sandbox time of the request, in unix milliseconds. */
@@ -21,7 +21,7 @@ export interface WireContext {
 export interface WireRoute {
   path: string;
   /**
-   * How a body that is not a JSON object is answered. A number is the errcode to return (47001 on
+   * Handling of a body that is not a JSON object. A number is the errcode to return (47001 on
    * most paths); `as-empty` runs the handler with `{}`, so its own field checks pick the code,
    * as the live platform does on `spu/add`.
    */

@@ -9,9 +9,9 @@ export function isWirePath(url: string): boolean {
 }
 
 /**
- * Serves a wire request straight from node:http: reads the body (at most 10 MiB are kept; a larger
- * body is drained and gets 45002) and hands it to the pipeline. Wire requests skip the web
- * framework, which serves the admin API and images, because they are the hot path.
+ * Serves a wire request straight from node:http. It reads the body, keeping at most 10 MiB (a
+ * larger body is drained and gets 45002), and hands it to the pipeline. Wire requests are the hot
+ * path, so they skip the web framework, which serves the admin API and images.
  */
 export function serveWire(
   req: IncomingMessage,

@@ -23,8 +23,8 @@ export interface StorageOptions {
   schema?: string;
 }
 
-// PostgreSQL type oid of int8. Every BIGINT column holds unix milliseconds or a small id, all
-// below 2^53, so reading them as numbers is exact; 19-digit ids are stored as text.
+// PostgreSQL type oid of int8. Every BIGINT column contains unix milliseconds or a small id, all
+// below 2^53, so reading them as numbers is exact. 19-digit ids are stored as text.
 const INT8_OID = 20;
 
 /** Opens the database named by `url`, applies pending migrations and returns the handle. */

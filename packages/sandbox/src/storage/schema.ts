@@ -112,7 +112,7 @@ export interface RequestLogTable {
   request_body: string;
   response_body: string;
   errcode: number;
-  /** Name of the check that decided the answer, e.g. `token.expired` or `spu.out_product_id.missing`. */
+  /** Name of the check that decided the response, e.g. `token.expired` or `spu.out_product_id.missing`. */
   rule: string;
   client_ip: string;
   invoke_time: Millis;

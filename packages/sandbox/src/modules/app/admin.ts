@@ -5,7 +5,7 @@ import { AppExistsError, AppInputError } from './service.js';
 import type { AccountInfo, AppSettings, ReviewerPolicy } from './settings.js';
 import type { AccessState, AppRecord } from './store.js';
 
-/** The admin view of an app; the secret is included because the admin API is the owner's tool. */
+/** Shapes an app for the admin API, secret included, because the admin API is the owner's tool. */
 export function appView(app: AppRecord) {
   return {
     appid: app.appid,

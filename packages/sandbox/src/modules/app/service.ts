@@ -110,7 +110,7 @@ export class AppService {
   }
 
   /**
-   * Whether the app may use a level-3 category. Reads through a short cache; `db` is the caller's
+   * Checks whether the app may use a level-3 category, reading through a short cache. `db` is the caller's
    * transaction when there is one (SQLite has a single connection).
    */
   async isCategoryApproved(db: Executor, appid: string, thirdCatId: number): Promise<boolean> {

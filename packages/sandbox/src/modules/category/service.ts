@@ -42,7 +42,7 @@ export class CategoryService {
     this.listed = entries.filter((entry) => !entry.retired).map(({ retired: _retired, ...category }) => category);
   }
 
-  /** Every current level-3 category, in catalogue order. */
+  /** Lists every current level-3 category, in catalogue order. */
   list(): readonly Category[] {
     return this.listed;
   }

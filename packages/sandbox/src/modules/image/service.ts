@@ -49,8 +49,8 @@ export class ImageService {
 
   /**
    * Stores an image sent as a multipart `media` part (upload_type 0) or fetched from `img_url`
-   * (upload_type 1). Parameters are read from the query string first, then from multipart fields;
-   * a JSON body is never read, so such a call finds no file (1070001).
+   * (upload_type 1). Parameters are read from the query string first, then from multipart fields.
+   * A JSON body is never read, so such a call finds no file (1070001).
    */
   async upload(appid: string, request: UploadRequest, now: number): Promise<ImageInfo> {
     const form = await parseMultipart(request.rawBody, request.contentType, MAX_IMAGE_BYTES);
@@ -139,7 +139,7 @@ export class ImageService {
       const stored = await findImageByKey(this.db, appid, url.slice(IMAGE_LINK_PREFIX.length + appid.length + 1));
       if (stored) return { bytes: stored.bytes, contentType: stored.content_type };
     }
-    // The sandbox stands in for the WeChat image hosts, so a link on them that it did not issue
+    // The sandbox replaces the WeChat image hosts, so a link on them that it did not issue
     // cannot be fetched.
     let host = '';
     try {

@@ -3,7 +3,7 @@ import type { WireRoute } from '../../server/routes.js';
 export const productRoutes: WireRoute[] = [
   {
     path: '/shop/spu/add',
-    // The live platform answers an unparsable body with 1000001, as if out_product_id were absent.
+    // The live platform returns 1000001 for an unparsable body, as if out_product_id were absent.
     malformedBody: 'as-empty',
     handler: ({ app, body, now, services }) => services.products.add(app!, body, now),
   },

@@ -433,7 +433,7 @@ function assignSkuIds(input: ProductInput, current: ProductRecord | undefined, f
   return { ...input.copy, skus };
 }
 
-/** The reviewer policy's verdict on a draft: the first matching reject rule, else approval. */
+/** Decides a draft by the reviewer policy: the first matching reject rule, else approval. */
 export function reviewerDecision(app: AppRecord, draft: ProductCopy): AuditDecision {
   const rule = app.settings.reviewer.reject_rules.find((candidate) => draft.title.includes(candidate.title_contains));
   return rule ? { approve: false, reason: rule.reason } : { approve: true };

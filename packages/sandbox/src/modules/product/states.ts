@@ -24,7 +24,7 @@ export const ONLINE_TRANSITIONS: TransitionTable<
   'first_approval' | 'list' | 'delist' | 'violation' | 'fixed',
   OnlineStatus
 > = {
-  // A first approval puts the product on sale when the reviewer policy says auto_list.
+  // A first approval puts the product on sale when the reviewer policy has auto_list set.
   first_approval: { from: [0], to: 5 },
   // spu/listing; listing an already listed product is accepted and changes nothing.
   list: { from: [0, 5, 11], to: 5 },

@@ -112,8 +112,8 @@ export async function findProduct(db: Executor, appid: string, key: ProductKey):
   return row ? toRecord(row) : undefined;
 }
 
-// The two product lookups are the hottest queries. They are compiled once per dialect and run
-// with new parameters, instead of being rebuilt by the query builder on every request; their only
+// The two product lookups are the hottest queries, so they are compiled once per dialect and run
+// with new parameters instead of being rebuilt by the query builder on every request. Their only
 // parameters are the appid and the id, in that order.
 const lookupTemplates = new Map<string, CompiledQuery>();
 
@@ -147,7 +147,7 @@ export function isUniqueViolation(error: unknown): boolean {
 }
 
 /**
- * Saves a changed product only if nobody else changed it since it was read (same update_time
+ * Saves a changed product only if no other write changed it since it was read (same update_time
  * and states as `previous`). Returns false on a lost race, which the caller reports as 1000013.
  */
 export async function saveProduct(db: Executor, record: ProductRecord, previous: ProductRecord): Promise<boolean> {
@@ -205,7 +205,7 @@ export async function findDueAudits(db: Executor, now: number, limit: number): P
   return rows.map((row) => toRecord(row as Row));
 }
 
-/** Every product of an app, for the admin API, newest first. */
+/** Lists every product of an app for the admin API, newest first. */
 export async function listAllProducts(db: Executor, appid: string, includeDeleted: boolean): Promise<ProductRecord[]> {
   let query = db.selectFrom('products').selectAll().where('appid', '=', appid);
   if (!includeDeleted) query = query.where('deleted', '=', 0);

@@ -156,9 +156,9 @@ export function readProductBody(body: JsonObject, outProductId: string): Product
 }
 
 /**
- * The legacy optional fields are echoed only when they have the simple shapes the old
- * documentation gave them: a string, a number, a boolean, or a short list of those. Anything else
- * is dropped without an error, as the platform drops fields it does not know.
+ * Checks that a legacy optional field has one of the simple shapes the old documentation gave it:
+ * a string, a number, a boolean, or a short list of those. Other values are dropped without an
+ * error, as the platform drops fields it does not know.
  */
 function isPlainExtra(value: JsonValue | undefined): boolean {
   const scalar = (item: JsonValue | undefined) =>

@@ -45,7 +45,7 @@ function copyView(copy: ProductCopy, outProductId: string): Omit<Spu, 'product_i
 /**
  * Shapes one copy of a product as spu/get returns it. `draft` picks the draft copy
  * (need_edit_spu=1); otherwise the online copy, which before the first approval is an empty
- * skeleton that still carries edit_status and audit_info, as the live platform answers.
+ * skeleton that still carries edit_status and audit_info, as the live platform returns it.
  */
 export function spuView(record: ProductRecord, draft: boolean): Spu {
   const copy = draft ? record.draft : record.online;
@@ -62,7 +62,7 @@ export function spuView(record: ProductRecord, draft: boolean): Spu {
   };
 }
 
-/** The `data` of add, update and update_without_audit: ids and the sku id map. */
+/** Builds the `data` of add, update and update_without_audit: ids and the sku id map. */
 export function idsView(record: ProductRecord, copy: ProductCopy) {
   return {
     product_id: toWireInteger(record.product_id),

@@ -16,7 +16,7 @@ import {
 
 /** Lifetime of an access token: 7200 s, the `expires_in` the platform returns. */
 export const TOKEN_LIFETIME_MS = 7200 * 1000;
-/** A replaced /cgi-bin/token token keeps working for 5 minutes, then answers 40001. */
+/** A replaced /cgi-bin/token token keeps working for 5 minutes, then gets 40001. */
 export const SUPERSEDE_OVERLAP_MS = 300 * 1000;
 /** A stable token is rotated once less than 5 minutes of its life remain. */
 export const STABLE_ROTATE_BEFORE_MS = 300 * 1000;
@@ -84,7 +84,7 @@ export class TokenService {
 
   /**
    * Returns the stable token. Normal mode returns the current one while more than 5 minutes of
-   * its life remain and rotates it otherwise; force mode replaces it at once, at most 20 times a
+   * its life remain, and rotates it otherwise. Force mode replaces it at once, at most 20 times a
    * day and not within 30 s of the previous issue. Ordinary tokens are never touched.
    */
   async issueStable(appid: string, force: boolean, now: number): Promise<IssuedToken> {

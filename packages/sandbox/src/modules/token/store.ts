@@ -31,7 +31,7 @@ export async function findToken(db: Executor, token: string): Promise<TokenRecor
   return row ? toRecord(row) : undefined;
 }
 
-/** The latest (not superseded) token of a kind for an app. */
+/** Finds the latest (not superseded) token of a kind for an app. */
 export async function findLatestToken(db: Executor, appid: string, kind: TokenKind): Promise<TokenRecord | undefined> {
   const row = await db
     .selectFrom('tokens')
@@ -72,7 +72,7 @@ export async function countForcedSince(db: Executor, appid: string, since: numbe
   return Number(row.count);
 }
 
-/** Deletes tokens that expired before `before`; they can no longer be told apart from unknown ones. */
+/** Deletes tokens that expired before `before`; after that an expired token gets 40001 like an unknown one, not 42001. */
 export async function deleteExpiredTokens(db: Executor, before: number): Promise<void> {
   await db.deleteFrom('tokens').where('expires_at', '<', before).execute();
 }
