@@ -27,6 +27,12 @@ export interface SandboxOptions {
   backgroundIntervalMs?: number;
 }
 
+/** Work the sandbox runs on a timer, given the sandbox time in unix milliseconds. */
+interface BackgroundJob {
+  name: string;
+  run(now: number): Promise<unknown>;
+}
+
 export interface Sandbox {
   app: FastifyInstance;
   services: Services;
@@ -84,13 +90,24 @@ export async function createSandbox(options: SandboxOptions): Promise<Sandbox> {
 
   let background: NodeJS.Timeout | undefined;
   const interval = options.backgroundIntervalMs ?? 1000;
+  // Time-driven platform work, run in order on every tick. A module whose rules fire by the
+  // sandbox clock (expiry, deadlines, deliveries) adds its job here.
+  const jobs: BackgroundJob[] = [
+    { name: 'product audits', run: (now) => services.products.runDueAudits(now, (appid) => services.apps.get(appid)) },
+  ];
   let running = false;
   const tick = async () => {
     if (running) return;
     running = true;
     try {
       await clock.load();
-      await services.products.runDueAudits(clock.now(), (appid) => services.apps.get(appid));
+      for (const job of jobs) {
+        try {
+          await job.run(clock.now());
+        } catch (error) {
+          logger.error({ err: error, job: job.name }, 'background job failed; will retry on the next tick');
+        }
+      }
     } catch (error) {
       logger.error({ err: error }, 'background work failed; will retry on the next tick');
     } finally {

@@ -1,4 +1,5 @@
 import { timingSafeEqual } from 'node:crypto';
+import { sql } from 'kysely';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { formatChinaTime } from '../platform/clock.js';
 import type { Services } from '../services.js';
@@ -123,10 +124,15 @@ function clockView(services: Services) {
 async function resetState(services: Services): Promise<void> {
   await services.requestLog.flush();
   const db = services.storage.db;
+  // Every table the migrations made, so a module's new table is reset without being listed here.
+  const own = services.storage.dialect === 'postgres'
+    ? (await sql<{ schema: string }>`select current_schema() as schema`.execute(db)).rows[0]?.schema
+    : undefined;
+  const tables = (await db.introspection.getTables())
+    .filter((table) => own === undefined || table.schema === own)
+    .map((table) => table.name);
   await db.transaction().execute(async (trx) => {
-    for (const table of ['request_log', 'outbox', 'products', 'images', 'tokens', 'approved_brands', 'approved_categories', 'apps', 'id_sequences', 'sandbox_state'] as const) {
-      await trx.deleteFrom(table).execute();
-    }
+    for (const table of tables) await trx.deleteFrom(table as never).execute();
   });
   await services.clock.reset();
   services.tokens.clearCache();
