@@ -84,6 +84,10 @@ export function registerAdmin(app: FastifyInstance, services: Services, options:
         return reply.code(500).send({ error: { code: 'internal', message: 'Internal error; see the sandbox log' } });
       });
 
+      admin.setNotFoundHandler(async (request, reply) => {
+        return reply.code(404).send({ error: { code: 'not_found', message: `No admin endpoint ${request.method} ${request.url.split('?')[0]}` } });
+      });
+
       admin.get('/health', async () => ({ ok: true, storage: services.storage.description }));
 
       admin.get('/clock', async () => clockView(services));

@@ -3,6 +3,7 @@ import type { Services } from '../services.js';
 import type { AppRecord } from '../modules/app/store.js';
 import { isObject, withoutNul, type JsonObject } from './fields.js';
 import { createRid } from './rid.js';
+import { redactJsonText, redactQuery } from './redact.js';
 import type { WireContext, WireRoute } from './routes.js';
 import { WireError } from './wire-error.js';
 
@@ -69,8 +70,8 @@ export async function handleWire(
     method: request.method,
     path: withoutNul(path),
     query: withoutNul(redactQuery(query)),
-    request_body: rawBody.length > 65536 ? `(${rawBody.length} bytes)` : withoutNul(rawBody.toString('utf8')),
-    response_body: outcome.body.length > 65536 ? outcome.body.slice(0, 65536) : outcome.body,
+    request_body: rawBody.length > 65536 ? `(${rawBody.length} bytes)` : withoutNul(redactJsonText(rawBody.toString('utf8'))),
+    response_body: outcome.body.length > 65536 ? outcome.body.slice(0, 65536) : redactJsonText(outcome.body),
     errcode: outcome.errcode,
     rule: outcome.rule,
     client_ip: request.ip,
@@ -170,14 +171,4 @@ function failure(error: unknown, rid: string, appid: string | null, services: Se
   }
   services.logger.error({ rid, appid, path, err: error }, 'unexpected error in wire handler; returned -1 system error');
   return { errcode: -1, rule: 'internal', body: stringifyJson({ errcode: -1, errmsg: formatErrmsg(-1, rid) }), appid };
-}
-
-/** Shortens the access token the way /cgi-bin/openapi/rid/get shows it: a prefix and `xxxx`. */
-function redactQuery(query: URLSearchParams): string {
-  const copy = new URLSearchParams(query);
-  for (const key of ['access_token', 'component_access_token', 'secret', 'appsecret']) {
-    const value = copy.get(key);
-    if (value !== null) copy.set(key, key.endsWith('token') ? `${value.slice(0, 10)}xxxx` : 'xxxx');
-  }
-  return copy.toString();
 }

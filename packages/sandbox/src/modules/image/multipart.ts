@@ -39,9 +39,14 @@ export function parseMultipart(body: Buffer, contentType: string, maxFileBytes: 
     });
     parser.on('file', (name: string, stream: BusboyFileStream, filename: string, _encoding: string, mimeType: string) => {
       const chunks: Buffer[] = [];
+      let broken = false;
       stream.on('data', (chunk: Buffer) => chunks.push(chunk));
+      // A part cut off before its closing boundary is dropped, as if it had not been sent.
+      stream.on('error', () => {
+        broken = true;
+      });
       stream.on('end', () => {
-        if (!form.files.has(name)) {
+        if (!broken && !form.files.has(name)) {
           form.files.set(name, { filename: filename ?? '', mimeType, bytes: Buffer.concat(chunks), truncated: stream.truncated });
         }
       });

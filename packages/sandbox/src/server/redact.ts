@@ -1,0 +1,49 @@
+import { parseJson, stringifyJson, type JsonValue } from '@wxshop/api';
+
+/**
+ * Keeps credentials out of the request log. Tokens keep their first ten characters followed by
+ * `xxxx`, the way the platform's rid lookup shows them; secrets and keys become `xxxx`.
+ */
+const TOKEN_KEYS = ['access_token', 'component_access_token', 'authorizer_access_token', 'authorizer_refresh_token', 'pre_auth_code'];
+const SECRET_KEYS = ['secret', 'appsecret', 'component_appsecret', 'encoding_aes_key', 'EncodingAESKey', 'aes_key', 'token'];
+const SENSITIVE = new Set([...TOKEN_KEYS, ...SECRET_KEYS]);
+
+function mask(key: string, value: string): string {
+  return TOKEN_KEYS.includes(key) ? `${value.slice(0, 10)}xxxx` : 'xxxx';
+}
+
+/** Masks credentials in a query string. */
+export function redactQuery(query: URLSearchParams): string {
+  let copy: URLSearchParams | undefined;
+  for (const key of query.keys()) {
+    if (!SENSITIVE.has(key)) continue;
+    copy ??= new URLSearchParams(query);
+    copy.set(key, mask(key, query.get(key) ?? ''));
+  }
+  return (copy ?? query).toString();
+}
+
+/** Masks credential fields of a JSON text at any depth; other text is returned unchanged. */
+export function redactJsonText(text: string): string {
+  // Most bodies carry no credential field: a substring test spares them the parse.
+  if (!/token|secret|aes_key|EncodingAESKey|pre_auth_code/.test(text)) return text;
+  let value: unknown;
+  try {
+    value = parseJson(text);
+  } catch {
+    return text.replace(/("(?:[a-z_]*token|[a-z_]*secret|aes_key|EncodingAESKey|pre_auth_code)"\s*:\s*")[^"]*"/gi, '$1xxxx"');
+  }
+  // The lossless pair keeps 64-bit ids exact in the logged text.
+  return stringifyJson(maskFields(value) as JsonValue);
+}
+
+function maskFields(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(maskFields);
+  if (value === null || typeof value !== 'object' || typeof value === 'bigint') return value;
+  const copy: Record<string, unknown> = {};
+  for (const [key, field] of Object.entries(value)) {
+    const masked = SENSITIVE.has(key) && typeof field === 'string' ? mask(key, field) : maskFields(field);
+    Object.defineProperty(copy, key, { value: masked, enumerable: true, writable: true, configurable: true });
+  }
+  return copy;
+}
