@@ -94,6 +94,10 @@ async function seedProduct(server) {
   });
 }
 
+// The copies bypass the sandbox, so the kept live-product counts are computed again.
+const RECOUNT = `delete from product_counts;
+  insert into product_counts (appid, status, live) select appid, status, count(*) from products where deleted = 0 group by appid, status;`;
+
 /** Copies the template product row until the app has `total` products (SQLite). */
 function fillSqlite(file, total) {
   const db = new Sqlite(file);
@@ -106,6 +110,7 @@ function fillSqlite(file, total) {
     }
   });
   for (let from = 1; from < total; from += 50_000) copy(from, Math.min(total, from + 50_000));
+  db.exec(RECOUNT);
   db.close();
 }
 
@@ -126,6 +131,8 @@ async function fillPostgres(schema, total) {
     `insert into ${schema}.products (${columns.join(', ')}) select ${select} from ${schema}.products, generate_series(1, $1::int - 1) as n where out_product_id = 'TEMPLATE'`,
     [total],
   );
+  await client.query(`set search_path = ${schema}`);
+  await client.query(RECOUNT);
   await client.query(`analyze ${schema}.products`);
   await client.end();
 }

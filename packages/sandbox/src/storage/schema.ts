@@ -10,6 +10,7 @@ export interface Database {
   tokens: TokenTable;
   images: ImageTable;
   products: ProductTable;
+  product_counts: ProductCountTable;
   approved_categories: ApprovedCategoryTable;
   approved_brands: ApprovedBrandTable;
   outbox: OutboxTable;
@@ -57,6 +58,13 @@ export interface ImageTable {
   bytes: ColumnType<Buffer, Buffer, Buffer>;
   source_url: string | null;
   created_at: Millis;
+}
+
+/** Live (not deleted) products per app and online status, kept with every product write. */
+export interface ProductCountTable {
+  appid: string;
+  status: number;
+  live: ColumnType<number, number, number>;
 }
 
 export interface ProductTable {

@@ -133,6 +133,7 @@ function compiledLookup(db: Executor, byProductId: boolean): CompiledQuery {
 export async function insertProduct(db: Executor, record: ProductRecord): Promise<boolean> {
   try {
     await db.insertInto('products').values(toRow(record)).execute();
+    if (!record.deleted) await changeCount(db, record.appid, record.status, 1);
     return true;
   } catch (error) {
     if (isUniqueViolation(error)) return false;
@@ -161,7 +162,21 @@ export async function saveProduct(db: Executor, record: ProductRecord, previous:
     .where('edit_status', '=', previous.edit_status)
     .where('status', '=', previous.status)
     .executeTakeFirst();
-  return Number(result.numUpdatedRows) === 1;
+  if (Number(result.numUpdatedRows) !== 1) return false;
+  if (previous.status !== record.status || previous.deleted !== record.deleted) {
+    if (!previous.deleted) await changeCount(db, appid, previous.status, -1);
+    if (!record.deleted) await changeCount(db, appid, record.status, 1);
+  }
+  return true;
+}
+
+/** Moves the live-product count of an app and status; runs in the transaction of the write. */
+async function changeCount(db: Executor, appid: string, status: number, by: number): Promise<void> {
+  await db
+    .insertInto('product_counts')
+    .values({ appid, status, live: by })
+    .onConflict((conflict) => conflict.columns(['appid', 'status']).doUpdateSet((eb) => ({ live: eb('product_counts.live', '+', by) })))
+    .execute();
 }
 
 export interface ListFilter {
@@ -181,7 +196,17 @@ export async function listProducts(db: Executor, filter: ListFilter): Promise<{ 
   } else if (filter.updateRange) {
     query = query.where('update_time', '>=', filter.updateRange[0]).where('update_time', '<=', filter.updateRange[1]);
   }
-  const count = await query.select((eb) => eb.fn.countAll<number>().as('count')).executeTakeFirstOrThrow();
+  // Without a time range the total comes from the kept counts; a range is counted on its index.
+  let total: number;
+  if (filter.createRange || filter.updateRange) {
+    const count = await query.select((eb) => eb.fn.countAll<number>().as('count')).executeTakeFirstOrThrow();
+    total = Number(count.count);
+  } else {
+    let counts = db.selectFrom('product_counts').where('appid', '=', filter.appid);
+    if (filter.status !== undefined) counts = counts.where('status', '=', filter.status);
+    const sum = await counts.select((eb) => eb.fn.sum<number>('live').as('live')).executeTakeFirst();
+    total = Number(sum?.live ?? 0);
+  }
   const rows = await query
     .selectAll()
     .orderBy('create_time', 'desc')
@@ -189,7 +214,7 @@ export async function listProducts(db: Executor, filter: ListFilter): Promise<{ 
     .offset(filter.offset)
     .limit(filter.limit)
     .execute();
-  return { total: Number(count.count), items: rows.map((row) => toRecord(row as Row)) };
+  return { total, items: rows.map((row) => toRecord(row as Row)) };
 }
 
 /** Products of any app whose pending audit is due at or before `now`. */
