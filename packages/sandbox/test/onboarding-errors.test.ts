@@ -197,7 +197,7 @@ test('wxpay/apply refuses by the applicant facts: 1040014 to 1040022, 1040038, 1
   }
 });
 
-test('wxpay: 1040039 before any application, 990007 for missing fields, 1040019 while auditing, rejection and resubmission', async () => {
+test('wxpay application lifecycle and its codes', async () => {
   const url = server.url;
   const { appid, token } = await newApp(url);
   await openComponent(url, appid);

@@ -14,7 +14,7 @@ after(async () => {
   await server.close();
 });
 
-test('a brand-new app goes from 48001 everywhere to an onboarded shop with a category, a brand and a scene', async () => {
+test('new app onboards from 48001 to an open shop', async () => {
   const url = server.url;
   const { appid, token } = await newApp(url, { apply_generation: '2022' });
 

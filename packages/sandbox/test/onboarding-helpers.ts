@@ -51,7 +51,7 @@ export async function events(url: string, appid: string, name: string): Promise<
   return (response.json.events as { event: string; payload: Record<string, any> }[]).filter((row) => row.event === name).map((row) => row.payload);
 }
 
-/** A complete own-brand, registered-mark (R) brand audit request. */
+/** Builds a complete own-brand, registered-mark (R) brand audit request. */
 export function brandBody(wording: string, image: string, overrides: Record<string, unknown> = {}) {
   return {
     audit_req: {
@@ -73,7 +73,7 @@ export function brandBody(wording: string, image: string, overrides: Record<stri
   };
 }
 
-/** A category audit request for 防晒霜 (130301), whose qualification is required. */
+/** Builds a category audit request for 防晒霜 (130301), whose qualification is required. */
 export function categoryBody(image: string, overrides: Record<string, unknown> = {}) {
   return {
     audit_req: {
@@ -84,7 +84,7 @@ export function categoryBody(image: string, overrides: Record<string, unknown> =
   };
 }
 
-/** A payment onboarding (进件) request of an enterprise. */
+/** Builds a payment onboarding (进件) request of an enterprise. */
 export function wxpayBody() {
   return {
     organization_type: '2',

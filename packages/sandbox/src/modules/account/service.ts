@@ -18,7 +18,7 @@ import {
 
 // Approvals change rarely and every spu/add reads them; a short cache spares the query.
 const CACHE_TTL_MS = 1000;
-/** Longest text field accepted by update_info; the platform's limits are undocumented. */
+/** Maximum length of an update_info text field, a sandbox limit because the platform documents none. */
 const MAX_TEXT_LENGTH = 256;
 const ADDRESS_FIELDS = ['receiver_name', 'detailed_address', 'tel_number', 'country', 'province', 'city', 'town'] as const;
 

@@ -116,7 +116,7 @@ export class AppService {
     return findApp(db, appid);
   }
 
-  /** Drops the cached copy of an app, so the next read sees a committed change. */
+  /** Drops the cached copy of an app, so that the next read returns a committed change. */
   forget(appid: string): void {
     this.cache.delete(appid);
   }

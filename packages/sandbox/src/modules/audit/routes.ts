@@ -3,7 +3,7 @@ import type { WireRoute } from '../../server/routes.js';
 export const auditRoutes: WireRoute[] = [
   {
     path: '/shop/audit/audit_brand',
-    // The live platform answered an unparsable body with 1040002 and an empty message.
+    // The live platform returned 1040002 with an empty message for an unparsable body.
     malformedBody: 1040002,
     malformedMessage: '',
     handler: ({ app, body, now, services }) => services.audits.auditBrand(app!, body, now),

@@ -174,12 +174,12 @@ export class AuditService {
   }
 }
 
-/** An audit id in the platform's shape: 22 URL-safe base64 characters. */
+/** Creates an audit id in the platform's shape: 22 URL-safe base64 characters. */
 function newAuditId(): string {
   return randomBytes(17).toString('base64url').slice(0, 22);
 }
 
-/** The automatic reviewer approves unless a reject rule's text occurs in the brand word or category name. */
+/** Decides as the automatic reviewer: approve unless a reject rule's text occurs in the brand word or category name. */
 function reviewerDecision(app: AppRecord, record: AuditRecord): QualificationDecision {
   const brandInfo = record.request.brand_info as Record<string, unknown> | undefined;
   const text = brandInfo ? String(brandInfo.brand_wording) : record.subject;

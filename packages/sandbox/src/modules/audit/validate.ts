@@ -3,9 +3,9 @@ import { WireError } from '../../server/wire-error.js';
 
 /** Most images one category audit may carry in `certificate` (documented limit). */
 export const MAX_CERTIFICATES = 10;
-/** Longest brand word accepted; the platform's limit is undocumented. */
+/** Maximum length of the brand word, a sandbox limit because the platform documents none. */
 const MAX_BRAND_WORDING = 100;
-/** Longest other text field accepted; the platform's limit is undocumented. */
+/** Maximum length of other text fields, a sandbox limit because the platform documents none. */
 const MAX_TEXT = 256;
 
 export interface BrandRequest {

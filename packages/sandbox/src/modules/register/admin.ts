@@ -7,6 +7,8 @@ import { RegisterStateError } from './service.js';
 import { APPLY_GENERATIONS, defaultProfile, SUCCESS_FLAGS, type ApplyGeneration, type RegisterProfile, type RegisterRecord, type SuccessFlag } from './store.js';
 
 const ACCESS_ACTIONS = ['open', 'close', 'sign', 'ban', 'unban'] as const;
+/** Reason a scene rejection carries when the admin gives none. */
+const DEFAULT_SCENE_REJECT_REASON = '场景审核未通过,请补充材料后重新申请';
 type AdminAccessAction = (typeof ACCESS_ACTIONS)[number];
 
 function registerView(record: RegisterRecord) {
@@ -35,7 +37,7 @@ function readProfile(value: unknown, current: RegisterProfile): RegisterProfile 
   return next as unknown as RegisterProfile;
 }
 
-/** The platform side of opening the component: access actions, scene review, generation and refusals. */
+/** Registers the platform side of opening the component: access actions, scene review, generation and rejections. */
 export function registerRegisterAdmin(admin: FastifyInstance, services: Services): void {
   admin.get<{ Params: { appid: string } }>('/apps/:appid/register', async (request) => {
     const app = await requireApp(services, request.params.appid);
@@ -78,7 +80,8 @@ export function registerRegisterAdmin(admin: FastifyInstance, services: Services
     const app = await requireApp(services, request.params.appid);
     const body = adminBody(request);
     if (body.decision !== 'approve' && body.decision !== 'reject') throw new AdminError(400, 'invalid_decision', 'decision must be "approve" or "reject"');
-    const reason = typeof body.reason === 'string' && body.reason !== '' ? body.reason : body.decision === 'approve' ? '' : '场景审核未通过,请补充材料后重新申请';
+    let reason = body.decision === 'approve' ? '' : DEFAULT_SCENE_REJECT_REASON;
+    if (typeof body.reason === 'string' && body.reason !== '') reason = body.reason;
     try {
       await services.register.decideScene(app.appid, body.decision === 'approve', reason, services.clock.now());
     } catch (error) {

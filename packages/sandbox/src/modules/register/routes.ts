@@ -1,7 +1,7 @@
 import type { WireRoute } from '../../server/routes.js';
 
 // Every register call works before the component is open: apply and check by the platform's
-// docs, finish_access_info and apply_scene to answer 1040003 themselves.
+// docs, finish_access_info and apply_scene so that they return 1040003 themselves.
 export const registerRoutes: WireRoute[] = [
   {
     path: '/shop/register/apply',

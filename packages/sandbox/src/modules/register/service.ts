@@ -46,8 +46,8 @@ const FINISH_ITEMS: Record<number, { sets: AccessInfoFlag; needs: AccessInfoFlag
 };
 const FINISHED_FLAGS: AccessInfoFlag[] = ['spu_audit_finished', 'ec_order_finished', 'send_delivery_finished', 'ec_after_sale_finished', 'test_api_finished', 'deploy_wxa_finished'];
 
-/** register/apply refusals, checked in this order: profile fact → errcode. */
-const APPLY_REFUSALS: [keyof RegisterProfile, number][] = [
+/** register/apply rejections, checked in this order: profile fact → errcode. */
+const APPLY_REJECTIONS: [keyof RegisterProfile, number][] = [
   ['mini_game', 1040001],
   ['standard_component', 1040007],
   ['category_ineligible', 1040005],
@@ -99,7 +99,7 @@ export class RegisterService {
       if (from === 2) throw new WireError(1040002, 'register.apply.already_accessed');
       if (from === 1) throw new WireError(1040019, 'register.apply.pending_agreement');
       if (from === 3) throw new WireError(1040004, 'register.apply.banned');
-      for (const [fact, code] of APPLY_REFUSALS) {
+      for (const [fact, code] of APPLY_REJECTIONS) {
         if (record.profile[fact]) throw new WireError(code, `register.apply.${fact}`);
       }
       if (record.apply_generation === '2021') {
@@ -223,7 +223,7 @@ export class RegisterService {
     });
   }
 
-  /** The register record of an app (profile, generation, flags), for the admin API and wxpay. */
+  /** Loads the register record of an app (profile, generation, flags), for the admin API and wxpay. */
   record(db: Executor, appid: string): Promise<RegisterRecord> {
     return loadRecord(db, appid);
   }
@@ -297,7 +297,7 @@ export class RegisterService {
     }
   }
 
-  /** The stored flags merged with what the platform has observed since. */
+  /** Merges the stored flags with the successes the probes have observed since. */
   private async observedAccessInfo(db: Executor, record: RegisterRecord): Promise<AccessInfo> {
     const info = { ...record.access_info };
     for (const flag of SUCCESS_FLAGS) {

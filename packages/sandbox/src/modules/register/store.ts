@@ -57,7 +57,7 @@ export interface RegisterProfile {
   has_mini_store: boolean;
   /** wxpay/apply → 1040020: the flow is reserved for trial stores and this account is not one. */
   not_trial_store: boolean;
-  /** wxpay/apply → 1040022: the applicant holds the maximum number of shops. */
+  /** wxpay/apply → 1040022: the applicant already has the maximum number of shops. */
   shop_limit_reached: boolean;
   /** wxpay/apply → 1040038 with this reason after the message, when not empty. */
   wxpay_reject_reason: string;
@@ -134,7 +134,7 @@ function toRecord(row: Row): RegisterRecord {
   };
 }
 
-/** The app's record, or the defaults when it has none yet. */
+/** Loads the app's record, or the defaults when it has none yet. */
 export async function loadRecord(db: Executor, appid: string): Promise<RegisterRecord> {
   const row = await db.selectFrom('register_records').selectAll().where('appid', '=', appid).executeTakeFirst();
   return row ? toRecord(row as Row) : defaultRecord(appid);

@@ -14,10 +14,10 @@ import { findApplication, findDueApplications, saveApplication, type WxpayApplic
 
 /** organization_type of a small micro merchant (小微), which has no business licence. */
 const MICRO_MERCHANT = '2401';
-/** Longest text field accepted; WeChat Pay's limits vary by field and are not enforced here. */
+/** Maximum length of a text field. WeChat Pay's own limits vary by field and are not enforced here. */
 const MAX_TEXT = 256;
-/** wxpay/apply refusals, checked in this order: profile fact → errcode. */
-const APPLY_REFUSALS: [keyof RegisterProfile, number][] = [
+/** wxpay/apply rejections, checked in this order: profile fact → errcode. */
+const APPLY_REJECTIONS: [keyof RegisterProfile, number][] = [
   ['real_name_failed', 1040014],
   ['security_check_failed', 1040015],
   ['pay_score_low', 1040016],
@@ -29,8 +29,8 @@ export const DEFAULT_WXPAY_REJECT_REASON = '资料填写有误,请核对后重�
 
 /**
  * Payment onboarding (进件) of the scene merchant account that fund_type 1 orders settle to.
- * A separate module from register: it is WeChat Pay's review, with its own lifecycle, and the
- * order module asks it whether onboarding is finished.
+ * It is a module of its own, not part of register, because it is WeChat Pay's review with its own
+ * lifecycle, and the order module queries it through `isFinished` for fund_type 1 orders.
  */
 export class WxpayService {
   constructor(
@@ -55,7 +55,7 @@ export class WxpayService {
       const from = current?.state ?? WXPAY_STATE.none;
       if (from === WXPAY_STATE.auditing) throw new WireError(1040019, 'wxpay.apply.under_review');
       if (from === WXPAY_STATE.finished) throw new WireError(1040004, 'wxpay.apply.already_finished');
-      for (const [fact, code] of APPLY_REFUSALS) {
+      for (const [fact, code] of APPLY_REJECTIONS) {
         if (profile[fact]) throw new WireError(code, `wxpay.apply.${fact}`);
       }
       if (profile.wxpay_reject_reason !== '') throw new WireError(1040038, 'wxpay.apply.rejected', `进件失败,${profile.wxpay_reject_reason}`);
@@ -76,7 +76,7 @@ export class WxpayService {
     return {};
   }
 
-  /** wxpay/get: the application and WeChat Pay's answer; 1040039 before any application. */
+  /** wxpay/get: the application and WeChat Pay's review result; 1040039 before any application. */
   async get(app: AppRecord) {
     const record = await this.requireApplication(app);
     const state = APPLYMENT_STATES[record.state];
