@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { admin, APPID, call, getToken, uploadImage, startSandbox, type TestSandbox } from './helpers.js';
+import { admin, APPID, call, getToken, productBody, uploadImage, startSandbox, type TestSandbox } from './helpers.js';
 import { accessState, assertOk, assertWireError, brandBody, categoryBody, newApp, openComponent, wxpayBody } from './onboarding-helpers.js';
 
 let server: TestSandbox;
@@ -231,4 +231,19 @@ test('account/update_info validates its fields and spu/add gates on WeChat custo
   assertOk(await call(url, '/shop/account/update_info', { service_agent_type: [1], service_agent_path: 'pages/service/index' }, { token }));
   const info = await call(url, '/shop/account/get_info', {}, { token });
   assert.equal((info.json.data as any).service_agent_path, 'pages/service/index');
+});
+
+test('spu/add external image gets 1070013 when the app selects it', async () => {
+  const url = server.url;
+  const { appid, token } = await newApp(url);
+  await openComponent(url, appid);
+  await call(url, '/shop/account/update_info', { service_agent_type: [0] }, { token });
+  const body = productBody('P-EXT', image, { head_img: ['https://img.example.com/a.jpg'] });
+  assertWireError(await call(url, '/shop/spu/add', body, { token }), 1070010);
+  const patched = await admin(url, 'PATCH', `/apps/${appid}/settings`, { external_image_errcode: 1070013 });
+  assert.equal(patched.status, 200, JSON.stringify(patched.json));
+  assertWireError(await call(url, '/shop/spu/add', body, { token }), 1070013);
+  assert.equal((await admin(url, 'PATCH', `/apps/${appid}/settings`, { external_image_errcode: 1070011 })).status, 400);
+  const listed = await call(url, '/shop/spu/get_list', { page: 1, page_size: 10, need_edit_spu: 1 }, { token });
+  assert.equal(listed.json.total_num, 0);
 });

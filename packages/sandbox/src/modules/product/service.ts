@@ -388,7 +388,8 @@ export class ProductService {
 
     const urls = [...copy.head_img, ...copy.qualification_pics, ...copy.desc_info.imgs, ...copy.skus.map((sku) => sku.thumb_img)];
     const images = await this.images.checkProductImages(trx, app.appid, urls);
-    if (!images.ok) throw new WireError(images.code, images.code === 1070010 ? 'spu.image.not_wechat_hosted' : 'spu.image.not_issued');
+    if (!images.ok && images.code === 1070010) throw new WireError(app.settings.external_image_errcode ?? 1070010, 'spu.image.not_wechat_hosted');
+    if (!images.ok) throw new WireError(images.code, 'spu.image.not_issued');
   }
 
   private auditDueAt(app: AppRecord, now: number): number | null {
