@@ -111,12 +111,14 @@ test('new app onboards from 48001 to an open shop', async () => {
   assertOk(await call(url, '/shop/register/apply_scene', { scene_group_id: 1 }, { token }));
   const reviewing = (await call(url, '/shop/register/check', {}, { token })).json.data as Record<string, any>;
   assert.equal(reviewing.scene_group_list[0].status, 0);
+  assertWireError(await call(url, '/shop/register/apply_scene', { scene_group_id: 1 }, { token }), 1040019);
   await advanceClock(url, 11);
   const passed = (await call(url, '/shop/register/check', {}, { token })).json.data as Record<string, any>;
   assert.deepEqual(passed.scene_group_list, [{
     group_id: 1, name: '视频号、公众号场景', status: 1, reason: '',
     scene_group_ext_list: [{ ext_id: 1, status: 1 }, { ext_id: 2, status: 1 }],
   }]);
+  assertWireError(await call(url, '/shop/register/apply_scene', { scene_group_id: 1 }, { token }), 1040004);
   const sceneEvents = await events(url, appid, 'open_product_scene_group_audit');
   assert.equal(sceneEvents.length, 1);
   assert.equal(sceneEvents[0]!.SceneGroupAudit.group_id, 1);
