@@ -247,3 +247,14 @@ test('spu/add external image gets 1070013 when the app selects it', async () => 
   const listed = await call(url, '/shop/spu/get_list', { page: 1, page_size: 10, need_edit_spu: 1 }, { token });
   assert.equal(listed.json.total_num, 0);
 });
+
+test('audit_brand concurrent duplicates', async () => {
+  const url = server.url;
+  const { appid, token } = await newApp(url);
+  await openComponent(url, appid);
+  await admin(url, 'PATCH', `/apps/${appid}/settings`, { reviewer: { mode: 'manual' } });
+  const responses = await Promise.all(Array.from({ length: 6 }, () => call(url, '/shop/audit/audit_brand', brandBody('并发品牌', image), { token })));
+  const codes = responses.map((response) => response.json.errcode).sort();
+  assert.deepEqual(codes, [0, 1050009, 1050009, 1050009, 1050009, 1050009]);
+  assert.equal(await auditCount(appid), 1);
+});

@@ -44,7 +44,8 @@ export class AuditService {
     await this.db.transaction().execute(async (trx) => {
       if ((await this.accounts.brandIdByWording(trx, app.appid, wording)) !== undefined) throw new WireError(1050010, 'audit_brand.already_approved');
       if (await findPendingAudit(trx, app.appid, `brand:${wording}`)) throw new WireError(1050009, 'audit_brand.under_review');
-      await insertAudit(trx, this.newRecord(app, auditId, AUDIT_TYPE.brand, `brand:${wording}`, { ...request }, now));
+      const stored = await insertAudit(trx, this.newRecord(app, auditId, AUDIT_TYPE.brand, `brand:${wording}`, { ...request }, now));
+      if (!stored) throw new WireError(1050009, 'audit_brand.under_review');
     });
     return { audit_id: auditId };
   }
@@ -67,7 +68,8 @@ export class AuditService {
       if (await findPendingAudit(trx, app.appid, `category:${category.third_cat_id}`)) throw new WireError(1050009, 'audit_category.under_review');
       if (category.qualification_type === 1 && request.certificate.length === 0) throw new WireError(1050004, 'audit_category.certificate.missing');
       const stored = { ...request, level1: levels[0], level2: levels[1], level3: levels[2] };
-      await insertAudit(trx, this.newRecord(app, auditId, AUDIT_TYPE.category, `category:${category.third_cat_id}`, stored, now));
+      const inserted = await insertAudit(trx, this.newRecord(app, auditId, AUDIT_TYPE.category, `category:${category.third_cat_id}`, stored, now));
+      if (!inserted) throw new WireError(1050009, 'audit_category.under_review');
     });
     return { audit_id: auditId };
   }

@@ -37,8 +37,14 @@ function toRecord(row: Row): AuditRecord {
   };
 }
 
-export async function insertAudit(db: Executor, record: AuditRecord): Promise<void> {
-  await db.insertInto('qualification_audits').values({ ...record, request: JSON.stringify(record.request) }).execute();
+/** Stores a new audit; false when an audit of the same subject is already under review. */
+export async function insertAudit(db: Executor, record: AuditRecord): Promise<boolean> {
+  const result = await db
+    .insertInto('qualification_audits')
+    .values({ ...record, request: JSON.stringify(record.request) })
+    .onConflict((c) => c.doNothing())
+    .executeTakeFirst();
+  return Number(result.numInsertedOrUpdatedRows ?? 0n) === 1;
 }
 
 export async function findAudit(db: Executor, appid: string, auditId: string): Promise<AuditRecord | undefined> {

@@ -1,4 +1,4 @@
-import type { Kysely, Migration } from 'kysely';
+import { sql, type Kysely, type Migration } from 'kysely';
 import type { Dialect } from '../database.js';
 
 /**
@@ -38,6 +38,14 @@ export function onboarding(_dialect: Dialect): Migration {
         .addColumn('decided_at', 'bigint')
         .execute();
       await db.schema.createIndex('qualification_audits_by_subject').on('qualification_audits').columns(['appid', 'subject', 'status']).execute();
+      // At most one audit of a brand or category under review, even for concurrent submissions.
+      await db.schema
+        .createIndex('qualification_audits_one_pending')
+        .on('qualification_audits')
+        .columns(['appid', 'subject'])
+        .unique()
+        .where(sql.ref('status'), '=', sql.lit(0))
+        .execute();
       await db.schema.createIndex('qualification_audits_by_due').on('qualification_audits').column('due_at').execute();
 
       await db.schema
