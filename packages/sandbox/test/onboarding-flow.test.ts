@@ -105,6 +105,7 @@ test('new app onboards from 48001 to an open shop', async () => {
     spu_audit_success: 1, spu_audit_finished: 1, ec_order_success: 1, ec_order_finished: 1,
     send_delivery_success: 1, send_delivery_finished: 1, ec_after_sale_success: 1, ec_after_sale_finished: 1,
     test_api_finished: 1, deploy_wxa_finished: 1, open_product_task_finished: 1,
+    pay_order_success: 1, pay_order_finished: 1, add_aftersale_success: 1, add_aftersale_finished: 1,
   });
 
   // 9. The scene: under review, then passed, with open_product_scene_group_audit pushed.

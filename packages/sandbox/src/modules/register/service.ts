@@ -46,6 +46,17 @@ const FINISH_ITEMS: Record<number, { sets: AccessInfoFlag; needs: AccessInfoFlag
 };
 const FINISHED_FLAGS: AccessInfoFlag[] = ['spu_audit_finished', 'ec_order_finished', 'send_delivery_finished', 'ec_after_sale_finished', 'test_api_finished', 'deploy_wxa_finished'];
 
+/**
+ * Legacy (2021) names of four task flags. A live register/check reply listed them beside the
+ * current names, so both are sent.
+ */
+const LEGACY_FLAG_NAMES: [string, AccessInfoFlag][] = [
+  ['pay_order_success', 'ec_order_success'],
+  ['pay_order_finished', 'ec_order_finished'],
+  ['add_aftersale_success', 'ec_after_sale_success'],
+  ['add_aftersale_finished', 'ec_after_sale_finished'],
+];
+
 /** register/apply rejections, checked in this order: profile fact → errcode. */
 const APPLY_REJECTIONS: [keyof RegisterProfile, number][] = [
   ['mini_game', 1040001],
@@ -125,7 +136,7 @@ export class RegisterService {
     return {
       data: {
         status,
-        access_info: accessInfo,
+        access_info: { ...accessInfo, ...Object.fromEntries(LEGACY_FLAG_NAMES.map(([legacy, current]) => [legacy, accessInfo[current]])) },
         scene_group_list: this.sceneView(current, record),
       },
     };
