@@ -89,6 +89,8 @@ test('new app onboards from 48001 to an open shop', async () => {
   assert.deepEqual(brands.json.data, [{ brand_id: brandId, brand_wording: '沙箱积木' }]);
 
   // 7. The approved category and brand now pass spu/add; the product's approval ticks spu_audit_success.
+  assertWireError(await call(url, '/shop/spu/add', { ...sunscreen, qualification_pics: [] }, { token }), 1000008);
+  assertWireError(await call(url, '/shop/spu/add', { ...sunscreen, brand_id: brandId + 1 }, { token }), 1000006);
   assertOk(await call(url, '/shop/spu/add', { ...sunscreen, brand_id: brandId }, { token }));
   assertWireError(await call(url, '/shop/register/finish_access_info', { access_info_item: 6 }, { token }), 1040021);
   await advanceClock(url, 11);
