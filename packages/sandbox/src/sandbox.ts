@@ -3,12 +3,17 @@ import pino, { type Logger } from 'pino';
 import { buildApp } from './server/app.js';
 import { RequestLog } from './server/request-log.js';
 import { SandboxClock } from './platform/clock.js';
+import { AccountService } from './modules/account/service.js';
 import { AppService, type CreateAppInput } from './modules/app/service.js';
+import { AuditService } from './modules/audit/service.js';
 import type { AppRecord } from './modules/app/store.js';
 import { CategoryService } from './modules/category/service.js';
 import { ImageService } from './modules/image/service.js';
 import { ProductService } from './modules/product/service.js';
+import { runOnboardingReviews } from './modules/register/reviews.js';
+import { RegisterService } from './modules/register/service.js';
 import { TokenService } from './modules/token/service.js';
+import { WxpayService } from './modules/wxpay/service.js';
 import { openStorage, type StorageOptions } from './storage/database.js';
 import { IdAllocator } from './storage/ids.js';
 import type { Services } from './services.js';
@@ -51,7 +56,11 @@ export async function createSandbox(options: SandboxOptions): Promise<Sandbox> {
   const categories = new CategoryService();
   const images = new ImageService(storage.db);
   const ids = new IdAllocator(storage.db);
-  const apps = new AppService(storage.db, categories);
+  let appService: AppService | undefined;
+  const accounts = new AccountService(storage.db, categories, () => appService!);
+  const apps = new AppService(storage.db, accounts);
+  appService = apps;
+  const register = new RegisterService(storage.db, apps, accounts, logger);
   const services: Services = {
     storage,
     logger,
@@ -62,8 +71,14 @@ export async function createSandbox(options: SandboxOptions): Promise<Sandbox> {
     tokens: new TokenService(storage.db),
     categories,
     images,
-    products: new ProductService(storage.db, categories, apps, images, ids, logger),
+    products: new ProductService(storage.db, categories, accounts, images, ids, logger),
+    accounts,
+    register,
+    audits: new AuditService(storage.db, apps, accounts, categories, ids, logger),
+    wxpay: new WxpayService(storage.db, apps, register, logger),
   };
+  // A product that passed review ticks the onboarding task spu_audit_success.
+  register.registerTaskProbe('spu_audit_success', (db, appid) => services.products.hasApprovedProduct(db, appid));
 
   const declaredApps: AppRecord[] = [];
   // A demo app keeps its appid and secret across resets, so the printed credentials stay valid.
@@ -94,6 +109,7 @@ export async function createSandbox(options: SandboxOptions): Promise<Sandbox> {
   // sandbox clock (expiry, deadlines, deliveries) adds its job here.
   const jobs: BackgroundJob[] = [
     { name: 'product audits', run: (now) => services.products.runDueAudits(now, (appid) => services.apps.get(appid)) },
+    { name: 'onboarding reviews', run: (now) => runOnboardingReviews(services, now) },
   ];
   let running = false;
   const tick = async () => {

@@ -1,10 +1,14 @@
 import type { Logger } from 'pino';
 import type { SandboxClock } from './platform/clock.js';
+import type { AccountService } from './modules/account/service.js';
 import type { AppService } from './modules/app/service.js';
+import type { AuditService } from './modules/audit/service.js';
 import type { CategoryService } from './modules/category/service.js';
 import type { ImageService } from './modules/image/service.js';
 import type { ProductService } from './modules/product/service.js';
+import type { RegisterService } from './modules/register/service.js';
 import type { TokenService } from './modules/token/service.js';
+import type { WxpayService } from './modules/wxpay/service.js';
 import type { RequestLog } from './server/request-log.js';
 import type { Storage } from './storage/database.js';
 import type { IdAllocator } from './storage/ids.js';
@@ -21,4 +25,8 @@ export interface Services {
   categories: CategoryService;
   images: ImageService;
   products: ProductService;
+  accounts: AccountService;
+  register: RegisterService;
+  audits: AuditService;
+  wxpay: WxpayService;
 }

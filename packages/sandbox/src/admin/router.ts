@@ -6,6 +6,10 @@ import type { Services } from '../services.js';
 import { WireError } from '../server/wire-error.js';
 import { registerAppAdmin } from '../modules/app/admin.js';
 import { registerProductAdmin } from '../modules/product/admin.js';
+import { registerAuditAdmin } from '../modules/audit/admin.js';
+import { registerRegisterAdmin } from '../modules/register/admin.js';
+import { runOnboardingReviews } from '../modules/register/reviews.js';
+import { registerWxpayAdmin } from '../modules/wxpay/admin.js';
 
 export const ADMIN_PREFIX = '/_sandbox/v1';
 
@@ -103,7 +107,8 @@ export function registerAdmin(app: FastifyInstance, services: Services, options:
         await services.clock.advance(Math.round(seconds * 1000));
         services.tokens.clearCache();
         const audits_decided = await services.products.runDueAudits(services.clock.now(), (appid) => services.apps.get(appid));
-        return { ...clockView(services), audits_decided };
+        const onboarding_decided = await runOnboardingReviews(services, services.clock.now());
+        return { ...clockView(services), audits_decided, onboarding_decided };
       });
 
       admin.post('/reset', async () => {
@@ -114,6 +119,9 @@ export function registerAdmin(app: FastifyInstance, services: Services, options:
 
       registerAppAdmin(admin, services);
       registerProductAdmin(admin, services);
+      registerRegisterAdmin(admin, services);
+      registerAuditAdmin(admin, services);
+      registerWxpayAdmin(admin, services);
     },
     { prefix: ADMIN_PREFIX },
   );
@@ -141,6 +149,7 @@ async function resetState(services: Services): Promise<void> {
   await services.clock.reset();
   services.tokens.clearCache();
   services.apps.clearCache();
+  services.accounts.clearCache();
   services.ids.clear();
   services.images.clearCache();
   services.logger.info('sandbox state reset');

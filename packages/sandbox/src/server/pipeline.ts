@@ -125,7 +125,7 @@ async function runChecks(input: CheckInput): Promise<Outcome> {
       const parsed = parseBody(rawBody);
       if (parsed === undefined) {
         const malformed = route.malformedBody ?? 47001;
-        if (malformed !== 'as-empty') throw new WireError(malformed, 'body.not_json');
+        if (malformed !== 'as-empty') throw new WireError(malformed, 'body.not_json', route.malformedMessage);
       } else {
         body = parsed;
       }

@@ -26,6 +26,8 @@ export interface WireRoute {
    * as the live platform does on `spu/add`.
    */
   malformedBody?: number | 'as-empty';
+  /** Message for the malformedBody code when it differs from the catalogue's (audit_brand: empty). */
+  malformedMessage?: string;
   /** Success is the bare payload without errcode and errmsg, as on /cgi-bin/token. */
   bareSuccess?: boolean;
   /** The call works before the component is opened (register/apply and register/check). */

@@ -17,6 +17,10 @@ export interface Database {
   request_log: RequestLogTable;
   sandbox_state: SandboxStateTable;
   id_sequences: IdSequenceTable;
+  register_records: RegisterRecordTable;
+  qualification_audits: QualificationAuditTable;
+  miniapp_certificates: MiniappCertificateTable;
+  wxpay_applications: WxpayApplicationTable;
 }
 
 type Millis = ColumnType<number, number, number>;
@@ -135,4 +139,66 @@ export interface SandboxStateTable {
 export interface IdSequenceTable {
   name: string;
   next_value: ColumnType<number, number, number>;
+}
+
+type NullableMillis = ColumnType<number | null, number | null, number | null>;
+
+export interface RegisterRecordTable {
+  appid: string;
+  /** How register/apply answers: `2021` opens at once, `2022` waits for the agreement, `2024` is retired. */
+  apply_generation: string;
+  /** End of the 24 hours the admin has to sign the agreement, while it is pending. */
+  agreement_due_at: NullableMillis;
+  /** JSON object of the onboarding task flags (0 or 1), as register/check returns them. */
+  access_info: string;
+  /** Review state of scene group 1: 3 not reviewed, 0 under review, 1 passed, 2 failed. */
+  scene_status: number;
+  scene_reason: string;
+  /** Sandbox time at which the reviewer decides the scene application, or null. */
+  scene_due_at: NullableMillis;
+  /** JSON object of the account facts that make register/apply or wxpay/apply refuse. */
+  profile: string;
+}
+
+export interface QualificationAuditTable {
+  audit_id: string;
+  appid: string;
+  /** 1 brand, 2 category, as audit_type in the result events. */
+  audit_type: number;
+  /** What is audited: `brand:<wording>` or `category:<third_cat_id>`. */
+  subject: string;
+  /** 0 under review, 1 approved, 9 rejected. */
+  status: number;
+  /** JSON of the submitted audit_req. */
+  request: string;
+  /** Brand id allocated on approval of a brand audit; 0 otherwise. */
+  brand_id: ColumnType<number, number, number>;
+  reject_reason: string;
+  submitted_at: Millis;
+  due_at: NullableMillis;
+  decided_at: NullableMillis;
+}
+
+export interface MiniappCertificateTable {
+  appid: string;
+  /** 1 category records, 2 brand record, as req_type of get_miniapp_certificate. */
+  req_type: number;
+  /** JSON of the records returned for that req_type. */
+  payload: string;
+}
+
+export interface WxpayApplicationTable {
+  appid: string;
+  /** 1 auditing, 2 rejected, 3 finished (see modules/wxpay/states.ts). */
+  state: number;
+  /** JSON of the submitted application. */
+  request: string;
+  applyment_id: string;
+  out_request_no: string;
+  sub_mchid: string;
+  /** JSON array of {param_name, reject_reason}. */
+  audit_detail: string;
+  submitted_at: Millis;
+  due_at: NullableMillis;
+  decided_at: NullableMillis;
 }

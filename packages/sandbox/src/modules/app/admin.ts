@@ -95,7 +95,7 @@ export function registerAppAdmin(admin: FastifyInstance, services: Services): vo
 
   admin.patch<{ Params: { appid: string } }>('/apps/:appid/settings', async (request) => {
     const body = adminBody(request);
-    const known = ['reviewer', 'deposit_ok', 'opened_scene_groups', 'account_info'];
+    const known = ['reviewer', 'deposit_ok', 'opened_scene_groups', 'account_info', 'external_image_errcode'];
     const unknown = Object.keys(body).filter((key) => !known.includes(key));
     if (unknown.length > 0) throw new AdminError(400, 'unknown_setting', `Unknown settings ${unknown.join(', ')}; valid: ${known.join(', ')}`);
     const current = await requireApp(services, request.params.appid);
@@ -104,6 +104,12 @@ export function registerAppAdmin(admin: FastifyInstance, services: Services): vo
     if (body.deposit_ok !== undefined) {
       if (typeof body.deposit_ok !== 'boolean') throw new AdminError(400, 'invalid_deposit_ok', 'deposit_ok must be a boolean');
       settings.deposit_ok = body.deposit_ok;
+    }
+    if (body.external_image_errcode !== undefined) {
+      if (body.external_image_errcode !== 1070010 && body.external_image_errcode !== 1070013) {
+        throw new AdminError(400, 'invalid_external_image_errcode', 'external_image_errcode must be 1070010 or 1070013');
+      }
+      settings.external_image_errcode = body.external_image_errcode;
     }
     if (body.opened_scene_groups !== undefined) {
       const groups = body.opened_scene_groups;

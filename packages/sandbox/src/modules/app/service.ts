@@ -1,9 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import type { Database } from '../../storage/schema.js';
-import type { CategoryService } from '../category/service.js';
+import type { AccountService } from '../account/service.js';
 import { defaultSettings, type AppSettings } from './settings.js';
-import { approveCategories, findApp, insertApp, listApprovedCategories, listApps, updateSettings, type AccessState, type AppRecord, type Executor } from './store.js';
+import { findApp, insertApp, listApps, updateAccessState, updateSettings, type AccessState, type AppRecord, type Executor } from './store.js';
 
 export interface CreateAppInput {
   appid?: string;
@@ -27,11 +27,10 @@ const CACHE_TTL_MS = 1000;
 
 export class AppService {
   private readonly cache = new Map<string, { app: AppRecord; fetchedAt: number }>();
-  private readonly categoryCache = new Map<string, { ids: Set<number>; fetchedAt: number }>();
 
   constructor(
     private readonly db: Kysely<Database>,
-    private readonly categories: CategoryService,
+    private readonly accounts: AccountService,
   ) {}
 
   async create(input: CreateAppInput, now: number): Promise<AppRecord> {
@@ -53,7 +52,7 @@ export class AppService {
     };
     await this.db.transaction().execute(async (trx) => {
       await insertApp(trx, app);
-      if (onboarded) await approveCategories(trx, appid, this.categories.withoutQualification());
+      if (onboarded) await this.accounts.grantAutoCategories(trx, appid);
     });
     return app;
   }
@@ -88,12 +87,38 @@ export class AppService {
     const app = await findApp(this.db, appid);
     if (!app) return undefined;
     await this.db.transaction().execute(async (trx) => {
-      await trx.updateTable('apps').set({ access_state: state }).where('appid', '=', appid).execute();
-      if (state === 'accessed') await approveCategories(trx, appid, this.categories.withoutQualification());
+      await updateAccessState(trx, appid, state);
+      if (state === 'accessed') await this.accounts.grantAutoCategories(trx, appid);
     });
     this.cache.delete(appid);
-    this.categoryCache.delete(appid);
     return { ...app, access_state: state };
+  }
+
+  /**
+   * Stores a new access state inside the caller's transaction. The register module decides the
+   * transition; call `forget(appid)` once the transaction has committed.
+   */
+  async saveAccessState(db: Executor, appid: string, state: AccessState): Promise<void> {
+    await updateAccessState(db, appid, state);
+    this.cache.delete(appid);
+  }
+
+  /** Changes the settings inside the caller's transaction; call `forget(appid)` after the commit. */
+  async saveSettings(db: Executor, appid: string, change: (settings: AppSettings) => AppSettings): Promise<void> {
+    const app = await findApp(db, appid);
+    if (!app) return;
+    await updateSettings(db, appid, change(app.settings));
+    this.cache.delete(appid);
+  }
+
+  /** Reads the app inside the caller's transaction, bypassing the cache. */
+  read(db: Executor, appid: string): Promise<AppRecord | undefined> {
+    return findApp(db, appid);
+  }
+
+  /** Drops the cached copy of an app, so that the next read returns a committed change. */
+  forget(appid: string): void {
+    this.cache.delete(appid);
   }
 
   list(): Promise<AppRecord[]> {
@@ -109,22 +134,7 @@ export class AppService {
     return { ...app, settings };
   }
 
-  /**
-   * Checks whether the app may use a level-3 category, reading through a short cache. `db` is the caller's
-   * transaction when there is one (SQLite has a single connection).
-   */
-  async isCategoryApproved(db: Executor, appid: string, thirdCatId: number): Promise<boolean> {
-    const wallNow = Date.now();
-    let cached = this.categoryCache.get(appid);
-    if (!cached || wallNow - cached.fetchedAt >= CACHE_TTL_MS) {
-      cached = { ids: new Set(await listApprovedCategories(db, appid)), fetchedAt: wallNow };
-      this.categoryCache.set(appid, cached);
-    }
-    return cached.ids.has(thirdCatId);
-  }
-
   clearCache(): void {
     this.cache.clear();
-    this.categoryCache.clear();
   }
 }

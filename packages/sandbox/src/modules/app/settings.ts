@@ -4,6 +4,11 @@ export interface AppSettings {
   account_info: AccountInfo | null;
   /** Whether the shop's deposit (保证金) is in order; false makes product submissions fail with 1000021. */
   deposit_ok: boolean;
+  /**
+   * Code for a product image outside the WeChat image hosts: 1070010 (observed, with its retry
+   * hint) or 1070013 (same meaning on the error-code page, without the hint). Absent means 1070010.
+   */
+  external_image_errcode?: 1070010 | 1070013;
   /** Scene groups opened for the account (1 = Channels and Official Accounts). */
   opened_scene_groups: number[];
   reviewer: ReviewerPolicy;

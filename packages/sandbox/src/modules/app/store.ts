@@ -41,25 +41,6 @@ export async function updateSettings(db: Executor, appid: string, settings: AppS
   await db.updateTable('apps').set({ settings: JSON.stringify(settings) }).where('appid', '=', appid).execute();
 }
 
-export async function approveCategories(db: Executor, appid: string, categoryIds: number[]): Promise<void> {
-  // Batches keep each statement under SQLite's bound-parameter limit.
-  for (let start = 0; start < categoryIds.length; start += 200) {
-    const rows = categoryIds.slice(start, start + 200).map((third_cat_id) => ({ appid, third_cat_id }));
-    await db.insertInto('approved_categories').values(rows).onConflict((c) => c.doNothing()).execute();
-  }
-}
-
-export async function listApprovedCategories(db: Executor, appid: string): Promise<number[]> {
-  const rows = await db.selectFrom('approved_categories').select('third_cat_id').where('appid', '=', appid).execute();
-  return rows.map((row) => Number(row.third_cat_id));
-}
-
-export async function isBrandApproved(db: Executor, appid: string, brandId: number): Promise<boolean> {
-  const row = await db
-    .selectFrom('approved_brands')
-    .select('brand_id')
-    .where('appid', '=', appid)
-    .where('brand_id', '=', brandId)
-    .executeTakeFirst();
-  return row !== undefined;
+export async function updateAccessState(db: Executor, appid: string, state: AccessState): Promise<void> {
+  await db.updateTable('apps').set({ access_state: state }).where('appid', '=', appid).execute();
 }

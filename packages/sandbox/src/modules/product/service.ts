@@ -8,14 +8,15 @@ import { hasNul, INVALID, readId, readInt, readString, type JsonObject } from '.
 import { WireError } from '../../server/wire-error.js';
 import type { IdAllocator } from '../../storage/ids.js';
 import type { Database } from '../../storage/schema.js';
-import type { AppService } from '../app/service.js';
-import { isBrandApproved, type AppRecord, type Executor } from '../app/store.js';
+import type { AppRecord, Executor } from '../app/store.js';
+import type { AccountService } from '../account/service.js';
 import type { CategoryService } from '../category/service.js';
 import type { ImageService } from '../image/service.js';
 import { EDIT_TRANSITIONS, ONLINE_TRANSITIONS, type EditStatus, type OnlineStatus } from './states.js';
 import {
   findDueAudits,
   findProduct,
+  hasApprovedProduct,
   insertProduct,
   listProducts,
   saveProduct,
@@ -41,7 +42,7 @@ export class ProductService {
   constructor(
     private readonly db: Kysely<Database>,
     private readonly categories: CategoryService,
-    private readonly apps: AppService,
+    private readonly accounts: AccountService,
     private readonly images: ImageService,
     private readonly ids: IdAllocator,
     private readonly logger: Logger,
@@ -346,6 +347,11 @@ export class ProductService {
     return next;
   }
 
+  /** Whether a product of the app has passed a review: the onboarding flag spu_audit_success. */
+  hasApprovedProduct(db: Executor, appid: string): Promise<boolean> {
+    return hasApprovedProduct(db, appid);
+  }
+
   private checkAccountGates(app: AppRecord): void {
     const serviceTypes = app.settings.account_info?.service_agent_type ?? [];
     if (!serviceTypes.includes(0)) throw new WireError(1040042, 'spu.account.no_wechat_customer_service');
@@ -364,7 +370,7 @@ export class ProductService {
     if (found.kind === 'parent') throw new WireError(1000007, 'spu.category.not_level3');
     const category = found.category;
     if (category.retired) throw new WireError(1000040, 'spu.category.retired');
-    if (!(await this.apps.isCategoryApproved(trx, app.appid, category.third_cat_id))) {
+    if (!(await this.accounts.isCategoryApproved(trx, app.appid, category.third_cat_id))) {
       const message =
         `请先申请[${category.first_cat_name}](${category.first_cat_id}):[${category.second_cat_name}](${category.second_cat_id}):` +
         `[${category.third_cat_name}](${category.third_cat_id})类目通过后再提审此类目对应的商品。`;
@@ -374,7 +380,7 @@ export class ProductService {
       throw new WireError(1000008, 'spu.qualification_pics.required');
     }
 
-    if (copy.brand_id !== NO_BRAND_ID && !(await isBrandApproved(trx, app.appid, copy.brand_id))) {
+    if (copy.brand_id !== NO_BRAND_ID && !(await this.accounts.isBrandApproved(trx, app.appid, copy.brand_id))) {
       throw new WireError(1000006, 'spu.brand.not_approved');
     }
     const closedScene = copy.scene_group_list.find((group) => !app.settings.opened_scene_groups.includes(group));
@@ -382,7 +388,8 @@ export class ProductService {
 
     const urls = [...copy.head_img, ...copy.qualification_pics, ...copy.desc_info.imgs, ...copy.skus.map((sku) => sku.thumb_img)];
     const images = await this.images.checkProductImages(trx, app.appid, urls);
-    if (!images.ok) throw new WireError(images.code, images.code === 1070010 ? 'spu.image.not_wechat_hosted' : 'spu.image.not_issued');
+    if (!images.ok && images.code === 1070010) throw new WireError(app.settings.external_image_errcode ?? 1070010, 'spu.image.not_wechat_hosted');
+    if (!images.ok) throw new WireError(images.code, 'spu.image.not_issued');
   }
 
   private auditDueAt(app: AppRecord, now: number): number | null {

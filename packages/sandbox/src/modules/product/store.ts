@@ -237,3 +237,9 @@ export async function listAllProducts(db: Executor, appid: string, includeDelete
   const rows = await query.orderBy('create_time', 'desc').execute();
   return rows.map((row) => toRecord(row as Row));
 }
+
+/** True once any product of the app has passed a review (it then has an online copy). */
+export async function hasApprovedProduct(db: Executor, appid: string): Promise<boolean> {
+  const row = await db.selectFrom('products').select('product_id').where('appid', '=', appid).where('online', 'is not', null).limit(1).executeTakeFirst();
+  return row !== undefined;
+}

@@ -1,6 +1,7 @@
 import type { Migration } from 'kysely';
 import type { Dialect } from '../database.js';
 import { foundation } from './0001_foundation.js';
+import { onboarding } from './0003_onboarding.js';
 import { productLists } from './0007_product_lists.js';
 
 /**
@@ -10,6 +11,7 @@ import { productLists } from './0007_product_lists.js';
 export function migrations(dialect: Dialect): Record<string, Migration> {
   return {
     '0001_foundation': foundation(dialect),
+    '0003_onboarding': onboarding(dialect),
     '0007_product_lists': productLists,
   };
 }
