@@ -6,8 +6,11 @@ import { SandboxClock } from './platform/clock.js';
 import { AppService, type CreateAppInput } from './modules/app/service.js';
 import type { AppRecord } from './modules/app/store.js';
 import { CategoryService } from './modules/category/service.js';
+import { CouponService } from './modules/coupon/service.js';
+import { UserCouponService } from './modules/coupon/user-service.js';
 import { ImageService } from './modules/image/service.js';
 import { ProductService } from './modules/product/service.js';
+import { NO_SALES, SharerService } from './modules/sharer/service.js';
 import { TokenService } from './modules/token/service.js';
 import { openStorage, type StorageOptions } from './storage/database.js';
 import { IdAllocator } from './storage/ids.js';
@@ -52,6 +55,8 @@ export async function createSandbox(options: SandboxOptions): Promise<Sandbox> {
   const images = new ImageService(storage.db);
   const ids = new IdAllocator(storage.db);
   const apps = new AppService(storage.db, categories);
+  const products = new ProductService(storage.db, categories, apps, images, ids, logger);
+  const coupons = new CouponService(storage.db, (appid, outProductId) => products.saleState(appid, outProductId), logger);
   const services: Services = {
     storage,
     logger,
@@ -62,7 +67,10 @@ export async function createSandbox(options: SandboxOptions): Promise<Sandbox> {
     tokens: new TokenService(storage.db),
     categories,
     images,
-    products: new ProductService(storage.db, categories, apps, images, ids, logger),
+    products,
+    coupons,
+    userCoupons: new UserCouponService(storage.db, coupons, logger),
+    sharers: new SharerService(storage.db, NO_SALES, logger),
   };
 
   const declaredApps: AppRecord[] = [];
@@ -94,6 +102,7 @@ export async function createSandbox(options: SandboxOptions): Promise<Sandbox> {
   // sandbox clock (expiry, deadlines, deliveries) adds its job here.
   const jobs: BackgroundJob[] = [
     { name: 'product audits', run: (now) => services.products.runDueAudits(now, (appid) => services.apps.get(appid)) },
+    { name: 'user coupon expiry', run: (now) => services.userCoupons.expireDue(now) },
   ];
   let running = false;
   const tick = async () => {

@@ -2,8 +2,11 @@ import type { Logger } from 'pino';
 import type { SandboxClock } from './platform/clock.js';
 import type { AppService } from './modules/app/service.js';
 import type { CategoryService } from './modules/category/service.js';
+import type { CouponService } from './modules/coupon/service.js';
+import type { UserCouponService } from './modules/coupon/user-service.js';
 import type { ImageService } from './modules/image/service.js';
 import type { ProductService } from './modules/product/service.js';
+import type { SharerService } from './modules/sharer/service.js';
 import type { TokenService } from './modules/token/service.js';
 import type { RequestLog } from './server/request-log.js';
 import type { Storage } from './storage/database.js';
@@ -21,4 +24,7 @@ export interface Services {
   categories: CategoryService;
   images: ImageService;
   products: ProductService;
+  coupons: CouponService;
+  userCoupons: UserCouponService;
+  sharers: SharerService;
 }

@@ -6,6 +6,8 @@ import type { Services } from '../services.js';
 import { WireError } from '../server/wire-error.js';
 import { registerAppAdmin } from '../modules/app/admin.js';
 import { registerProductAdmin } from '../modules/product/admin.js';
+import { registerCouponAdmin } from '../modules/coupon/admin.js';
+import { registerSharerAdmin } from '../modules/sharer/admin.js';
 
 export const ADMIN_PREFIX = '/_sandbox/v1';
 
@@ -110,6 +112,8 @@ export function registerAdmin(app: FastifyInstance, services: Services, options:
 
       registerAppAdmin(admin, services);
       registerProductAdmin(admin, services);
+      registerCouponAdmin(admin, services);
+      registerSharerAdmin(admin, services);
     },
     { prefix: ADMIN_PREFIX },
   );
@@ -139,6 +143,7 @@ async function resetState(services: Services): Promise<void> {
   services.apps.clearCache();
   services.ids.clear();
   services.images.clearCache();
+  services.coupons.faults.clear();
   services.logger.info('sandbox state reset');
 }
 

@@ -2,8 +2,10 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import type { Services } from '../services.js';
 import { registerAdmin, type AdminOptions } from '../admin/router.js';
 import { categoryRoutes } from '../modules/category/routes.js';
+import { couponRoutes } from '../modules/coupon/routes.js';
 import { imageRoutes } from '../modules/image/routes.js';
 import { productRoutes } from '../modules/product/routes.js';
+import { sharerRoutes } from '../modules/sharer/routes.js';
 import { tokenRoutes } from '../modules/token/routes.js';
 import { formatErrmsg, stringifyJson } from '@wxshop/api';
 import { createRid } from './rid.js';
@@ -13,7 +15,7 @@ import { isWirePath, serveWire } from './wire-http.js';
 import type { WireRoute } from './routes.js';
 
 /** Every wire route the sandbox serves; a platform path missing here returns 40066. */
-export const WIRE_ROUTES: readonly WireRoute[] = [...tokenRoutes, ...categoryRoutes, ...imageRoutes, ...productRoutes];
+export const WIRE_ROUTES: readonly WireRoute[] = [...tokenRoutes, ...categoryRoutes, ...imageRoutes, ...productRoutes, ...couponRoutes, ...sharerRoutes];
 
 /** Builds the HTTP application: wire API, admin API and the image links. */
 export function buildApp(services: Services, adminOptions: AdminOptions): FastifyInstance {
