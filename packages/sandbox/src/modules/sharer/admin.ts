@@ -75,8 +75,8 @@ export function registerSharerAdmin(admin: FastifyInstance, services: Services):
 
   admin.get<{ Params: { appid: string } }>('/apps/:appid/promoters', async (request) => {
     const app = await requireApp(services, request.params.appid);
-    const response = await services.sharers.promoterList(app, { page: 1, page_size: 20 });
-    return { total: response.total_num, promoters: response.promoters };
+    const { total, items } = await services.sharers.listPromoters(app.appid);
+    return { total, promoters: items.map(({ finder_nickname, promoter_id, promoter_openid }) => ({ finder_nickname, promoter_id, promoter_openid })) };
   });
 
   admin.post<{ Params: { appid: string } }>('/apps/:appid/promoters', async (request, reply) => {

@@ -361,6 +361,11 @@ export class SharerService {
     return listSharers(this.db, appid, undefined, offset, limit);
   }
 
+  /** Every promoter of the app, oldest first (at most 1000), for the admin API. */
+  async listPromoters(appid: string) {
+    return listPromoters(this.db, appid, 0, 1000);
+  }
+
   async shareMode(appid: string): Promise<number | undefined> {
     return findShareMode(this.db, appid);
   }
