@@ -374,7 +374,7 @@ describe('user coupon codes', () => {
     assert.equal(listed.json.total_num, 0);
   });
 
-  test('1090004: the same user coupon twice; 1090009: no stock left; 1090025: a claim rush', async () => {
+  test('1090004, 1090009 and 1090025 on claims', async () => {
     await activeCoupon('CP-U2', 2);
     assert.equal((await add(good({}, { out_coupon_id: 'CP-U2', out_user_coupon_id: 'UC-1' }))).text, '{"errcode":0}');
     expectError(await add(good({}, { out_coupon_id: 'CP-U2', out_user_coupon_id: 'UC-1' })), 1090004);

@@ -3,12 +3,12 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { admin, APPID } from './helpers.js';
 
-/** A well-formed openid (28 characters) numbered `n`. */
+/** Builds a well-formed openid (28 characters) numbered `n`. */
 export function openid(n: number): string {
   return `oTestUser${String(n).padStart(19, '0')}`;
 }
 
-/** A valid shop/coupon/add body: a shop-wide direct reduction (type 104), no products needed. */
+/** Builds a valid shop/coupon/add body: a shop-wide direct reduction (type 104), no products needed. */
 export function couponBody(outCouponId: string, nowSeconds: number, overrides: { total?: number; info?: Record<string, unknown>; coupon?: Record<string, unknown> } = {}) {
   return {
     coupon: {
@@ -36,7 +36,7 @@ export async function confirmCoupons(url: string, appid = APPID): Promise<void> 
 
 export type CallbackHandler = (body: Record<string, unknown>, res: ServerResponse) => void;
 
-/** A merchant callback endpoint on 127.0.0.1 whose answer each test decides. */
+/** A merchant callback endpoint on 127.0.0.1 whose reply each test decides. */
 export interface MerchantCallback {
   url: string;
   received: Record<string, unknown>[];
@@ -77,7 +77,7 @@ export async function startMerchantCallback(): Promise<MerchantCallback> {
   };
 }
 
-/** The answer the confirm test call expects. */
+/** The reply the confirm test call expects. */
 export const CONFIRM_REPLY = {
   out_user_coupon_id: 'test_coupon_user_coupon_id',
   request_id: 'test_coupon_request_id',

@@ -1,6 +1,6 @@
 import type { WireRoute } from '../../server/routes.js';
 
-/** Coupon writes answer a bare `{"errcode":0}`, as the platform does. */
+/** Coupon writes return a bare `{"errcode":0}`, as the platform does. */
 export const couponRoutes: WireRoute[] = [
   {
     path: '/shop/coupon/confirm',

@@ -38,7 +38,7 @@ export interface CouponSettings {
   confirmed_at: number | null;
 }
 
-/** How long the platform waits for the merchant's answer to a coupon callback (push timeout, 5 s). */
+/** How long the platform waits for the merchant's reply to a coupon callback (push timeout, 5 s). */
 export const DEFAULT_CALLBACK_TIMEOUT_MS = 5000;
 
 type CouponRow = {

@@ -31,7 +31,7 @@ import { userCouponView } from './view.js';
 
 const DAY_SECONDS = 86400;
 
-/** The validity window of a user coupon claimed at `recvSeconds`, in unix ms (0/0 when unknown). */
+/** Computes the validity window of a user coupon claimed at `recvSeconds`, in unix ms (0/0 when unknown). */
 export function userCouponWindow(coupon: CouponRecord, recvSeconds: number): { start: number; end: number } {
   const valid = coupon.coupon_info.valid_info;
   if (valid.valid_type === 1 && valid.start_time !== undefined && valid.end_time !== undefined) {
@@ -83,10 +83,6 @@ function readRecvTime(body: JsonObject): number {
   const recv = readInt(body, 'recv_time');
   if (recv === undefined || recv === INVALID || recv < 0) throw new WireError(990007, 'user_coupon.recv_time.invalid');
   return recv;
-}
-
-export interface ClaimResult {
-  user_coupon: UserCouponRecord;
 }
 
 /** User coupons: adding (with stock), listing, editing and the status lifecycle. */
@@ -222,12 +218,11 @@ export class UserCouponService {
     }
     // A coupon past its validity can no longer be used.
     if (action === 'use' && current.end_time > 0 && now > current.end_time) throw new WireError(1090014, 'user_coupon.status.use.past_end');
-    const next: UserCouponRecord = {
-      ...current,
-      status: to,
-      use_time: action === 'use' ? (current.use_time ?? now) : action === 'unuse' ? null : current.use_time,
-      update_time: Math.max(now, current.update_time),
-    };
+    // Using stamps use_time unless update_user_coupon already set one; undoing a use clears it.
+    let useTime = current.use_time;
+    if (action === 'use') useTime = current.use_time ?? now;
+    if (action === 'unuse') useTime = null;
+    const next: UserCouponRecord = { ...current, status: to, use_time: useTime, update_time: Math.max(now, current.update_time) };
     if (!(await saveUserCoupon(this.db, next, current.status))) throw new WireError(1090044, 'user_coupon.status.concurrent_change');
     return next;
   }

@@ -20,7 +20,7 @@ function optionalString(body: Record<string, unknown>, name: string): string | u
   return value;
 }
 
-/** A sharer row for the admin API: times in unix milliseconds, bind_status 0 for unbound. */
+/** Shapes a sharer for the admin API: times in unix milliseconds, bind_status 0 for unbound. */
 function sharerView(sharer: SharerRecord) {
   return {
     openid: sharer.openid,
@@ -32,7 +32,7 @@ function sharerView(sharer: SharerRecord) {
   };
 }
 
-/** The platform side of sharers: the invited user's answer, share actions, promoters. */
+/** Registers the platform side of sharers: the invited user's decision, share actions, promoters. */
 export function registerSharerAdmin(admin: FastifyInstance, services: Services): void {
   admin.get<{ Params: { appid: string }; Querystring: { offset?: string; limit?: string } }>('/apps/:appid/sharers', async (request) => {
     const app = await requireApp(services, request.params.appid);

@@ -303,8 +303,8 @@ export class SharerService {
   // ---- platform side (admin API) ----
 
   /**
-   * The invited user answers: accept binds (and pushes bind_status 1), refuse and expire close
-   * the invitation. `refuseFuture` records that the user wants no more invitations (reason 203).
+   * Records the invited user's decision: accept binds (and pushes bind_status 1), refuse and
+   * expire close the invitation. `refuseFuture` records that the user wants no more invitations (reason 203).
    */
   async respond(app: AppRecord, openid: string, decision: 'accept' | 'refuse' | 'expire', options: { nickname?: string; refuseFuture?: boolean }, now: number) {
     return this.db.transaction().execute(async (trx) => {
@@ -327,12 +327,12 @@ export class SharerService {
       };
       if (!(await saveSharer(trx, next, current))) throw new WireError(1310004, 'admin.sharer.concurrent_change');
       if (decision === 'accept') await this.pushBindStatus(trx, app, openid, 1, now);
-      this.logger.info({ appid: app.appid, openid, decision }, 'sharer invitation answered');
+      this.logger.info({ appid: app.appid, openid, decision }, 'sharer invitation decided');
       return next;
     });
   }
 
-  /** A bound sharer shares a live room (1), a product (2) or the showcase (3): pushes miniprogram_sharer_action. */
+  /** Pushes miniprogram_sharer_action for a bound sharer who shares a live room (1), a product (2) or the showcase (3). */
   async shareAction(app: AppRecord, openid: string, type: 1 | 2 | 3, promoterId: string | undefined, now: number) {
     return this.db.transaction().execute(async (trx) => {
       const sharer = await findSharer(trx, app.appid, openid);
@@ -361,7 +361,7 @@ export class SharerService {
     return listSharers(this.db, appid, undefined, offset, limit);
   }
 
-  /** Every promoter of the app, oldest first (at most 1000), for the admin API. */
+  /** Lists the app's promoters, oldest first (at most 1000), for the admin API. */
   async listPromoters(appid: string) {
     return listPromoters(this.db, appid, 0, 1000);
   }

@@ -3,7 +3,7 @@ import { assertReachable, type TransitionTable } from '../../platform/transition
 /**
  * Sharer binding per openid. The wire `bind_status` of search_sharer is 1 bound, 2 invitation
  * refused, 3 inviting, 4 invitation expired; 0 is the sandbox's state for "not a sharer"
- * (never invited, or unbound), which search_sharer answers with 1310004.
+ * (never invited, or unbound), for which search_sharer returns 1310004.
  */
 export type BindStatus = 0 | 1 | 2 | 3 | 4;
 export const BIND_STATUS = { none: 0, bound: 1, refused: 2, inviting: 3, expired: 4 } as const;
