@@ -172,6 +172,18 @@ describe('sharer binding', () => {
   });
 });
 
+describe('sharer binding under concurrency', () => {
+  test('concurrent binds in opposite orders', async () => {
+    const users = Array.from({ length: 20 }, (_, index) => openid(5000 + index));
+    const reversed = [...users].reverse();
+    const responses = await Promise.all(Array.from({ length: 10 }, (_, index) => wire('bind', { openids: index % 2 === 0 ? users : reversed })));
+    for (const response of responses) assert.equal(response.json.errcode, 0, response.text);
+    const invited = new Set(responses.flatMap((response) => response.json.success_list as string[]));
+    assert.deepEqual([...invited].sort(), [...users].sort());
+    for (const user of users) assert.equal((await wire('search_sharer', { openid: user })).json.bind_status, 3);
+  });
+});
+
 describe('sharer error codes', () => {
   test('1310002: openids or openid not supplied', async () => {
     expectError(await wire('bind', {}), 1310002);

@@ -82,6 +82,29 @@ function record(batch: BatchResult, list: ListName, openid: string, resultCode: 
   batch.result_list.push({ openid, result_code: resultCode, reason_code: reasonCode });
 }
 
+/** Where one openid of a bind or unbind request lands, with its result and reason codes. */
+interface Outcome {
+  list: ListName;
+  result: number;
+  reason: number;
+}
+
+/**
+ * Runs `work` once per distinct openid in sorted order, so that two requests naming the same
+ * openids lock their rows in the same order and cannot deadlock on PostgreSQL. The lists follow
+ * the request's order, and an openid named twice gets the outcome of its first mention.
+ */
+async function inLockOrder(openids: string[], work: (openid: string) => Promise<Outcome>): Promise<BatchResult> {
+  const outcomes = new Map<string, Outcome>();
+  for (const openid of [...new Set(openids)].sort()) outcomes.set(openid, await work(openid));
+  const batch = emptyBatch();
+  for (const openid of openids) {
+    const outcome = outcomes.get(openid)!;
+    record(batch, outcome.list, openid, outcome.result, outcome.reason);
+  }
+  return batch;
+}
+
 /** Reads `openids` of bind and unbind: absent or empty 1310002, more than 100 1310003. */
 function readOpenids(body: JsonObject): string[] {
   const value = field(body, 'openids');
@@ -122,13 +145,11 @@ export class SharerService {
       const bound = await countByStatus(trx, app.appid, [BIND_STATUS.bound]);
       if (bound >= SHARER_LIMITS.maxSharers) throw new WireError(1310001, 'sharer.bind.cap_reached');
       let taken = bound + (await countByStatus(trx, app.appid, [BIND_STATUS.inviting]));
-      const batch = emptyBatch();
-      for (const openid of openids) {
+      return inLockOrder(openids, async (openid) => {
         const outcome = await this.inviteOne(trx, app, openid, taken, now);
         if (outcome.list === 'success_list' && outcome.newInvite) taken++;
-        record(batch, outcome.list, openid, outcome.result, outcome.reason);
-      }
-      return batch;
+        return outcome;
+      });
     });
   }
 
@@ -138,7 +159,7 @@ export class SharerService {
     openid: string,
     taken: number,
     now: number,
-  ): Promise<{ list: ListName; result: number; reason: number; newInvite?: boolean }> {
+  ): Promise<Outcome & { newInvite?: boolean }> {
     if (hasNul(openid) || !isUserOfApp(app.appid, openid)) return { list: 'refuse_list', result: RESULT.refused, reason: REASON.openid };
     const current = await findSharer(trx, app.appid, openid);
     if (current?.bind_status === BIND_STATUS.bound) return { list: 'refuse_list', result: RESULT.refused, reason: REASON.alreadySharer };
@@ -187,31 +208,23 @@ export class SharerService {
   async unbind(app: AppRecord, body: JsonObject, now: number) {
     const openids = readOpenids(body);
     return this.db.transaction().execute(async (trx) => {
-      const batch = emptyBatch();
       let known = 0;
-      for (const openid of openids) {
+      const batch = await inLockOrder(openids, async (openid): Promise<Outcome> => {
         const current = hasNul(openid) ? undefined : await findSharer(trx, app.appid, openid);
-        if (!current || current.bind_status === BIND_STATUS.none) {
-          record(batch, 'refuse_list', openid, RESULT.refused, REASON.openid);
-          continue;
-        }
+        if (!current || current.bind_status === BIND_STATUS.none) return { list: 'refuse_list', result: RESULT.refused, reason: REASON.openid };
         known++;
         if (current.bind_status !== BIND_STATUS.bound || now - current.bind_time < SHARER_LIMITS.unbindAfterMs) {
-          record(batch, 'refuse_list', openid, RESULT.refused, REASON.alreadySharer);
-          continue;
+          return { list: 'refuse_list', result: RESULT.refused, reason: REASON.alreadySharer };
         }
         const next: SharerRecord = {
           ...current,
           bind_status: transition('sharer binding', BIND_TRANSITIONS, 'unbind', current.bind_status),
           update_time: Math.max(now, current.update_time + 1),
         };
-        if (!(await saveSharer(trx, next, current))) {
-          record(batch, 'fail_list', openid, RESULT.failed, REASON.busy);
-          continue;
-        }
+        if (!(await saveSharer(trx, next, current))) return { list: 'fail_list', result: RESULT.failed, reason: REASON.busy };
         await this.pushBindStatus(trx, app, openid, 2, now);
-        record(batch, 'success_list', openid, RESULT.success, REASON.sent);
-      }
+        return { list: 'success_list', result: RESULT.success, reason: REASON.sent };
+      });
       if (known === 0) throw new WireError(1310004, 'sharer.unbind.not_a_sharer');
       const { result_list: _details, ...lists } = batch;
       return lists;
