@@ -101,7 +101,8 @@ export function registerAdmin(app: FastifyInstance, services: Services, options:
         await services.clock.advance(Math.round(seconds * 1000));
         services.tokens.clearCache();
         const audits_decided = await services.products.runDueAudits(services.clock.now(), (appid) => services.apps.get(appid));
-        return { ...clockView(services), audits_decided };
+        const user_coupons_expired = await services.userCoupons.expireDue(services.clock.now());
+        return { ...clockView(services), audits_decided, user_coupons_expired };
       });
 
       admin.post('/reset', async () => {
