@@ -170,6 +170,18 @@ describe('coupon lifecycle', () => {
     assert.equal(listed.json.total, 1);
     assert.equal(listed.json.user_coupons[0].status, 102);
 
+    // A claim before the claim window opens never reaches the merchant.
+    const start = (await nowSeconds()) + 3600;
+    const early = couponBody('CP-LATER', start, { total: 3 }) as any;
+    early.coupon.coupon_info.receive_info.start_time = start;
+    assert.equal((await call(url, '/shop/coupon/add', early, { token })).text, '{"errcode":0}');
+    assert.equal((await call(url, '/shop/coupon/update_status', { out_coupon_id: 'CP-LATER', status: 2 }, { token })).text, '{"errcode":0}');
+    const calls = merchant.received.length;
+    const tooEarly = await admin(url, 'POST', `/apps/${APPID}/coupons/claim`, { openid: openid(8), out_coupon_id: 'CP-LATER' });
+    assert.equal(tooEarly.status, 409);
+    assert.match(tooEarly.json.error.message, /1090043/);
+    assert.equal(merchant.received.length, calls);
+
     // The merchant refuses the next claim.
     merchant.answer((body, res) => res.end(JSON.stringify({ out_user_coupon_id: '', request_id: body.request_id, ret_code: 1, ret_msg: 'limit', out_coupon_id: body.out_coupon_id })));
     const refused = await admin(url, 'POST', `/apps/${APPID}/coupons/claim`, { openid: openid(8), out_coupon_id: 'CP-CLAIM' });

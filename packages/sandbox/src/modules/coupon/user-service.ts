@@ -253,6 +253,8 @@ export class UserCouponService {
     if (!isUserOfApp(app.appid, openid)) throw new WireError(1090039, 'admin.claim.openid.invalid');
     const coupon = await this.coupons.requireCoupon(this.db, app, outCouponId);
     this.checkClaimable(coupon, now);
+    // Users see the claim button only inside the claim window; merchant imports are not limited.
+    if (now < coupon.coupon_info.receive_info.start_time * 1000) throw new WireError(1090043, 'admin.claim.before_claim_window');
     const settings = await findSettings(this.db, app.appid);
     if (!settings.callback_url) throw new WireError(1090032, 'admin.claim.no_callback_url');
     const outcome = await callMerchant(settings.callback_url, settings.callback_timeout_ms, {
