@@ -8,10 +8,13 @@ import { AppService, type CreateAppInput } from './modules/app/service.js';
 import { AuditService } from './modules/audit/service.js';
 import type { AppRecord } from './modules/app/store.js';
 import { CategoryService } from './modules/category/service.js';
+import { CouponService } from './modules/coupon/service.js';
+import { UserCouponService } from './modules/coupon/user-service.js';
 import { ImageService } from './modules/image/service.js';
 import { ProductService } from './modules/product/service.js';
 import { runOnboardingReviews } from './modules/register/reviews.js';
 import { RegisterService } from './modules/register/service.js';
+import { NO_SALES, SharerService } from './modules/sharer/service.js';
 import { TokenService } from './modules/token/service.js';
 import { WxpayService } from './modules/wxpay/service.js';
 import { openStorage, type StorageOptions } from './storage/database.js';
@@ -60,6 +63,8 @@ export async function createSandbox(options: SandboxOptions): Promise<Sandbox> {
   const accounts = new AccountService(storage.db, categories, () => appService!);
   const apps = new AppService(storage.db, accounts);
   appService = apps;
+  const products = new ProductService(storage.db, categories, accounts, images, ids, logger);
+  const coupons = new CouponService(storage.db, (appid, outProductId) => products.saleState(appid, outProductId), logger);
   const register = new RegisterService(storage.db, apps, accounts, logger);
   const services: Services = {
     storage,
@@ -71,11 +76,14 @@ export async function createSandbox(options: SandboxOptions): Promise<Sandbox> {
     tokens: new TokenService(storage.db),
     categories,
     images,
-    products: new ProductService(storage.db, categories, accounts, images, ids, logger),
     accounts,
     register,
     audits: new AuditService(storage.db, apps, accounts, categories, ids, logger),
     wxpay: new WxpayService(storage.db, apps, register, logger),
+    products,
+    coupons,
+    userCoupons: new UserCouponService(storage.db, coupons, logger),
+    sharers: new SharerService(storage.db, NO_SALES, logger),
   };
   // A product that passed review ticks the onboarding task spu_audit_success.
   register.registerTaskProbe('spu_audit_success', (db, appid) => services.products.hasApprovedProduct(db, appid));
@@ -110,6 +118,7 @@ export async function createSandbox(options: SandboxOptions): Promise<Sandbox> {
   const jobs: BackgroundJob[] = [
     { name: 'product audits', run: (now) => services.products.runDueAudits(now, (appid) => services.apps.get(appid)) },
     { name: 'onboarding reviews', run: (now) => runOnboardingReviews(services, now) },
+    { name: 'user coupon expiry', run: (now) => services.userCoupons.expireDue(now) },
   ];
   let running = false;
   const tick = async () => {

@@ -4,9 +4,12 @@ import type { AccountService } from './modules/account/service.js';
 import type { AppService } from './modules/app/service.js';
 import type { AuditService } from './modules/audit/service.js';
 import type { CategoryService } from './modules/category/service.js';
+import type { CouponService } from './modules/coupon/service.js';
+import type { UserCouponService } from './modules/coupon/user-service.js';
 import type { ImageService } from './modules/image/service.js';
 import type { ProductService } from './modules/product/service.js';
 import type { RegisterService } from './modules/register/service.js';
+import type { SharerService } from './modules/sharer/service.js';
 import type { TokenService } from './modules/token/service.js';
 import type { WxpayService } from './modules/wxpay/service.js';
 import type { RequestLog } from './server/request-log.js';
@@ -29,4 +32,7 @@ export interface Services {
   register: RegisterService;
   audits: AuditService;
   wxpay: WxpayService;
+  coupons: CouponService;
+  userCoupons: UserCouponService;
+  sharers: SharerService;
 }

@@ -10,6 +10,8 @@ import { registerAuditAdmin } from '../modules/audit/admin.js';
 import { registerRegisterAdmin } from '../modules/register/admin.js';
 import { runOnboardingReviews } from '../modules/register/reviews.js';
 import { registerWxpayAdmin } from '../modules/wxpay/admin.js';
+import { registerCouponAdmin } from '../modules/coupon/admin.js';
+import { registerSharerAdmin } from '../modules/sharer/admin.js';
 
 export const ADMIN_PREFIX = '/_sandbox/v1';
 
@@ -108,7 +110,8 @@ export function registerAdmin(app: FastifyInstance, services: Services, options:
         services.tokens.clearCache();
         const audits_decided = await services.products.runDueAudits(services.clock.now(), (appid) => services.apps.get(appid));
         const onboarding_decided = await runOnboardingReviews(services, services.clock.now());
-        return { ...clockView(services), audits_decided, onboarding_decided };
+        const user_coupons_expired = await services.userCoupons.expireDue(services.clock.now());
+        return { ...clockView(services), audits_decided, onboarding_decided, user_coupons_expired };
       });
 
       admin.post('/reset', async () => {
@@ -122,6 +125,8 @@ export function registerAdmin(app: FastifyInstance, services: Services, options:
       registerRegisterAdmin(admin, services);
       registerAuditAdmin(admin, services);
       registerWxpayAdmin(admin, services);
+      registerCouponAdmin(admin, services);
+      registerSharerAdmin(admin, services);
     },
     { prefix: ADMIN_PREFIX },
   );
@@ -152,6 +157,7 @@ async function resetState(services: Services): Promise<void> {
   services.accounts.clearCache();
   services.ids.clear();
   services.images.clearCache();
+  services.coupons.faults.clear();
   services.logger.info('sandbox state reset');
 }
 

@@ -7,13 +7,15 @@ export const EVENT_SENDER = 'o7esq5Oy9ezbsY-shop-platform';
 /**
  * Adds an event to the outbox inside the caller's transaction, so that the event exists exactly
  * when the state change that caused it is committed. Delivery to the merchant's push URL is the
- * push worker's job. `element` is the event's own body element, e.g. `OpenProductSpuAudit`.
+ * push worker's job. `element` is the event's own body element, e.g. `OpenProductSpuAudit`;
+ * null puts the fields beside the common ones, as events such as
+ * `miniprogram_sharer_bind_status_change` carry them.
  */
 export async function enqueueEvent(
   db: Executor,
   app: Pick<AppRecord, 'appid' | 'username'>,
   event: string,
-  element: string,
+  element: string | null,
   fields: Record<string, unknown>,
   now: number,
 ): Promise<void> {
@@ -23,7 +25,7 @@ export async function enqueueEvent(
     CreateTime: Math.floor(now / 1000),
     MsgType: 'event',
     Event: event,
-    [element]: fields,
+    ...(element === null ? fields : { [element]: fields }),
   };
   await db
     .insertInto('outbox')

@@ -4,9 +4,11 @@ import { registerAdmin, type AdminOptions } from '../admin/router.js';
 import { accountRoutes } from '../modules/account/routes.js';
 import { auditRoutes } from '../modules/audit/routes.js';
 import { categoryRoutes } from '../modules/category/routes.js';
+import { couponRoutes } from '../modules/coupon/routes.js';
 import { imageRoutes } from '../modules/image/routes.js';
 import { productRoutes } from '../modules/product/routes.js';
 import { registerRoutes } from '../modules/register/routes.js';
+import { sharerRoutes } from '../modules/sharer/routes.js';
 import { tokenRoutes } from '../modules/token/routes.js';
 import { wxpayRoutes } from '../modules/wxpay/routes.js';
 import { formatErrmsg, stringifyJson } from '@wxshop/api';
@@ -26,6 +28,8 @@ export const WIRE_ROUTES: readonly WireRoute[] = [
   ...auditRoutes,
   ...accountRoutes,
   ...wxpayRoutes,
+  ...couponRoutes,
+  ...sharerRoutes,
 ];
 
 /** Builds the HTTP application: wire API, admin API and the image links. */

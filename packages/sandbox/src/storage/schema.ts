@@ -21,6 +21,12 @@ export interface Database {
   qualification_audits: QualificationAuditTable;
   miniapp_certificates: MiniappCertificateTable;
   wxpay_applications: WxpayApplicationTable;
+  coupon_settings: CouponSettingsTable;
+  coupons: CouponTable;
+  user_coupons: UserCouponTable;
+  sharers: SharerTable;
+  sharer_settings: SharerSettingsTable;
+  promoters: PromoterTable;
 }
 
 type Millis = ColumnType<number, number, number>;
@@ -201,4 +207,79 @@ export interface WxpayApplicationTable {
   submitted_at: Millis;
   due_at: NullableMillis;
   decided_at: NullableMillis;
+}
+
+export interface CouponSettingsTable {
+  appid: string;
+  /** Where the coupon callbacks (confirm test, user claims) are posted; null when not set. */
+  callback_url: string | null;
+  callback_timeout_ms: number;
+  /** Time of the latest successful shop/coupon/confirm; null until one succeeds. */
+  confirmed_at: NullableMillis;
+}
+
+export interface CouponTable {
+  appid: string;
+  out_coupon_id: string;
+  type: number;
+  promote_type: number;
+  /** JSON of coupon_info as the merchant sent it, unset fields left out. */
+  coupon_info: string;
+  /** 1 editing, 2 effective, 3 expired, 4 voided. */
+  status: number;
+  /** When the coupon became effective (ext_info.valid_time); null before. */
+  valid_time: NullableMillis;
+  /** Remaining stock (stock_info.issued_num); null until the coupon becomes effective. */
+  stock_issued: number | null;
+  /** Claimed count (stock_info.receive_num); null until the coupon becomes effective. */
+  stock_receive: number | null;
+  stock_create_time: NullableMillis;
+  stock_update_time: NullableMillis;
+  create_time: Millis;
+  update_time: Millis;
+}
+
+export interface UserCouponTable {
+  appid: string;
+  out_coupon_id: string;
+  out_user_coupon_id: string;
+  openid: string;
+  /** 100 usable, 101 expired, 102 used, 103 discarded. */
+  status: number;
+  recv_time: Millis;
+  /** Validity window; 0 when the coupon has no validity information. */
+  start_time: Millis;
+  end_time: Millis;
+  use_time: NullableMillis;
+  create_time: Millis;
+  update_time: Millis;
+}
+
+export interface SharerTable {
+  appid: string;
+  openid: string;
+  /** 0 unbound, 1 bound, 2 invitation refused, 3 inviting, 4 invitation expired. */
+  bind_status: number;
+  nickname: string;
+  invited_time: Millis;
+  /** 0 until the invitation is accepted. */
+  bind_time: Millis;
+  /** JSON array of invitation times (ms) within the last day, for the invitation limits. */
+  invite_times: string;
+  /** 1 when the user refused and asked for no further invitations (reason 203). */
+  refuses_invites: number;
+  update_time: Millis;
+}
+
+export interface SharerSettingsTable {
+  appid: string;
+  share_mode: number;
+}
+
+export interface PromoterTable {
+  appid: string;
+  promoter_id: string;
+  finder_nickname: string;
+  promoter_openid: string;
+  create_time: Millis;
 }

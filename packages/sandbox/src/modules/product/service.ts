@@ -160,6 +160,17 @@ export class ProductService {
     return { spu: spuView(record, draft) };
   }
 
+  /**
+   * Whether a merchant product id names a product on sale (status 5), one that exists but is
+   * not on sale, or no product at all (deleted products count as unknown). Used by coupons.
+   */
+  async saleState(appid: string, outProductId: string): Promise<'on_sale' | 'not_on_sale' | 'unknown'> {
+    if (hasNul(outProductId)) return 'unknown';
+    const record = await findProduct(this.db, appid, { out_product_id: outProductId });
+    if (!record || record.deleted) return 'unknown';
+    return record.status === 5 ? 'on_sale' : 'not_on_sale';
+  }
+
   /** spu/get_list: a page of products, filtered by online status and a time range. */
   async getList(app: AppRecord, body: JsonObject) {
     const page = readInt(body, 'page');

@@ -2,6 +2,7 @@ import type { Migration } from 'kysely';
 import type { Dialect } from '../database.js';
 import { foundation } from './0001_foundation.js';
 import { onboarding } from './0003_onboarding.js';
+import { couponsSharers } from './0004_coupons_sharers.js';
 import { productLists } from './0007_product_lists.js';
 
 /**
@@ -12,6 +13,7 @@ export function migrations(dialect: Dialect): Record<string, Migration> {
   return {
     '0001_foundation': foundation(dialect),
     '0003_onboarding': onboarding(dialect),
+    '0004_coupons_sharers': couponsSharers(dialect),
     '0007_product_lists': productLists,
   };
 }
