@@ -9,6 +9,7 @@ import { CategoryService } from './modules/category/service.js';
 import { ImageService } from './modules/image/service.js';
 import { ProductService } from './modules/product/service.js';
 import { TokenService } from './modules/token/service.js';
+import { PushService } from './push/service.js';
 import { openStorage, type StorageOptions } from './storage/database.js';
 import { IdAllocator } from './storage/ids.js';
 import type { Services } from './services.js';
@@ -63,6 +64,7 @@ export async function createSandbox(options: SandboxOptions): Promise<Sandbox> {
     categories,
     images,
     products: new ProductService(storage.db, categories, apps, images, ids, logger),
+    push: new PushService(storage.db, storage.dialect, clock, logger),
   };
 
   const declaredApps: AppRecord[] = [];
@@ -94,6 +96,7 @@ export async function createSandbox(options: SandboxOptions): Promise<Sandbox> {
   // sandbox clock (expiry, deadlines, deliveries) adds its job here.
   const jobs: BackgroundJob[] = [
     { name: 'product audits', run: (now) => services.products.runDueAudits(now, (appid) => services.apps.get(appid)) },
+    { name: 'push deliveries', run: () => services.push.drain() },
   ];
   let running = false;
   const tick = async () => {
@@ -134,6 +137,7 @@ export async function createSandbox(options: SandboxOptions): Promise<Sandbox> {
       closed = true;
       if (background) clearInterval(background);
       await app.close();
+      await services.push.close();
       await services.requestLog.flush();
       await storage.close();
       logger.info('wxshop sandbox stopped');

@@ -5,6 +5,7 @@ import type { CategoryService } from './modules/category/service.js';
 import type { ImageService } from './modules/image/service.js';
 import type { ProductService } from './modules/product/service.js';
 import type { TokenService } from './modules/token/service.js';
+import type { PushService } from './push/service.js';
 import type { RequestLog } from './server/request-log.js';
 import type { Storage } from './storage/database.js';
 import type { IdAllocator } from './storage/ids.js';
@@ -21,4 +22,5 @@ export interface Services {
   categories: CategoryService;
   images: ImageService;
   products: ProductService;
+  push: PushService;
 }

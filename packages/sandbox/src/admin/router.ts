@@ -6,6 +6,8 @@ import type { Services } from '../services.js';
 import { WireError } from '../server/wire-error.js';
 import { registerAppAdmin } from '../modules/app/admin.js';
 import { registerProductAdmin } from '../modules/product/admin.js';
+import { registerPushAdmin } from '../push/admin.js';
+import { registerSnapshotAdmin } from './snapshot.js';
 
 export const ADMIN_PREFIX = '/_sandbox/v1';
 
@@ -110,6 +112,8 @@ export function registerAdmin(app: FastifyInstance, services: Services, options:
 
       registerAppAdmin(admin, services);
       registerProductAdmin(admin, services);
+      registerPushAdmin(admin, services);
+      registerSnapshotAdmin(admin, services);
     },
     { prefix: ADMIN_PREFIX },
   );
