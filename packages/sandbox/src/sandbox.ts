@@ -9,7 +9,7 @@ import { CategoryService } from './modules/category/service.js';
 import { ImageService } from './modules/image/service.js';
 import { ProductService } from './modules/product/service.js';
 import { TokenService } from './modules/token/service.js';
-import { PushService } from './push/service.js';
+import { PushService, type PushSettingsInput } from './push/service.js';
 import { openStorage, type StorageOptions } from './storage/database.js';
 import { IdAllocator } from './storage/ids.js';
 import type { Services } from './services.js';
@@ -18,8 +18,11 @@ const DEMO_APP_NAME = '演示小程序';
 
 export interface SandboxOptions {
   storage: StorageOptions;
-  /** Apps to create at start (and again after a reset); they start fully onboarded. */
-  apps?: (CreateAppInput & { appid: string; secret: string })[];
+  /**
+   * Apps to create at start (and again after a reset); they start fully onboarded. `push` sets
+   * their message push settings without the URL handshake, since the merchant's server may not run yet.
+   */
+  apps?: (CreateAppInput & { appid: string; secret: string; push?: PushSettingsInput })[];
   /** Create a demo app when the database has no app at all. */
   demoApp?: boolean;
   adminKey?: string;
@@ -72,7 +75,10 @@ export async function createSandbox(options: SandboxOptions): Promise<Sandbox> {
   let demo: { appid: string; secret: string } | undefined;
   const declareApps = async () => {
     declaredApps.length = 0;
-    for (const input of options.apps ?? []) declaredApps.push(await services.apps.ensure(input, clock.now()));
+    for (const input of options.apps ?? []) {
+      declaredApps.push(await services.apps.ensure(input, clock.now()));
+      if (input.push) await services.push.setSettings(input.appid, input.push, false);
+    }
     if (options.demoApp && (await services.apps.list()).length === 0) {
       const app = demo
         ? await services.apps.ensure({ ...demo, name: DEMO_APP_NAME }, clock.now())
@@ -96,7 +102,8 @@ export async function createSandbox(options: SandboxOptions): Promise<Sandbox> {
   // sandbox clock (expiry, deadlines, deliveries) adds its job here.
   const jobs: BackgroundJob[] = [
     { name: 'product audits', run: (now) => services.products.runDueAudits(now, (appid) => services.apps.get(appid)) },
-    { name: 'push deliveries', run: () => services.push.drain() },
+    // Started, not awaited: a slow merchant URL must not hold up the other jobs.
+    { name: 'push deliveries', run: async () => services.push.kick() },
   ];
   let running = false;
   const tick = async () => {

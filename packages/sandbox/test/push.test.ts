@@ -1,8 +1,13 @@
 import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { after, before, beforeEach, describe, test } from 'node:test';
 import { parseJson, type JsonValue } from '@wxshop/api';
 import { createSandbox } from '@wxshop/sandbox';
-import { admin, advanceClock, APPID, call, getToken, productBody, startSandbox, uploadImage, type TestSandbox } from './helpers.js';
+import { admin, advanceClock, APPID, call, getToken, productBody, SECRET, startSandbox, tempDir, uploadImage, type TestSandbox } from './helpers.js';
 import { decryptMessage, parseXml, startReceiver, wechatSignature, xmlText, type Receiver, type ReceivedRequest } from './push-receiver.js';
 
 const TOKEN = 'pushToken2026';
@@ -86,6 +91,10 @@ function openEncrypted(request: ReceivedRequest, encrypted: string): string {
 const ORDER_PAY_FIELDS = { out_order_id: 'OUT-1', order_id: BIG_ORDER_ID, transaction_id: '4200001', pay_time: '2026-12-04 10:00:00', amount: 5900 };
 
 describe('push settings and the echostr handshake', () => {
+  test("the test's own signature matches the documented example", () => {
+    assert.equal(wechatSignature('AAAAA', '1714036504', '1514711492'), 'f464b24fc39322e44b38aa78f5edd27bd1441696');
+  });
+
   test('saving settings performs the handshake against the merchant URL', async () => {
     const response = await admin(sandbox.url, 'PUT', `/apps/${APPID}/push`, { url: receiver.url, token: TOKEN, format: 'json', mode: 'plaintext' });
     assert.equal(response.status, 200, JSON.stringify(response.json));
@@ -439,6 +448,69 @@ describe('delivery, retries and redelivery', () => {
       }
     } finally {
       await second.close();
+    }
+  });
+});
+
+describe('push settings declared up front', () => {
+  test('an app declared with push settings delivers without a handshake', async () => {
+    const declared = await startSandbox({
+      apps: [{ appid: APPID, secret: SECRET, push: { url: receiver.url, token: TOKEN, encoding_aes_key: AES_KEY, format: 'xml', mode: 'secure' } }],
+    });
+    try {
+      const settings = await admin(declared.url, 'GET', `/apps/${APPID}/push`);
+      assert.equal(settings.json.push.mode, 'secure');
+      assert.equal(settings.json.push.verified_at, null);
+      assert.equal(receiver.received.length, 0, 'no handshake at start');
+      await admin(declared.url, 'POST', `/apps/${APPID}/push/events`, { event: 'open_product_account_register', fields: { status: 2 } });
+      assert.equal((await admin(declared.url, 'POST', '/push/run')).status, 200);
+      const request = onlyPost();
+      const inner = parseXml(openEncrypted(request, xmlText(parseXml(request.body), 'Encrypt')));
+      assert.equal(xmlText(inner, 'Event'), 'open_product_account_register');
+    } finally {
+      await declared.close();
+    }
+  });
+
+  test('wxshop serve reads push settings from the config file and rejects bad ones', async () => {
+    const bin = fileURLToPath(new URL('../bin/wxshop.js', import.meta.url));
+    const dir = tempDir();
+    try {
+      const bad = join(dir.path, 'bad.json');
+      writeFileSync(bad, JSON.stringify({ apps: [{ appid: APPID, secret: SECRET, push: { url: receiver.url, token: 'x' } }] }));
+      const refused = spawn(process.execPath, [bin, 'serve', '--config', bad, '--db', ':memory:', '--port', '0', '--lang', 'en'], { stdio: ['ignore', 'ignore', 'pipe'] });
+      let stderr = '';
+      refused.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+      const [code] = await once(refused, 'exit');
+      assert.equal(code, 2);
+      assert.match(stderr, /token must be 3 to 32 letters or digits/);
+
+      const good = join(dir.path, 'good.json');
+      writeFileSync(good, JSON.stringify({ apps: [{ appid: APPID, secret: SECRET, push: { url: receiver.url, token: TOKEN, format: 'json' } }] }));
+      const child = spawn(process.execPath, [bin, 'serve', '--config', good, '--db', ':memory:', '--port', '0', '--log-level', 'warn'], { stdio: ['ignore', 'pipe', 'ignore'] });
+      try {
+        let output = '';
+        child.stdout!.setEncoding('utf8');
+        const url = await new Promise<string>((resolve, reject) => {
+          const timer = setTimeout(() => reject(new Error(`sandbox did not start: ${output}`)), 15000);
+          child.stdout!.on('data', (chunk: string) => {
+            output += chunk;
+            const match = /(http:\/\/127\.0\.0\.1:\d+)/.exec(output);
+            if (match) {
+              clearTimeout(timer);
+              resolve(match[1]!);
+            }
+          });
+        });
+        const settings = await admin(url, 'GET', `/apps/${APPID}/push`);
+        assert.equal(settings.json.push.url, receiver.url);
+        assert.equal(settings.json.push.format, 'json');
+      } finally {
+        child.kill('SIGTERM');
+        await once(child, 'exit');
+      }
+    } finally {
+      dir.remove();
     }
   });
 });

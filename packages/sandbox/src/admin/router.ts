@@ -7,6 +7,7 @@ import { WireError } from '../server/wire-error.js';
 import { registerAppAdmin } from '../modules/app/admin.js';
 import { registerProductAdmin } from '../modules/product/admin.js';
 import { registerPushAdmin } from '../push/admin.js';
+import { forgetAppWords } from '../platform/content-security.js';
 import { registerSnapshotAdmin } from './snapshot.js';
 
 export const ADMIN_PREFIX = '/_sandbox/v1';
@@ -143,6 +144,7 @@ async function resetState(services: Services): Promise<void> {
   services.apps.clearCache();
   services.ids.clear();
   services.images.clearCache();
+  forgetAppWords(db);
   services.logger.info('sandbox state reset');
 }
 
