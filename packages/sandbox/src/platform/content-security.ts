@@ -5,7 +5,7 @@ import builtIn from './sensitive-words.json' with { type: 'json' };
 
 type Executor = Kysely<Database> | Transaction<Database>;
 
-/** Longest sensitive word accepted through the admin API, in characters. */
+/** Maximum length of a sensitive word added through the admin API, in characters. */
 export const MAX_WORD_LENGTH = 50;
 /** Words one app may add to the built-in list. */
 export const MAX_APP_WORDS = 1000;
@@ -28,7 +28,7 @@ export function foldText(text: string): string {
 
 const BUILT_IN_WORDS: readonly string[] = builtIn.words.map(foldText).filter((word) => word !== '');
 
-/** The built-in list, as shipped in sensitive-words.json. */
+/** Returns the built-in list, as shipped in sensitive-words.json. */
 export function builtInWords(): readonly string[] {
   return builtIn.words;
 }
@@ -79,7 +79,7 @@ async function appWords(db: Kysely<Database>, appid: string): Promise<string[]> 
   return words;
 }
 
-/** The first sensitive word found in `text`, or undefined. */
+/** Finds the first sensitive word in `text`; undefined when there is none. */
 export function findWord(text: string, words: readonly string[]): string | undefined {
   const folded = foldText(text);
   if (folded === '') return undefined;
@@ -87,8 +87,8 @@ export function findWord(text: string, words: readonly string[]): string | undef
 }
 
 /**
- * The content-security check of text-bearing writes (product titles and descriptions, coupon
- * names): throws 87014 when a text holds a built-in word or one the app added. `db` must be
+ * Runs the content-security check of text-bearing writes (product titles and descriptions, coupon
+ * names): throws 87014 when a text contains a built-in word or one the app added. `db` must be
  * the root handle, not a transaction (the check reads through a cache).
  */
 export async function checkContent(db: Kysely<Database>, appid: string, texts: CheckedText[]): Promise<void> {

@@ -162,7 +162,7 @@ export function registerPushAdmin(admin: FastifyInstance, services: Services): v
     return { event: eventView(row), deliveries: deliveries.reverse().map(deliveryView) };
   });
 
-  // Sends an event again, with a fresh round of attempts, and answers once they are made.
+  // Sends an event again, with a fresh round of attempts, and returns once they are made.
   admin.post<{ Params: { appid: string; id: string } }>('/apps/:appid/push/events/:id/redeliver', async (request) => {
     const app = await requireApp(services, request.params.appid);
     const id = readEventId(request.params.id);
@@ -183,7 +183,7 @@ export function registerPushAdmin(admin: FastifyInstance, services: Services): v
     return { deliveries: rows.map(deliveryView) };
   });
 
-  // Delivers every pending event now instead of at the next tick; answers when done.
+  // Delivers every pending event now instead of at the next tick, and returns when done.
   admin.post('/push/run', async () => ({ events_handled: await push.drain() }));
 
   admin.get('/content-security/words', async () => ({ words: builtInWords() }));

@@ -27,7 +27,7 @@ import {
 export const MAX_ATTEMPTS = 3;
 /** The platform waits 5 s for the merchant's reply before it gives up on an attempt. */
 export const ATTEMPT_TIMEOUT_MS = 5000;
-/** How long a claim holds: every attempt of the event plus a margin, in wall-clock ms. */
+/** How long a claim lasts: every attempt of the event plus a margin, in wall-clock ms. */
 const LEASE_MS = MAX_ATTEMPTS * ATTEMPT_TIMEOUT_MS + 15_000;
 /** Events one instance delivers at the same time. */
 const BATCH_SIZE = 16;
@@ -71,7 +71,7 @@ export function checkSettings(input: PushSettingsInput): void {
     throw new PushSettingsError(`url "${input.url}" is not a valid URL`);
   }
   if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new PushSettingsError('url must start with http:// or https://');
-  // The MP console asks for 3 to 32 letters or digits.
+  // The MP console requires 3 to 32 letters or digits.
   if (!/^[A-Za-z0-9]{3,32}$/.test(input.token)) throw new PushSettingsError('token must be 3 to 32 letters or digits');
   if (!PUSH_FORMATS.includes(input.format)) throw new PushSettingsError(`format must be one of ${PUSH_FORMATS.join(', ')}`);
   if (!PUSH_MODES.includes(input.mode)) throw new PushSettingsError(`mode must be one of ${PUSH_MODES.join(', ')}`);
@@ -83,7 +83,7 @@ export function checkSettings(input: PushSettingsInput): void {
 
 /**
  * The push worker: delivers outbox events to each app's message push URL, signed and encrypted
- * as the app's settings say, with the platform's three attempts, and logs every attempt.
+ * as the app's settings specify, with the platform's three attempts, and logs every attempt.
  * Several instances on one database share the work: an event is claimed before delivery and
  * each attempt number is taken atomically, so every attempt is made by exactly one instance.
  */
@@ -139,7 +139,7 @@ export class PushService {
 
   /**
    * The URL verification of the MP console: GET with signature, timestamp, nonce and echostr;
-   * the merchant proves it holds the token by echoing echostr unchanged.
+   * the merchant proves it has the token by echoing echostr unchanged.
    */
   private async handshake(target: PushTarget): Promise<VerifyResult> {
     const timestamp = String(Math.floor(this.clock.now() / 1000));
@@ -209,7 +209,7 @@ export class PushService {
     }
   }
 
-  /** Claims one event now (if no instance holds it) and delivers it; used by redelivery. */
+  /** Claims one event now (if no other instance has it) and delivers it; used by redelivery. */
   async deliverOne(id: number): Promise<boolean> {
     const [event] = await claimEvents(this.db, this.dialect, this.instance, Date.now(), LEASE_MS, 1, id);
     if (!event) return false;

@@ -47,7 +47,7 @@ function kindOf(dataType: string): ColumnKind {
   return 'text';
 }
 
-/** The sandbox's own tables (on PostgreSQL, those of the current schema only), by name. */
+/** Lists the sandbox's own tables (on PostgreSQL, those of the current schema only), by name. */
 async function ownTables(db: Kysely<any>, dialect: Dialect): Promise<TableInfo[]> {
   const schema = dialect === 'postgres'
     ? (await sql<{ schema: string }>`select current_schema() as schema`.execute(db)).rows[0]?.schema
@@ -97,7 +97,7 @@ export async function exportSnapshot(storage: Pick<Storage, 'db' | 'dialect'>): 
   };
 }
 
-/** The snapshot as JSON text, with exact integers. */
+/** Serializes the snapshot to JSON text, with exact integers. */
 export function snapshotToJson(snapshot: Snapshot): string {
   return stringifyJson(snapshot);
 }
