@@ -1,4 +1,4 @@
-import { createDecipheriv, createHash } from 'node:crypto';
+import { createCipheriv, createDecipheriv, createHash, randomBytes } from 'node:crypto';
 import { once } from 'node:events';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -90,6 +90,19 @@ export function decryptMessage(encodingAesKey: string, encrypted: string): { ran
     padCount,
     padded,
   };
+}
+
+/** Encrypts a merchant's passive reply the same way: random16, length, message, appid, 32-byte pad. */
+export function encryptMessage(encodingAesKey: string, appid: string, message: string): string {
+  const key = Buffer.from(`${encodingAesKey}=`, 'base64');
+  const body = Buffer.from(message, 'utf8');
+  const length = Buffer.alloc(4);
+  length.writeUInt32BE(body.length, 0);
+  const plain = Buffer.concat([Buffer.from(randomBytes(8).toString('hex')), length, body, Buffer.from(appid)]);
+  const padCount = 32 - (plain.length % 32);
+  const cipher = createCipheriv('aes-256-cbc', key, key.subarray(0, 16));
+  cipher.setAutoPadding(false);
+  return Buffer.concat([cipher.update(Buffer.concat([plain, Buffer.alloc(padCount, padCount)])), cipher.final()]).toString('base64');
 }
 
 export type XmlNode = { [name: string]: XmlValue[] };

@@ -8,7 +8,7 @@ import { after, before, beforeEach, describe, test } from 'node:test';
 import { parseJson, type JsonValue } from '@wxshop/api';
 import { createSandbox } from '@wxshop/sandbox';
 import { admin, advanceClock, APPID, call, getToken, productBody, SECRET, startSandbox, tempDir, uploadImage, type TestSandbox } from './helpers.js';
-import { decryptMessage, parseXml, startReceiver, wechatSignature, xmlText, type Receiver, type ReceivedRequest } from './push-receiver.js';
+import { decryptMessage, encryptMessage, parseXml, startReceiver, wechatSignature, xmlText, type Receiver, type ReceivedRequest } from './push-receiver.js';
 
 const TOKEN = 'pushToken2026';
 // 43 characters: base64 of 32 bytes without the trailing "=".
@@ -423,12 +423,22 @@ describe('delivery, retries and redelivery', () => {
     assert.equal((await admin(sandbox.url, 'GET', `/apps/${APPID}/push/events?state=odd`)).status, 400);
   });
 
-  test('without push settings an event is marked not_configured and nothing is sent', async () => {
+  test('events written without push settings are never sent on their own', async () => {
     await admin(sandbox.url, 'DELETE', `/apps/${APPID}/push`);
     const id = await enqueue('open_product_order_refund', { out_order_id: 'O', order_id: 1 });
     await runPushes();
     assert.equal(receiver.received.length, 0);
+    assert.equal((await eventDetail(id)).event.state, 'pending');
+    const redeliver = await admin(sandbox.url, 'POST', `/apps/${APPID}/push/events/${id}/redeliver`);
+    assert.equal(redeliver.status, 409);
+
+    // Setting a URL later does not send what happened before.
+    await configure({ format: 'json', mode: 'plaintext' });
+    await runPushes();
+    assert.equal(receiver.received.length, 0);
     assert.equal((await eventDetail(id)).event.state, 'not_configured');
+    const sent = await admin(sandbox.url, 'POST', `/apps/${APPID}/push/events/${id}/redeliver`);
+    assert.equal(sent.json.event.state, 'delivered', 'redeliver still sends it');
   });
 
   test('two sandboxes on one database deliver each event exactly once', async () => {
@@ -449,6 +459,47 @@ describe('delivery, retries and redelivery', () => {
     } finally {
       await second.close();
     }
+  });
+});
+
+describe('pushes that wait for the reply', () => {
+  test('an encrypted passive reply is returned decrypted', async () => {
+    await configure({ format: 'json', mode: 'secure', encoding_aes_key: AES_KEY });
+    const answer = JSON.stringify({ out_user_coupon_id: 'test_coupon_user_coupon_id', request_id: 'test_coupon_request_id', ret_code: 0, out_coupon_id: 'test_coupon' });
+    receiver.respond(() => {
+      const encrypted = encryptMessage(AES_KEY, APPID, answer);
+      const timestamp = '1796400000';
+      const nonce = '12345';
+      return { status: 200, body: JSON.stringify({ Encrypt: encrypted, MsgSignature: wechatSignature(TOKEN, timestamp, nonce, encrypted), TimeStamp: Number(timestamp), Nonce: nonce }) };
+    });
+    const app = (await sandbox.sandbox.services.apps.get(APPID))!;
+    const result = await sandbox.sandbox.services.push.pushAndWait(app, 'open_product_receive_coupon', null, { out_coupon_id: 'test_coupon', request_id: 'test_coupon_request_id' });
+    assert.equal(result?.delivered, true);
+    assert.equal(result?.reply, answer);
+    const request = onlyPost();
+    const inner = parseJson(openEncrypted(request, (parseJson(request.body) as Record<string, any>).Encrypt)) as Record<string, any>;
+    assert.equal(inner.out_coupon_id, 'test_coupon');
+  });
+
+  test('a reply with a wrong signature is returned as it came', async () => {
+    await configure({ format: 'xml', mode: 'compatible', encoding_aes_key: AES_KEY });
+    const encrypted = encryptMessage(AES_KEY, APPID, '<xml><ret_code>0</ret_code></xml>');
+    const body = `<xml><Encrypt><![CDATA[${encrypted}]]></Encrypt><MsgSignature><![CDATA[0000]]></MsgSignature><TimeStamp>1</TimeStamp><Nonce><![CDATA[2]]></Nonce></xml>`;
+    receiver.respond(() => ({ status: 200, body }));
+    const app = (await sandbox.sandbox.services.apps.get(APPID))!;
+    const result = await sandbox.sandbox.services.push.pushAndWait(app, 'open_product_receive_coupon', null, { out_coupon_id: 'c', request_id: 'r' });
+    assert.equal(result?.reply, body);
+    const signed = `<xml><Encrypt><![CDATA[${encrypted}]]></Encrypt><MsgSignature><![CDATA[${wechatSignature(TOKEN, '1', '2', encrypted)}]]></MsgSignature><TimeStamp>1</TimeStamp><Nonce><![CDATA[2]]></Nonce></xml>`;
+    receiver.respond(() => ({ status: 200, body: signed }));
+    const opened = await sandbox.sandbox.services.push.pushAndWait(app, 'open_product_receive_coupon', null, { out_coupon_id: 'c', request_id: 'r' });
+    assert.equal(opened?.reply, '<xml><ret_code>0</ret_code></xml>');
+  });
+
+  test('without push settings nothing is sent', async () => {
+    await admin(sandbox.url, 'DELETE', `/apps/${APPID}/push`);
+    const app = (await sandbox.sandbox.services.apps.get(APPID))!;
+    assert.equal(await sandbox.sandbox.services.push.pushAndWait(app, 'open_product_receive_coupon', null, {}), undefined);
+    assert.equal(receiver.received.length, 0);
   });
 });
 

@@ -30,6 +30,11 @@ function plain(value: JsonValue): unknown {
   return JSON.parse(JSON.stringify(value, (_key, item) => (typeof item === 'bigint' ? item.toString() : item)));
 }
 
+/** Reads a stored outbox payload for the admin API: exact ids, the 64-bit ones as strings. */
+export function storedPayloadView(payload: string): unknown {
+  return plain(parseJson(payload));
+}
+
 function eventView(row: OutboxRow) {
   return {
     id: row.id,
@@ -167,6 +172,7 @@ export function registerPushAdmin(admin: FastifyInstance, services: Services): v
     const app = await requireApp(services, request.params.appid);
     const id = readEventId(request.params.id);
     if (!(await findEvent(services.storage.db, app.appid, id))) throw new AdminError(404, 'event_not_found', `No event ${id} for app ${app.appid}`);
+    if (!(await push.getSettings(app.appid))) throw new AdminError(409, 'push_not_configured', `App ${app.appid} has no push settings`);
     if (!(await requeueEvent(services.storage.db, app.appid, id, Date.now()))) {
       throw new AdminError(409, 'event_delivering', 'The event is being delivered right now; try again when the attempts end');
     }

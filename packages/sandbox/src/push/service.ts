@@ -6,7 +6,7 @@ import type { Logger } from 'pino';
 import type { SandboxClock } from '../platform/clock.js';
 import type { Dialect } from '../storage/database.js';
 import type { Database } from '../storage/schema.js';
-import { createNonce, isEncodingAesKey, sign } from './crypto.js';
+import { createNonce, decrypt, isEncodingAesKey, sign } from './crypto.js';
 import { eventSpec } from './events.js';
 import { EVENT_SENDER, onEnqueue } from './outbox.js';
 import { renderPush, type PushFormat, type PushMode, type PushTarget } from './render.js';
@@ -18,12 +18,16 @@ import {
   recordDelivery,
   releaseEvent,
   saveSettings,
+  skipWaitingEvents,
   takeAttempt,
   type OutboxRow,
   type PushSettings,
 } from './store.js';
 
-/** Attempts per event: the first delivery and two retries (WeChat message push rule). */
+/**
+ * Attempts per event: the first delivery and two retries (WeChat message push rule).
+ * NOTE: retries follow a failed attempt at once; the platform's pause between them is not documented.
+ */
 export const MAX_ATTEMPTS = 3;
 /** The platform waits 5 s for the merchant's reply before it gives up on an attempt. */
 export const ATTEMPT_TIMEOUT_MS = 5000;
@@ -53,6 +57,11 @@ export interface AttemptResult {
   http_status: number | null;
   response_body: string;
   error: string;
+}
+
+/** A reply the caller reads: `reply` is the merchant's answer, decrypted when it was encrypted. */
+export interface ReplyResult extends AttemptResult {
+  reply: string;
 }
 
 /** Result of the URL verification handshake. */
@@ -119,6 +128,7 @@ export class PushService {
     }
     const now = this.clock.now();
     const settings: PushSettings = { ...target, verified_at: verification ? now : null, updated_at: now };
+    if (!(await findSettings(this.db, appid))) await skipWaitingEvents(this.db, appid);
     await saveSettings(this.db, settings);
     this.logger.info({ appid, format: input.format, mode: input.mode, verified: verify }, 'push settings saved');
     return { settings, verification };
@@ -222,7 +232,7 @@ export class PushService {
    * the platform reads at once (the coupon callback test of coupon/confirm). The event and its
    * attempt are logged like any other. Returns undefined when the app has no push URL.
    */
-  async pushAndWait(app: { appid: string; username: string }, event: string, element: string | null, fields: Record<string, unknown>, fromUserName?: string): Promise<AttemptResult | undefined> {
+  async pushAndWait(app: { appid: string; username: string }, event: string, element: string | null, fields: Record<string, unknown>, fromUserName?: string): Promise<ReplyResult | undefined> {
     const settings = await findSettings(this.db, app.appid);
     if (!settings) return undefined;
     const now = this.clock.now();
@@ -238,14 +248,15 @@ export class PushService {
     if (!(await takeAttempt(this.db, row, this.instance, Date.now(), LEASE_MS))) return undefined;
     const result = await this.attempt(settings, { ...row }, 1);
     await releaseEvent(this.db, row.id, this.instance, result.delivered ? 'delivered' : 'failed', result.delivered ? this.clock.now() : null);
-    return result;
+    return { ...result, reply: openReply(settings, result.response_body) };
   }
 
   private async deliver(event: OutboxRow): Promise<void> {
     try {
       const settings = await findSettings(this.db, event.appid);
       if (!settings) {
-        await releaseEvent(this.db, event.id, this.instance, 'not_configured', null);
+        // The settings were removed after the claim.
+        await releaseEvent(this.db, event.id, this.instance, 'pending', null);
         return;
       }
       let current = event;
@@ -325,5 +336,40 @@ export class PushService {
     if (this.kickTimer) clearTimeout(this.kickTimer);
     this.stopping.abort();
     await this.draining?.catch(() => undefined);
+  }
+}
+
+function envelopeField(body: string, name: string): string | undefined {
+  const trimmed = body.trim();
+  if (trimmed.startsWith('{')) {
+    try {
+      const value = (JSON.parse(trimmed) as Record<string, unknown>)[name];
+      return value === undefined || value === null ? undefined : String(value);
+    } catch {
+      return undefined;
+    }
+  }
+  const match = new RegExp(`<${name}>(?:<!\\[CDATA\\[([\\s\\S]*?)\\]\\]>|([^<]*))</${name}>`).exec(trimmed);
+  return match ? (match[1] ?? match[2]) : undefined;
+}
+
+/**
+ * Opens a passive reply: in compatible and secure mode the merchant may answer with
+ * `Encrypt`, `MsgSignature`, `TimeStamp` and `Nonce`. A reply whose signature matches and whose
+ * appid is the app's is returned decrypted; any other reply is returned as it came.
+ */
+export function openReply(settings: PushTarget, body: string): string {
+  if (settings.mode === 'plaintext') return body;
+  const encrypted = envelopeField(body, 'Encrypt');
+  const signature = envelopeField(body, 'MsgSignature');
+  const timestamp = envelopeField(body, 'TimeStamp');
+  const nonce = envelopeField(body, 'Nonce');
+  if (!encrypted || !signature || timestamp === undefined || nonce === undefined) return body;
+  if (sign(settings.token, timestamp, nonce, encrypted) !== signature) return body;
+  try {
+    const opened = decrypt(settings.encoding_aes_key, encrypted);
+    return opened.appid === settings.appid ? opened.message : body;
+  } catch {
+    return body;
   }
 }

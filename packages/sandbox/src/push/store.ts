@@ -55,14 +55,29 @@ export async function deleteSettings(db: Kysely<Database>, appid: string): Promi
 }
 
 /**
- * Claims up to `limit` events for `instance`: pending ones, and delivering ones whose claim has
+ * Marks the app's waiting events `not_configured`, so that events written while it had no push
+ * URL are not all sent once a URL is set: the platform sends only what happens after.
+ */
+export async function skipWaitingEvents(db: Kysely<Database>, appid: string): Promise<void> {
+  await db.updateTable('outbox').set({ state: 'not_configured' }).where('appid', '=', appid).where('state', '=', 'pending').execute();
+}
+
+/**
+ * Claims up to `limit` events for `instance`, of apps with push settings: pending ones, and delivering ones whose claim has
  * lapsed (an instance stopped mid-delivery). On PostgreSQL the candidate rows are locked with
  * SKIP LOCKED and the state is checked again on the locked row, so two instances never claim
  * the same event.
  */
 export async function claimEvents(db: Kysely<Database>, dialect: Dialect, instance: string, wallNow: number, leaseMs: number, limit: number, id?: number): Promise<OutboxRow[]> {
   const claimable = sql<boolean>`(state = 'pending' or (state = 'delivering' and claimed_until < ${wallNow}))`;
-  let candidates = db.selectFrom('outbox').select('id').where(claimable).orderBy('id').limit(limit);
+  // Events of an app without push settings wait as they are; see skipWaitingEvents.
+  let candidates = db
+    .selectFrom('outbox')
+    .select('id')
+    .where(claimable)
+    .where('appid', 'in', db.selectFrom('push_settings').select('appid'))
+    .orderBy('id')
+    .limit(limit);
   if (id !== undefined) candidates = candidates.where('id', '=', id);
   if (dialect === 'postgres') candidates = candidates.forUpdate().skipLocked();
   const rows = await db
