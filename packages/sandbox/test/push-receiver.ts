@@ -16,13 +16,13 @@ export interface ReceivedRequest {
   body: string;
 }
 
-/** How the endpoint answers a request: status and body. */
+/** Computes the endpoint's response to a request: status and body. */
 export type Responder = (request: ReceivedRequest) => { status: number; body: string };
 
 export interface Receiver {
   url: string;
   received: ReceivedRequest[];
-  /** Replaces the answer; the default echoes echostr on GET and answers `success` to a POST. */
+  /** Replaces the responder. The default echoes echostr on GET and returns `success` to a POST. */
   respond(responder: Responder): void;
   close(): Promise<void>;
 }
@@ -68,9 +68,9 @@ export function wechatSignature(...parts: string[]): string {
 }
 
 /**
- * Decrypts an `Encrypt` value: the key is the EncodingAESKey plus "=" decoded from base64, the
- * IV its first 16 bytes, AES-256-CBC without cipher padding, then the 32-byte PKCS#7 pad is cut
- * and the plaintext is 16 random bytes, a 4-byte big-endian length, the message and the appid.
+ * Decrypts an `Encrypt` value. The key is the EncodingAESKey plus "=" decoded from base64, and
+ * the IV is its first 16 bytes. AES-256-CBC runs without cipher padding, then the 32-byte PKCS#7
+ * pad is cut. The plaintext is 16 random bytes, a 4-byte big-endian length, the message and the appid.
  */
 export function decryptMessage(encodingAesKey: string, encrypted: string): { random: Buffer; message: string; appid: string; padCount: number; padded: Buffer } {
   const key = Buffer.from(`${encodingAesKey}=`, 'base64');
@@ -109,7 +109,7 @@ export type XmlNode = { [name: string]: XmlValue[] };
 export type XmlValue = string | XmlNode;
 
 /**
- * A small XML reader for the platform's messages: elements, text and CDATA, no attributes.
+ * Parses the platform's XML messages with a small reader: elements, text and CDATA, no attributes.
  * Each element maps to the list of its children of that name (repeated elements stay apart).
  */
 export function parseXml(text: string): XmlNode {
@@ -150,7 +150,7 @@ export function parseXml(text: string): XmlNode {
   return xml;
 }
 
-/** The text of the first child element `name`. */
+/** Returns the text of the first child element `name`. */
 export function xmlText(node: XmlNode, name: string): string {
   const value = node[name]?.[0];
   if (typeof value !== 'string') throw new Error(`<${name}> is not a text element`);

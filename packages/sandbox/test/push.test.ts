@@ -59,7 +59,7 @@ async function eventDetail(id: number) {
   return response.json as { event: { state: string; attempts: number }; deliveries: { attempt: number; outcome: string; http_status: number | null; error: string; response_body: string; request_body: string }[] };
 }
 
-/** The only POST the receiver got. */
+/** Returns the single POST the receiver got, failing when there is not exactly one. */
 function onlyPost(): ReceivedRequest {
   const posts = receiver.received.filter((request) => request.method === 'POST');
   assert.equal(posts.length, 1, `expected one push, got ${posts.length}`);
@@ -106,7 +106,7 @@ describe('push settings and the echostr handshake', () => {
     assert.equal(typeof response.json.push.verified_at, 'number');
   });
 
-  test('a URL that does not echo echostr is refused and the old settings stay', async () => {
+  test('failed echostr check keeps old settings', async () => {
     await configure({ format: 'json', mode: 'plaintext' });
     receiver.respond(() => ({ status: 200, body: 'hello' }));
     const response = await admin(sandbox.url, 'PUT', `/apps/${APPID}/push`, { url: receiver.url, token: 'otherToken', format: 'xml', mode: 'plaintext' });
@@ -358,7 +358,7 @@ describe('delivery, retries and redelivery', () => {
     assert.equal(receiver.received.length, 3);
   });
 
-  test('a reply other than success or empty counts as a failure; the third attempt can succeed', async () => {
+  test('non-success replies fail; third attempt succeeds', async () => {
     await configure({ format: 'json', mode: 'plaintext' });
     let count = 0;
     receiver.respond(() => {

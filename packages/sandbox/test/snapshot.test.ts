@@ -13,7 +13,7 @@ let source: TestSandbox;
 let token: string;
 let image: string;
 
-/** A shop with approved and pending products, an image, push settings, a word and events. */
+/** Builds a shop with approved and pending products, an image, push settings, a word and events. */
 async function prepareShop(sandbox: TestSandbox): Promise<{ token: string; image: string }> {
   const accessToken = await getToken(sandbox.url);
   const link = await uploadImage(sandbox.url, accessToken);
@@ -30,7 +30,7 @@ async function prepareShop(sandbox: TestSandbox): Promise<{ token: string; image
   return { token: accessToken, image: link };
 }
 
-/** Wire and admin answers that must be the same on two sandboxes holding the same state. */
+/** Collects wire and admin responses that must match on two sandboxes with the same state. */
 async function observe(url: string, accessToken: string, link: string) {
   const wire = async (path: string, body: unknown) => {
     const response = await call(url, path, body, { token: accessToken });

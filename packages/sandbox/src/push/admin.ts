@@ -151,10 +151,10 @@ export function registerPushAdmin(admin: FastifyInstance, services: Services): v
     if (typeof fields !== 'object' || fields === null || Array.isArray(fields)) throw new AdminError(400, 'invalid_fields', 'fields must be an object');
     if (body.from_user_name !== undefined && typeof body.from_user_name !== 'string') throw new AdminError(400, 'invalid_from_user_name', 'from_user_name must be a string');
     const now = services.clock.now();
-    await enqueueEvent(services.storage.db, app, body.event, element, fields as Record<string, unknown>, now, {
+    const id = await enqueueEvent(services.storage.db, app, body.event, element, fields as Record<string, unknown>, now, {
       fromUserName: body.from_user_name as string | undefined,
     });
-    const [row] = await listEvents(services.storage.db, app.appid, { limit: 1 });
+    const row = await findEvent(services.storage.db, app.appid, id);
     return reply.code(201).send({ event: eventView(row!) });
   });
 

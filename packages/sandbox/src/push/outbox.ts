@@ -29,7 +29,8 @@ export function onEnqueue(listener: EnqueueListener): () => void {
  * push worker's job. `element` is the event's own body element, e.g. `OpenProductSpuAudit`, or
  * null for events whose fields sit beside the common ones (coupon claims, sharer events). Field
  * values may be bigints or decimal strings for int64 ids: the renderer writes them exactly, with
- * the types listed in `push/events.ts`.
+ * the types listed in `push/events.ts`. Returns the event's id, which the admin API and the
+ * delivery log use.
  */
 export async function enqueueEvent(
   db: Executor,
@@ -39,7 +40,7 @@ export async function enqueueEvent(
   fields: Record<string, unknown>,
   now: number,
   options: EnqueueOptions = {},
-): Promise<void> {
+): Promise<number> {
   const payload = {
     ToUserName: app.username,
     FromUserName: options.fromUserName ?? EVENT_SENDER,
@@ -48,9 +49,11 @@ export async function enqueueEvent(
     Event: event,
     ...(element === null ? fields : { [element]: fields }),
   };
-  await db
+  const row = await db
     .insertInto('outbox')
     .values({ appid: app.appid, event, payload: stringifyJson(payload), created_at: now, state: 'pending' })
-    .execute();
+    .returning('id')
+    .executeTakeFirstOrThrow();
   for (const listener of listeners) listener();
+  return Number(row.id);
 }
