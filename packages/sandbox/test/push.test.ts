@@ -441,6 +441,38 @@ describe('delivery, retries and redelivery', () => {
     assert.equal(sent.json.event.state, 'delivered', 'redeliver still sends it');
   });
 
+  test('a lapsed claim is taken over at the next attempt', async () => {
+    await configure({ format: 'json', mode: 'plaintext' });
+    const db = sandbox.sandbox.services.storage.db;
+    const id = await enqueue('open_product_order_refund', { out_order_id: 'LAPSED', order_id: 7 });
+    await runPushes();
+    // Make it look like an instance that stopped after its first attempt.
+    await db.updateTable('outbox').set({ state: 'delivering', attempts: 1, claimed_by: 'stopped-instance', claimed_until: Date.now() - 1000 }).where('id', '=', id).execute();
+    receiver.received.length = 0;
+    await runPushes();
+    const detail = await eventDetail(id);
+    assert.equal(detail.event.state, 'delivered');
+    assert.equal(detail.event.attempts, 2);
+    assert.equal(detail.deliveries.at(-1)!.attempt, 2, 'the attempt number continues');
+    assert.equal(receiver.received.length, 1);
+  });
+
+  test('a live claim of another instance is left alone', async () => {
+    await configure({ format: 'json', mode: 'plaintext' });
+    const db = sandbox.sandbox.services.storage.db;
+    const id = await enqueue('open_product_order_refund', { out_order_id: 'HELD', order_id: 8 });
+    await runPushes();
+    await db.updateTable('outbox').set({ state: 'delivering', attempts: 1, claimed_by: 'busy-instance', claimed_until: Date.now() + 60_000 }).where('id', '=', id).execute();
+    receiver.received.length = 0;
+    await runPushes();
+    assert.equal(receiver.received.length, 0);
+    assert.equal((await eventDetail(id)).event.state, 'delivering');
+    const redeliver = await admin(sandbox.url, 'POST', `/apps/${APPID}/push/events/${id}/redeliver`);
+    assert.equal(redeliver.status, 409);
+    assert.equal(redeliver.json.error.code, 'event_delivering');
+    await db.updateTable('outbox').set({ state: 'failed', claimed_by: null, claimed_until: null }).where('id', '=', id).execute();
+  });
+
   test('two sandboxes on one database deliver each event exactly once', async () => {
     await configure({ format: 'json', mode: 'plaintext' });
     const second = await createSandbox({ storage: { url: sandbox.dbUrl }, backgroundIntervalMs: 0 });
