@@ -10,6 +10,25 @@ export interface EnqueueOptions {
   fromUserName?: string;
 }
 
+/** Builds the stored form of an event message: the common fields, then the body, as JSON text. */
+export function eventPayload(
+  app: Pick<AppRecord, 'username'>,
+  event: string,
+  element: string | null,
+  fields: Record<string, unknown>,
+  now: number,
+  options: EnqueueOptions = {},
+): string {
+  return stringifyJson({
+    ToUserName: app.username,
+    FromUserName: options.fromUserName ?? EVENT_SENDER,
+    CreateTime: Math.floor(now / 1000),
+    MsgType: 'event',
+    Event: event,
+    ...(element === null ? fields : { [element]: fields }),
+  });
+}
+
 type EnqueueListener = () => void;
 const listeners = new Set<EnqueueListener>();
 
@@ -41,17 +60,9 @@ export async function enqueueEvent(
   now: number,
   options: EnqueueOptions = {},
 ): Promise<number> {
-  const payload = {
-    ToUserName: app.username,
-    FromUserName: options.fromUserName ?? EVENT_SENDER,
-    CreateTime: Math.floor(now / 1000),
-    MsgType: 'event',
-    Event: event,
-    ...(element === null ? fields : { [element]: fields }),
-  };
   const row = await db
     .insertInto('outbox')
-    .values({ appid: app.appid, event, payload: stringifyJson(payload), created_at: now, state: 'pending' })
+    .values({ appid: app.appid, event, payload: eventPayload(app, event, element, fields, now, options), created_at: now, state: 'pending' })
     .returning('id')
     .executeTakeFirstOrThrow();
   for (const listener of listeners) listener();

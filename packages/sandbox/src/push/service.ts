@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
-import { parseJson, stringifyJson, type JsonValue } from '@wxshop/api';
+import { parseJson, type JsonValue } from '@wxshop/api';
 import type { Kysely } from 'kysely';
 import type { Logger } from 'pino';
 import type { SandboxClock } from '../platform/clock.js';
@@ -8,7 +8,7 @@ import type { Dialect } from '../storage/database.js';
 import type { Database } from '../storage/schema.js';
 import { createNonce, decrypt, isEncodingAesKey, sign } from './crypto.js';
 import { eventSpec } from './events.js';
-import { EVENT_SENDER, onEnqueue } from './outbox.js';
+import { eventPayload, onEnqueue } from './outbox.js';
 import { renderPush, type PushFormat, type PushMode, type PushTarget } from './render.js';
 import {
   claimEvents,
@@ -236,14 +236,7 @@ export class PushService {
     const settings = await findSettings(this.db, app.appid);
     if (!settings) return undefined;
     const now = this.clock.now();
-    const payload = stringifyJson({
-      ToUserName: app.username,
-      FromUserName: fromUserName ?? EVENT_SENDER,
-      CreateTime: Math.floor(now / 1000),
-      MsgType: 'event',
-      Event: event,
-      ...(element === null ? fields : { [element]: fields }),
-    });
+    const payload = eventPayload(app, event, element, fields, now, { fromUserName });
     const row = await insertClaimedEvent(this.db, app.appid, event, payload, now, this.instance, Date.now(), LEASE_MS);
     if (!(await takeAttempt(this.db, row, this.instance, Date.now(), LEASE_MS))) return undefined;
     const result = await this.attempt(settings, { ...row }, 1);
