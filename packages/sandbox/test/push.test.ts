@@ -421,6 +421,12 @@ describe('delivery, retries and redelivery', () => {
     assert.equal(typeof deliveries.json.deliveries[0].duration_ms, 'number');
     assert.equal((await admin(sandbox.url, 'GET', `/apps/${APPID}/push/events/999999`)).status, 404);
     assert.equal((await admin(sandbox.url, 'GET', `/apps/${APPID}/push/events?state=odd`)).status, 400);
+    const badField = await admin(sandbox.url, 'POST', `/apps/${APPID}/push/events`, { event: 'open_product_order_pay', fields: { 'a><b': 1 } });
+    assert.equal(badField.status, 400);
+    assert.equal(badField.json.error.code, 'invalid_fields');
+    const unknownEvent = await admin(sandbox.url, 'POST', `/apps/${APPID}/push/events`, { event: 'no_such_event', fields: {} });
+    assert.equal(unknownEvent.status, 400);
+    assert.equal(unknownEvent.json.error.code, 'unknown_event');
   });
 
   test('events written without push settings are never sent on their own', async () => {

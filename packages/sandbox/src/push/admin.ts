@@ -74,6 +74,27 @@ function readWords(body: Record<string, unknown>): string[] {
   return [...new Set((words as string[]).map((word) => word.trim()))];
 }
 
+// A field name must be usable as an XML element name.
+const FIELD_NAME = /^[A-Za-z_][A-Za-z0-9_.-]*$/;
+
+/** Finds the first field name, at any depth, that cannot be an XML element name. */
+function badFieldName(value: unknown): string | undefined {
+  if (Array.isArray(value)) {
+    for (const item of value) {
+      const bad = badFieldName(item);
+      if (bad !== undefined) return bad;
+    }
+    return undefined;
+  }
+  if (typeof value !== 'object' || value === null) return undefined;
+  for (const [key, item] of Object.entries(value)) {
+    if (!FIELD_NAME.test(key)) return key;
+    const bad = badFieldName(item);
+    if (bad !== undefined) return bad;
+  }
+  return undefined;
+}
+
 /** Admin routes of message push and content security. */
 export function registerPushAdmin(admin: FastifyInstance, services: Services): void {
   const push = services.push;
@@ -149,6 +170,8 @@ export function registerPushAdmin(admin: FastifyInstance, services: Services): v
     if (element !== null && typeof element !== 'string') throw new AdminError(400, 'invalid_element', 'element must be a string or null');
     const fields = body.fields ?? {};
     if (typeof fields !== 'object' || fields === null || Array.isArray(fields)) throw new AdminError(400, 'invalid_fields', 'fields must be an object');
+    const badName = badFieldName(fields) ?? (typeof element === 'string' && !FIELD_NAME.test(element) ? element : undefined);
+    if (badName !== undefined) throw new AdminError(400, 'invalid_fields', `"${badName}" cannot be an XML element name: use letters, digits, _, . and -`);
     if (body.from_user_name !== undefined && typeof body.from_user_name !== 'string') throw new AdminError(400, 'invalid_from_user_name', 'from_user_name must be a string');
     const now = services.clock.now();
     const id = await enqueueEvent(services.storage.db, app, body.event, element, fields as Record<string, unknown>, now, {
