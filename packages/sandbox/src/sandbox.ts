@@ -17,6 +17,7 @@ import { RegisterService } from './modules/register/service.js';
 import { NO_SALES, SharerService } from './modules/sharer/service.js';
 import { TokenService } from './modules/token/service.js';
 import { WxpayService } from './modules/wxpay/service.js';
+import { PushService, type PushSettingsInput } from './push/service.js';
 import { openStorage, type StorageOptions } from './storage/database.js';
 import { IdAllocator } from './storage/ids.js';
 import type { Services } from './services.js';
@@ -25,8 +26,11 @@ const DEMO_APP_NAME = '演示小程序';
 
 export interface SandboxOptions {
   storage: StorageOptions;
-  /** Apps to create at start (and again after a reset); they start fully onboarded. */
-  apps?: (CreateAppInput & { appid: string; secret: string })[];
+  /**
+   * Apps to create at start (and again after a reset); they start fully onboarded. `push` sets
+   * their message push settings without the URL handshake, since the merchant's server may not run yet.
+   */
+  apps?: (CreateAppInput & { appid: string; secret: string; push?: PushSettingsInput })[];
   /** Create a demo app when the database has no app at all. */
   demoApp?: boolean;
   adminKey?: string;
@@ -84,6 +88,7 @@ export async function createSandbox(options: SandboxOptions): Promise<Sandbox> {
     coupons,
     userCoupons: new UserCouponService(storage.db, coupons, logger),
     sharers: new SharerService(storage.db, NO_SALES, logger),
+    push: new PushService(storage.db, storage.dialect, clock, logger),
   };
   // A product that passed review ticks the onboarding task spu_audit_success.
   register.registerTaskProbe('spu_audit_success', (db, appid) => services.products.hasApprovedProduct(db, appid));
@@ -93,7 +98,10 @@ export async function createSandbox(options: SandboxOptions): Promise<Sandbox> {
   let demo: { appid: string; secret: string } | undefined;
   const declareApps = async () => {
     declaredApps.length = 0;
-    for (const input of options.apps ?? []) declaredApps.push(await services.apps.ensure(input, clock.now()));
+    for (const input of options.apps ?? []) {
+      declaredApps.push(await services.apps.ensure(input, clock.now()));
+      if (input.push) await services.push.setSettings(input.appid, input.push, false);
+    }
     if (options.demoApp && (await services.apps.list()).length === 0) {
       const app = demo
         ? await services.apps.ensure({ ...demo, name: DEMO_APP_NAME }, clock.now())
@@ -119,6 +127,8 @@ export async function createSandbox(options: SandboxOptions): Promise<Sandbox> {
     { name: 'product audits', run: (now) => services.products.runDueAudits(now, (appid) => services.apps.get(appid)) },
     { name: 'onboarding reviews', run: (now) => runOnboardingReviews(services, now) },
     { name: 'user coupon expiry', run: (now) => services.userCoupons.expireDue(now) },
+    // Started, not awaited: a slow merchant URL must not hold up the other jobs.
+    { name: 'push deliveries', run: async () => services.push.kick() },
   ];
   let running = false;
   const tick = async () => {
@@ -159,6 +169,7 @@ export async function createSandbox(options: SandboxOptions): Promise<Sandbox> {
       closed = true;
       if (background) clearInterval(background);
       await app.close();
+      await services.push.close();
       await services.requestLog.flush();
       await storage.close();
       logger.info('wxshop sandbox stopped');

@@ -12,6 +12,7 @@ import type { RegisterService } from './modules/register/service.js';
 import type { SharerService } from './modules/sharer/service.js';
 import type { TokenService } from './modules/token/service.js';
 import type { WxpayService } from './modules/wxpay/service.js';
+import type { PushService } from './push/service.js';
 import type { RequestLog } from './server/request-log.js';
 import type { Storage } from './storage/database.js';
 import type { IdAllocator } from './storage/ids.js';
@@ -35,4 +36,5 @@ export interface Services {
   coupons: CouponService;
   userCoupons: UserCouponService;
   sharers: SharerService;
+  push: PushService;
 }

@@ -12,6 +12,9 @@ import { runOnboardingReviews } from '../modules/register/reviews.js';
 import { registerWxpayAdmin } from '../modules/wxpay/admin.js';
 import { registerCouponAdmin } from '../modules/coupon/admin.js';
 import { registerSharerAdmin } from '../modules/sharer/admin.js';
+import { registerPushAdmin } from '../push/admin.js';
+import { forgetAppWords } from '../platform/content-security.js';
+import { registerSnapshotAdmin } from './snapshot.js';
 
 export const ADMIN_PREFIX = '/_sandbox/v1';
 
@@ -127,6 +130,8 @@ export function registerAdmin(app: FastifyInstance, services: Services, options:
       registerWxpayAdmin(admin, services);
       registerCouponAdmin(admin, services);
       registerSharerAdmin(admin, services);
+      registerPushAdmin(admin, services);
+      registerSnapshotAdmin(admin, services);
     },
     { prefix: ADMIN_PREFIX },
   );
@@ -158,6 +163,7 @@ async function resetState(services: Services): Promise<void> {
   services.ids.clear();
   services.images.clearCache();
   services.coupons.faults.clear();
+  forgetAppWords(db);
   services.logger.info('sandbox state reset');
 }
 

@@ -1,11 +1,12 @@
 import { readFileSync } from 'node:fs';
+import { checkSettings, PushSettingsError, type PushSettingsInput } from '../push/service.js';
 
 /** Settings of `wxshop serve`, after flags, environment and config file are merged. */
 export interface ServeConfig {
   host: string;
   port: number;
   db: string;
-  apps: { appid: string; secret: string; name?: string }[];
+  apps: { appid: string; secret: string; name?: string; push?: PushSettingsInput }[];
   adminKey?: string;
   logLevel: string;
 }
@@ -72,13 +73,43 @@ export function readConfigFile(path: string): Partial<ServeConfig> {
       if (typeof item === 'string') return parseAppSpec(item);
       const app = item as Record<string, unknown>;
       if (typeof app?.appid !== 'string' || typeof app.secret !== 'string') throw new ConfigError(`Each app in ${path} needs "appid" and "secret" strings`);
-      const allowed = ['appid', 'secret', 'name'];
+      const allowed = ['appid', 'secret', 'name', 'push'];
       const extra = Object.keys(app).filter((key) => !allowed.includes(key));
       if (extra.length > 0) throw new ConfigError(`Unknown app keys in ${path}: ${extra.join(', ')}. Valid keys: ${allowed.join(', ')}`);
-      return { appid: app.appid, secret: app.secret, ...(typeof app.name === 'string' ? { name: app.name } : {}) };
+      return {
+        appid: app.appid,
+        secret: app.secret,
+        ...(typeof app.name === 'string' ? { name: app.name } : {}),
+        ...(app.push !== undefined ? { push: readPushSettings(app.push, `${path} (app ${app.appid})`) } : {}),
+      };
     });
   }
   return config;
+}
+
+const PUSH_KEYS = ['url', 'token', 'encoding_aes_key', 'format', 'mode'];
+
+/** Reads an app's `push` object: url, token, encoding_aes_key, format (json|xml), mode. */
+function readPushSettings(value: unknown, source: string): PushSettingsInput {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new ConfigError(`"push" in ${source} must be an object`);
+  const input = value as Record<string, unknown>;
+  const extra = Object.keys(input).filter((key) => !PUSH_KEYS.includes(key));
+  if (extra.length > 0) throw new ConfigError(`Unknown push keys in ${source}: ${extra.join(', ')}. Valid keys: ${PUSH_KEYS.join(', ')}`);
+  if (!PUSH_KEYS.every((key) => input[key] === undefined || typeof input[key] === 'string')) throw new ConfigError(`Every push setting in ${source} must be a string`);
+  const settings = {
+    url: (input.url as string | undefined) ?? '',
+    token: (input.token as string | undefined) ?? '',
+    encoding_aes_key: (input.encoding_aes_key as string | undefined) ?? '',
+    format: (input.format ?? 'json') as PushSettingsInput['format'],
+    mode: (input.mode ?? 'plaintext') as PushSettingsInput['mode'],
+  };
+  try {
+    checkSettings(settings);
+  } catch (error) {
+    if (error instanceof PushSettingsError) throw new ConfigError(`Invalid push settings in ${source}: ${error.message}`);
+    throw error;
+  }
+  return settings;
 }
 
 /** Reads WXSHOP_* variables; an unknown WXSHOP_ variable is rejected. */

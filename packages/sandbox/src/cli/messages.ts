@@ -13,6 +13,7 @@ const TEXT = {
 
 命令:
   serve     启动沙箱 (默认使用 SQLite 文件 wxshop.db)
+  snapshot  导出或导入全部数据: wxshop snapshot export|import 文件 --db …
   help      显示本帮助
 
 serve 选项:
@@ -36,12 +37,17 @@ serve 选项:
     unknownCommand: (command: string) => `未知命令 "${command}"。运行 wxshop help 查看用法。`,
     failed: (message: string) => `启动失败: ${message}`,
     nonLoopbackNeedsKey: '监听非本机地址时必须设置 --admin-key,否则任何人都能操作管理接口。',
+    snapshotUsage: '用法: wxshop snapshot export 文件 --db 数据库\n      wxshop snapshot import 文件 --db 数据库\n导入会替换数据库中的全部数据;请先停止使用该数据库的沙箱。',
+    snapshotExported: (file: string, tables: number, rows: number) => `已导出 ${tables} 张表、${rows} 行到 ${file}`,
+    snapshotImported: (file: string, storage: string, rows: number) => `已从 ${file} 导入 ${rows} 行到 ${storage}`,
+    snapshotFailed: (message: string) => `快照失败: ${message}`,
   },
   en: {
     usage: `Usage: wxshop <command> [options]
 
 Commands:
   serve     start the sandbox (SQLite file wxshop.db by default)
+  snapshot  export or import the whole state: wxshop snapshot export|import FILE --db …
   help      show this help
 
 serve options:
@@ -65,6 +71,10 @@ Precedence: flags > WXSHOP_* environment variables > config file > defaults`,
     unknownCommand: (command: string) => `Unknown command "${command}". Run wxshop help for usage.`,
     failed: (message: string) => `Failed to start: ${message}`,
     nonLoopbackNeedsKey: 'Listening on a non-loopback address requires --admin-key; otherwise anyone could drive the admin API.',
+    snapshotUsage: 'Usage: wxshop snapshot export FILE --db DATABASE\n       wxshop snapshot import FILE --db DATABASE\nImport replaces all data in the database; stop any sandbox that uses it first.',
+    snapshotExported: (file: string, tables: number, rows: number) => `Exported ${tables} tables, ${rows} rows to ${file}`,
+    snapshotImported: (file: string, storage: string, rows: number) => `Imported ${rows} rows from ${file} into ${storage}`,
+    snapshotFailed: (message: string) => `Snapshot failed: ${message}`,
   },
 } as const;
 

@@ -27,6 +27,9 @@ export interface Database {
   sharers: SharerTable;
   sharer_settings: SharerSettingsTable;
   promoters: PromoterTable;
+  push_settings: PushSettingsTable;
+  push_deliveries: PushDeliveryTable;
+  content_words: ContentWordTable;
 }
 
 type Millis = ColumnType<number, number, number>;
@@ -116,8 +119,17 @@ export interface OutboxTable {
   /** JSON of the event body: the common fields plus the event's own element. */
   payload: string;
   created_at: Millis;
-  /** pending, delivered, failed; delivery belongs to the push worker. */
+  /**
+   * pending, delivering (claimed by an instance), delivered, failed (every attempt failed) or
+   * not_configured (the app had no push URL); delivery belongs to the push worker.
+   */
   state: string;
+  /** Attempts made in the current round (the platform makes at most 3). */
+  attempts: ColumnType<number, number | undefined, number>;
+  /** Instance that holds the event while it is delivering, until `claimed_until` (wall ms). */
+  claimed_by: ColumnType<string | null, string | null | undefined, string | null>;
+  claimed_until: ColumnType<number | null, number | null | undefined, number | null>;
+  delivered_at: ColumnType<number | null, number | null | undefined, number | null>;
 }
 
 export interface RequestLogTable {
@@ -282,4 +294,52 @@ export interface PromoterTable {
   finder_nickname: string;
   promoter_openid: string;
   create_time: Millis;
+}
+
+/** Message push settings of an app, as set in the MP console's 消息推送 page. */
+export interface PushSettingsTable {
+  appid: string;
+  url: string;
+  token: string;
+  /** 43 characters; empty in plaintext mode. */
+  encoding_aes_key: string;
+  /** json or xml */
+  format: string;
+  /** plaintext, compatible or secure */
+  mode: string;
+  /** Sandbox time of the last successful echostr verification, or null. */
+  verified_at: ColumnType<number | null, number | null | undefined, number | null>;
+  updated_at: Millis;
+}
+
+/** One HTTP attempt to deliver an outbox event. */
+export interface PushDeliveryTable {
+  id: Generated<number>;
+  event_id: ColumnType<number, number, number>;
+  appid: string;
+  attempt: number;
+  /** Sandbox instance that made the attempt. */
+  instance: string;
+  mode: string;
+  format: string;
+  /** The full URL with the signature query. */
+  url: string;
+  request_body: string;
+  /** HTTP status of the reply, or null when no reply came (timeout, refused connection). */
+  http_status: number | null;
+  /** The reply body, cut to a few KiB. */
+  response_body: string;
+  /** delivered or failed */
+  outcome: string;
+  /** Why the attempt failed; empty when delivered. */
+  error: string;
+  started_at: Millis;
+  duration_ms: number;
+}
+
+/** A merchant-specific sensitive word, added to the built-in list for one app. */
+export interface ContentWordTable {
+  appid: string;
+  word: string;
+  created_at: Millis;
 }

@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { AdminError, adminBody } from '../../admin/router.js';
+import { storedPayloadView } from '../../push/admin.js';
 import type { Services } from '../../services.js';
 import { AppExistsError, AppInputError } from './service.js';
 import type { AccountInfo, AppSettings, ReviewerPolicy } from './settings.js';
@@ -153,7 +154,7 @@ export function registerAppAdmin(admin: FastifyInstance, services: Services): vo
   admin.get<{ Params: { appid: string } }>('/apps/:appid/events', async (request) => {
     const app = await requireApp(services, request.params.appid);
     const rows = await services.storage.db.selectFrom('outbox').selectAll().where('appid', '=', app.appid).orderBy('id').execute();
-    return { events: rows.map((row) => ({ ...row, id: Number(row.id), payload: JSON.parse(row.payload) as unknown })) };
+    return { events: rows.map((row) => ({ ...row, id: Number(row.id), payload: storedPayloadView(row.payload) })) };
   });
 }
 

@@ -2,6 +2,7 @@ import { NO_BRAND_ID, PRODUCT_LIMITS } from '@wxshop/api';
 import type { Kysely } from 'kysely';
 import type { Logger } from 'pino';
 import { formatChinaTime, parseChinaTime } from '../../platform/clock.js';
+import { checkContent } from '../../platform/content-security.js';
 import { transition, TransitionRejected } from '../../platform/transitions.js';
 import { enqueueEvent } from '../../push/outbox.js';
 import { hasNul, INVALID, readId, readInt, readString, type JsonObject } from '../../server/fields.js';
@@ -54,6 +55,7 @@ export class ProductService {
     const input = readProductBody(body, outProductId);
     this.checkAccountGates(app);
     this.checkTextRules(input);
+    await checkContent(this.db, app.appid, productTexts(input));
     if (input.copy.skus.some((sku) => sku.stock_num === 0)) throw new WireError(1000015, 'spu.add.stock_zero');
     const [productId] = await this.ids.take('product_id', PRODUCT_ID_START);
     const [auditId] = await this.ids.take('audit_id', AUDIT_ID_START);
@@ -94,6 +96,7 @@ export class ProductService {
     const input = readProductBody(body, existing.out_product_id);
     this.checkAccountGates(app);
     this.checkTextRules(input);
+    await checkContent(this.db, app.appid, productTexts(input));
     const [auditId] = await this.ids.take('audit_id', AUDIT_ID_START);
     // Enough sku ids for every sku being new; the ones not needed are skipped.
     const skuIds = await this.ids.take('sku_id', SKU_ID_START, input.copy.skus.length);
@@ -515,4 +518,16 @@ function readSkuChanges(body: JsonObject): SkuChange[] {
     }
     return { out_sku_id: outSkuId, fields };
   });
+}
+
+/** The merchant text of a product body that the content-security check reads. */
+function productTexts(input: ProductInput) {
+  return [
+    { field: 'title', text: input.copy.title },
+    { field: 'desc', text: input.copy.desc_info.desc },
+    ...input.copy.skus.flatMap((sku) => sku.sku_attrs.flatMap((attr) => [
+      { field: 'sku_attrs', text: attr.attr_key },
+      { field: 'sku_attrs', text: attr.attr_value },
+    ])),
+  ];
 }

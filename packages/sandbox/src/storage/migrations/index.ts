@@ -3,6 +3,7 @@ import type { Dialect } from '../database.js';
 import { foundation } from './0001_foundation.js';
 import { onboarding } from './0003_onboarding.js';
 import { couponsSharers } from './0004_coupons_sharers.js';
+import { push } from './0005_push.js';
 import { productLists } from './0007_product_lists.js';
 
 /**
@@ -14,6 +15,7 @@ export function migrations(dialect: Dialect): Record<string, Migration> {
     '0001_foundation': foundation(dialect),
     '0003_onboarding': onboarding(dialect),
     '0004_coupons_sharers': couponsSharers(dialect),
+    '0005_push': push(dialect),
     '0007_product_lists': productLists,
   };
 }

@@ -1,0 +1,206 @@
+import { parseJson, stringifyJson, toWireInteger, type JsonValue } from '@wxshop/api';
+import { sql, type Kysely } from 'kysely';
+import type { Dialect, Storage } from './database.js';
+import { migrations } from './migrations/index.js';
+
+/**
+ * Snapshots: the whole sandbox state as one JSON document that either database can load.
+ * Tables and columns come from introspection, so a module's new table is included without being
+ * listed here. Column values are written by kind: integers as exact JSON numbers (beyond 2^53
+ * too), binary data as base64 strings, everything else as it is stored.
+ */
+
+export const SNAPSHOT_FORMAT = 'wxshop-snapshot';
+export const SNAPSHOT_VERSION = 1;
+
+type ColumnKind = 'integer' | 'real' | 'blob' | 'text';
+
+export interface SnapshotTable {
+  columns: { name: string; kind: ColumnKind }[];
+  rows: JsonValue[][];
+}
+
+export interface Snapshot {
+  format: typeof SNAPSHOT_FORMAT;
+  version: number;
+  /** Wall time of the export, ISO 8601. */
+  exported_at: string;
+  /** Database the snapshot came from; informational, any database can import it. */
+  source: Dialect;
+  /** Migrations the exporting database had run; the importing one must know each of them. */
+  migrations: string[];
+  tables: Record<string, SnapshotTable>;
+}
+
+export class SnapshotError extends Error {}
+
+interface TableInfo {
+  name: string;
+  columns: { name: string; kind: ColumnKind }[];
+}
+
+function kindOf(dataType: string): ColumnKind {
+  const type = dataType.toLowerCase();
+  if (type === 'blob' || type === 'bytea') return 'blob';
+  if (/^(int|integer|bigint|int2|int4|int8|smallint)$/.test(type)) return 'integer';
+  if (/^(real|double precision|float4|float8|numeric|decimal|double)$/.test(type)) return 'real';
+  return 'text';
+}
+
+/** Lists the sandbox's own tables (on PostgreSQL, those of the current schema only), by name. */
+async function ownTables(db: Kysely<any>, dialect: Dialect): Promise<TableInfo[]> {
+  const schema = dialect === 'postgres'
+    ? (await sql<{ schema: string }>`select current_schema() as schema`.execute(db)).rows[0]?.schema
+    : undefined;
+  const tables = await db.introspection.getTables();
+  return tables
+    .filter((table) => !table.isView && (schema === undefined || table.schema === schema))
+    .map((table) => ({ name: table.name, columns: table.columns.map((column) => ({ name: column.name, kind: kindOf(column.dataType) })) }))
+    .sort((a, b) => a.name.localeCompare(b.name));
+}
+
+async function ranMigrations(db: Kysely<any>): Promise<string[]> {
+  const rows = await sql<{ name: string }>`select name from kysely_migration order by name`.execute(db);
+  return rows.rows.map((row) => row.name);
+}
+
+function exportValue(value: unknown, kind: ColumnKind): JsonValue {
+  if (value === null || value === undefined) return null;
+  if (kind === 'blob') return Buffer.from(value as Uint8Array).toString('base64');
+  // Integers are read as text so that no driver rounds them through a double.
+  if (kind === 'integer') return toWireInteger(String(value));
+  if (kind === 'real') return Number(value);
+  return value as JsonValue;
+}
+
+/** Reads every row of every table into a snapshot. */
+export async function exportSnapshot(storage: Pick<Storage, 'db' | 'dialect'>): Promise<Snapshot> {
+  const db = storage.db as Kysely<any>;
+  const tables: Record<string, SnapshotTable> = {};
+  for (const table of await ownTables(db, storage.dialect)) {
+    const selections = table.columns.map((column) =>
+      column.kind === 'integer' ? sql`cast(${sql.ref(column.name)} as text)`.as(column.name) : sql.ref(column.name).as(column.name),
+    );
+    const rows = await db.selectFrom(table.name).select(selections).execute();
+    tables[table.name] = {
+      columns: table.columns,
+      rows: rows.map((row: Record<string, unknown>) => table.columns.map((column) => exportValue(row[column.name], column.kind))),
+    };
+  }
+  return {
+    format: SNAPSHOT_FORMAT,
+    version: SNAPSHOT_VERSION,
+    exported_at: new Date().toISOString(),
+    source: storage.dialect,
+    migrations: await ranMigrations(db),
+    tables,
+  };
+}
+
+/** Serializes the snapshot to JSON text, with exact integers. */
+export function snapshotToJson(snapshot: Snapshot): string {
+  return stringifyJson(snapshot);
+}
+
+/** Parses and checks a snapshot document; integers beyond 2^53 stay exact. */
+export function parseSnapshot(text: string): Snapshot {
+  let parsed: JsonValue;
+  try {
+    parsed = parseJson(text);
+  } catch (error) {
+    throw new SnapshotError(`The snapshot is not valid JSON: ${(error as Error).message}`);
+  }
+  const doc = parsed as Record<string, JsonValue>;
+  if (typeof doc !== 'object' || doc === null || Array.isArray(doc) || doc.format !== SNAPSHOT_FORMAT) {
+    throw new SnapshotError(`Not a wxshop snapshot: "format" must be "${SNAPSHOT_FORMAT}"`);
+  }
+  if (doc.version !== SNAPSHOT_VERSION) throw new SnapshotError(`Snapshot version ${String(doc.version)} is not supported; this wxshop reads version ${SNAPSHOT_VERSION}`);
+  if (!Array.isArray(doc.migrations) || !doc.migrations.every((name) => typeof name === 'string')) throw new SnapshotError('"migrations" must be an array of names');
+  const tables = doc.tables;
+  if (typeof tables !== 'object' || tables === null || Array.isArray(tables)) throw new SnapshotError('"tables" must be an object');
+  for (const [name, table] of Object.entries(tables)) {
+    const t = table as Record<string, JsonValue>;
+    const columns = t?.columns;
+    if (!Array.isArray(columns) || !Array.isArray(t.rows)) throw new SnapshotError(`Table ${name} needs "columns" and "rows" arrays`);
+    for (const column of columns) {
+      const c = column as Record<string, JsonValue>;
+      if (typeof c?.name !== 'string' || !['integer', 'real', 'blob', 'text'].includes(c.kind as string)) {
+        throw new SnapshotError(`Table ${name} has a column without a name or with an unknown kind`);
+      }
+    }
+    for (const row of t.rows) {
+      if (!Array.isArray(row) || row.length !== columns.length) throw new SnapshotError(`A row of table ${name} does not have ${columns.length} values`);
+    }
+  }
+  return doc as unknown as Snapshot;
+}
+
+function importValue(value: JsonValue, kind: ColumnKind, dialect: Dialect): unknown {
+  if (value === null) return null;
+  if (kind === 'blob') {
+    if (typeof value !== 'string') throw new SnapshotError('A binary value must be a base64 string');
+    return Buffer.from(value, 'base64');
+  }
+  // PostgreSQL takes an int8 parameter as text exactly; SQLite binds a bigint as a 64-bit integer.
+  if (typeof value === 'bigint') return dialect === 'postgres' ? value.toString() : value;
+  return value;
+}
+
+// Rows per INSERT, kept under SQLite's bound-parameter limit for the widest table.
+const MAX_PARAMETERS = 900;
+
+/**
+ * Replaces the whole state with the snapshot, in one transaction: every table is emptied, then
+ * filled from the snapshot. A table or column the snapshot names that this database lacks, or a
+ * migration it does not know, stops the import before anything changes.
+ */
+export async function importSnapshot(storage: Pick<Storage, 'db' | 'dialect'>, snapshot: Snapshot): Promise<Record<string, number>> {
+  const db = storage.db as Kysely<any>;
+  const known = Object.keys(migrations(storage.dialect));
+  const unknownMigrations = snapshot.migrations.filter((name) => !known.includes(name));
+  if (unknownMigrations.length > 0) {
+    throw new SnapshotError(`The snapshot comes from a newer wxshop (migrations ${unknownMigrations.join(', ')}); upgrade before importing`);
+  }
+  const tables = await ownTables(db, storage.dialect);
+  const byName = new Map(tables.map((table) => [table.name, table]));
+  for (const [name, table] of Object.entries(snapshot.tables)) {
+    const target = byName.get(name);
+    if (!target) throw new SnapshotError(`The snapshot has a table ${name} that this database does not have`);
+    const missing = table.columns.filter((column) => !target.columns.some((own) => own.name === column.name));
+    if (missing.length > 0) throw new SnapshotError(`Table ${name} in the snapshot has columns this database lacks: ${missing.map((c) => c.name).join(', ')}`);
+  }
+
+  const counts: Record<string, number> = {};
+  await db.transaction().execute(async (trx) => {
+    for (const table of tables) await trx.deleteFrom(table.name).execute();
+    for (const [name, table] of Object.entries(snapshot.tables)) {
+      counts[name] = table.rows.length;
+      if (table.rows.length === 0) continue;
+      const batch = Math.max(1, Math.floor(MAX_PARAMETERS / Math.max(1, table.columns.length)));
+      for (let start = 0; start < table.rows.length; start += batch) {
+        const values = table.rows.slice(start, start + batch).map((row) => {
+          const record: Record<string, unknown> = {};
+          table.columns.forEach((column, index) => {
+            record[column.name] = importValue(row[index]!, column.kind, storage.dialect);
+          });
+          return record;
+        });
+        await trx.insertInto(name).values(values).execute();
+      }
+    }
+    if (storage.dialect === 'postgres') await resetSequences(trx, tables);
+  });
+  return counts;
+}
+
+/** Moves each PostgreSQL identity sequence past the largest imported value. */
+async function resetSequences(db: Kysely<any>, tables: TableInfo[]): Promise<void> {
+  for (const table of tables) {
+    for (const column of table.columns.filter((c) => c.kind === 'integer')) {
+      const found = await sql<{ sequence: string | null }>`select pg_get_serial_sequence(${table.name}, ${column.name}) as sequence`.execute(db);
+      const sequence = found.rows[0]?.sequence;
+      if (!sequence) continue;
+      await sql`select setval(${sequence}, coalesce((select max(${sql.ref(column.name)}) from ${sql.table(table.name)}), 0) + 1, false)`.execute(db);
+    }
+  }
+}
