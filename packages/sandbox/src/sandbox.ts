@@ -9,6 +9,12 @@ import { CategoryService } from './modules/category/service.js';
 import { ImageService } from './modules/image/service.js';
 import { ProductService } from './modules/product/service.js';
 import { TokenService } from './modules/token/service.js';
+import { BuyerService } from './modules/buyer/service.js';
+import { OrderService } from './modules/order/service.js';
+import { OrderListService } from './modules/order/list.js';
+import { DeliveryService } from './modules/delivery/service.js';
+import { EcAftersaleService } from './modules/aftersale/ec-service.js';
+import { LegacyAftersaleService } from './modules/aftersale/legacy-service.js';
 import { openStorage, type StorageOptions } from './storage/database.js';
 import { IdAllocator } from './storage/ids.js';
 import type { Services } from './services.js';
@@ -52,6 +58,9 @@ export async function createSandbox(options: SandboxOptions): Promise<Sandbox> {
   const images = new ImageService(storage.db);
   const ids = new IdAllocator(storage.db);
   const apps = new AppService(storage.db, categories);
+  const products = new ProductService(storage.db, categories, apps, images, ids, logger);
+  const buyers = new BuyerService(storage.db);
+  const orders = new OrderService(storage.db, buyers, products, ids, logger);
   const services: Services = {
     storage,
     logger,
@@ -62,7 +71,13 @@ export async function createSandbox(options: SandboxOptions): Promise<Sandbox> {
     tokens: new TokenService(storage.db),
     categories,
     images,
-    products: new ProductService(storage.db, categories, apps, images, ids, logger),
+    products,
+    buyers,
+    orders,
+    orderLists: new OrderListService(storage.db, orders),
+    delivery: new DeliveryService(storage.db, orders),
+    aftersales: new EcAftersaleService(storage.db, buyers, orders, ids, logger),
+    legacyAftersales: new LegacyAftersaleService(storage.db, orders, ids),
   };
 
   const declaredApps: AppRecord[] = [];
@@ -94,6 +109,8 @@ export async function createSandbox(options: SandboxOptions): Promise<Sandbox> {
   // sandbox clock (expiry, deadlines, deliveries) adds its job here.
   const jobs: BackgroundJob[] = [
     { name: 'product audits', run: (now) => services.products.runDueAudits(now, (appid) => services.apps.get(appid)) },
+    { name: 'order expiry', run: (now) => services.orders.expireDue(now) },
+    { name: 'after-sale timeouts', run: (now) => services.aftersales.runDue(now, (appid) => services.apps.get(appid)) },
   ];
   let running = false;
   const tick = async () => {

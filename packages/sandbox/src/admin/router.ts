@@ -6,6 +6,9 @@ import type { Services } from '../services.js';
 import { WireError } from '../server/wire-error.js';
 import { registerAppAdmin } from '../modules/app/admin.js';
 import { registerProductAdmin } from '../modules/product/admin.js';
+import { registerBuyerAdmin } from '../modules/buyer/admin.js';
+import { registerOrderAdmin } from '../modules/order/admin.js';
+import { registerAftersaleAdmin } from '../modules/aftersale/admin.js';
 
 export const ADMIN_PREFIX = '/_sandbox/v1';
 
@@ -99,7 +102,9 @@ export function registerAdmin(app: FastifyInstance, services: Services, options:
         await services.clock.advance(Math.round(seconds * 1000));
         services.tokens.clearCache();
         const audits_decided = await services.products.runDueAudits(services.clock.now(), (appid) => services.apps.get(appid));
-        return { ...clockView(services), audits_decided };
+        const orders_expired = await services.orders.expireDue(services.clock.now());
+        const aftersale_timeouts = await services.aftersales.runDue(services.clock.now(), (appid) => services.apps.get(appid));
+        return { ...clockView(services), audits_decided, orders_expired, aftersale_timeouts };
       });
 
       admin.post('/reset', async () => {
@@ -110,6 +115,9 @@ export function registerAdmin(app: FastifyInstance, services: Services, options:
 
       registerAppAdmin(admin, services);
       registerProductAdmin(admin, services);
+      registerBuyerAdmin(admin, services);
+      registerOrderAdmin(admin, services);
+      registerAftersaleAdmin(admin, services);
     },
     { prefix: ADMIN_PREFIX },
   );

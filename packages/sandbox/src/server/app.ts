@@ -5,6 +5,10 @@ import { categoryRoutes } from '../modules/category/routes.js';
 import { imageRoutes } from '../modules/image/routes.js';
 import { productRoutes } from '../modules/product/routes.js';
 import { tokenRoutes } from '../modules/token/routes.js';
+import { orderRoutes } from '../modules/order/routes.js';
+import { deliveryRoutes } from '../modules/delivery/routes.js';
+import { aftersaleRoutes } from '../modules/aftersale/routes.js';
+import { sceneRoutes } from '../modules/scene/routes.js';
 import { formatErrmsg, stringifyJson } from '@wxshop/api';
 import { createRid } from './rid.js';
 import { createServer } from 'node:http';
@@ -13,7 +17,7 @@ import { isWirePath, serveWire } from './wire-http.js';
 import type { WireRoute } from './routes.js';
 
 /** Every wire route the sandbox serves; a platform path missing here returns 40066. */
-export const WIRE_ROUTES: readonly WireRoute[] = [...tokenRoutes, ...categoryRoutes, ...imageRoutes, ...productRoutes];
+export const WIRE_ROUTES: readonly WireRoute[] = [...tokenRoutes, ...categoryRoutes, ...imageRoutes, ...productRoutes, ...orderRoutes, ...deliveryRoutes, ...aftersaleRoutes, ...sceneRoutes];
 
 /** Builds the HTTP application: wire API, admin API and the image links. */
 export function buildApp(services: Services, adminOptions: AdminOptions): FastifyInstance {
