@@ -1,3 +1,4 @@
+import { stringifyJson } from '@wxshop/api';
 import type { Executor } from '../modules/app/store.js';
 import type { AppRecord } from '../modules/app/store.js';
 
@@ -8,6 +9,7 @@ export const EVENT_SENDER = 'o7esq5Oy9ezbsY-shop-platform';
  * Adds an event to the outbox inside the caller's transaction, so that the event exists exactly
  * when the state change that caused it is committed. Delivery to the merchant's push URL is the
  * push worker's job. `element` is the event's own body element, e.g. `OpenProductSpuAudit`.
+ * 64-bit ids (bigint values) are stored as exact JSON numbers; read the payload with parseJson.
  */
 export async function enqueueEvent(
   db: Executor,
@@ -27,6 +29,6 @@ export async function enqueueEvent(
   };
   await db
     .insertInto('outbox')
-    .values({ appid: app.appid, event, payload: JSON.stringify(payload), created_at: now, state: 'pending' })
+    .values({ appid: app.appid, event, payload: stringifyJson(payload), created_at: now, state: 'pending' })
     .execute();
 }
