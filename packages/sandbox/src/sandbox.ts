@@ -110,6 +110,7 @@ export async function createSandbox(options: SandboxOptions): Promise<Sandbox> {
   const jobs: BackgroundJob[] = [
     { name: 'product audits', run: (now) => services.products.runDueAudits(now, (appid) => services.apps.get(appid)) },
     { name: 'order expiry', run: (now) => services.orders.expireDue(now) },
+    { name: 'order settlement', run: (now) => services.orders.settleDue(now, (appid) => services.apps.get(appid)) },
     { name: 'after-sale timeouts', run: (now) => services.aftersales.runDue(now, (appid) => services.apps.get(appid)) },
   ];
   let running = false;

@@ -104,7 +104,8 @@ export function registerAdmin(app: FastifyInstance, services: Services, options:
         const audits_decided = await services.products.runDueAudits(services.clock.now(), (appid) => services.apps.get(appid));
         const orders_expired = await services.orders.expireDue(services.clock.now());
         const aftersale_timeouts = await services.aftersales.runDue(services.clock.now(), (appid) => services.apps.get(appid));
-        return { ...clockView(services), audits_decided, orders_expired, aftersale_timeouts };
+        const orders_settled = await services.orders.settleDue(services.clock.now(), (appid) => services.apps.get(appid));
+        return { ...clockView(services), audits_decided, orders_expired, aftersale_timeouts, orders_settled };
       });
 
       admin.post('/reset', async () => {

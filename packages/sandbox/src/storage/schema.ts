@@ -166,6 +166,8 @@ export interface OrderTable {
   create_time: Millis;
   expire_time: NullableMillis;
   pay_time: NullableMillis;
+  /** When the platform settles the completed order (the end of its after-sale window); null otherwise. */
+  settle_at: NullableMillis;
   sharer_openid: string | null;
   /** promoter_id or finder_username of the order's promotion, for get_list_by_finder. */
   promoter: string | null;

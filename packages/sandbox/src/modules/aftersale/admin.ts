@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import { adminBody } from '../../admin/router.js';
+import { AdminError, adminBody } from '../../admin/router.js';
 import type { Services } from '../../services.js';
 import { requireApp } from '../app/admin.js';
 import { adminAction, plain } from '../order/admin.js';
@@ -22,6 +22,7 @@ export function registerAftersaleAdmin(admin: FastifyInstance, services: Service
     admin.post<{ Params: { appid: string; id: string } }>(`/apps/:appid/aftersales/:id/${name}`, async (request) => {
       const app = await requireApp(services, request.params.appid);
       const body = adminBody(request);
+      requireAftersaleId(request.params.id);
       const record = await adminAction(() => services.aftersales.asBuyer(app, request.params.id, operation, body as never, services.clock.now()));
       return { aftersale: plain(ecView(record)) };
     });
@@ -35,8 +36,13 @@ export function registerAftersaleAdmin(admin: FastifyInstance, services: Service
   for (const [name, run] of Object.entries(platformOperations)) {
     admin.post<{ Params: { appid: string; id: string } }>(`/apps/:appid/aftersales/:id/${name}`, async (request) => {
       const app = await requireApp(services, request.params.appid);
+      requireAftersaleId(request.params.id);
       const record = await adminAction(() => run(app, request.params.id, services.clock.now()));
       return { aftersale: plain(ecView(record)) };
     });
   }
+}
+
+function requireAftersaleId(id: string): void {
+  if (!/^\d{1,20}$/.test(id)) throw new AdminError(404, 'not_found', 'No such after-sale');
 }

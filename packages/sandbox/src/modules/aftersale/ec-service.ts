@@ -3,7 +3,7 @@ import type { Kysely } from 'kysely';
 import type { Logger } from 'pino';
 import { transition, TransitionRejected } from '../../platform/transitions.js';
 import { enqueueEvent } from '../../push/outbox.js';
-import { field, INVALID, isObject, readId, readInt, readString, type JsonObject } from '../../server/fields.js';
+import { field, hasNul, INVALID, isObject, readId, readInt, readString, type JsonObject } from '../../server/fields.js';
 import { WireError } from '../../server/wire-error.js';
 import type { IdAllocator } from '../../storage/ids.js';
 import type { Database } from '../../storage/schema.js';
@@ -76,6 +76,7 @@ export class EcAftersaleService {
       if (count > line.product_cnt) throw new WireError(2747002, 'ecaftersale.add.product_cnt.above_line');
       const outAftersaleId = readString(body, 'out_aftersale_id');
       const outId = typeof outAftersaleId === 'string' ? outAftersaleId : '';
+      if (hasNul(outId)) throw new WireError(2747002, 'ecaftersale.add.out_aftersale_id.invalid');
       if (outId !== '' && (await findAftersale(trx, app.appid, 2, { out_aftersale_id: outId }))) throw new WireError(2747013, 'ecaftersale.add.out_aftersale_id.taken');
 
       const current = order;
@@ -264,7 +265,7 @@ export class EcAftersaleService {
       generation: 2,
       status: typeof status === 'number' && status !== 0 ? status : undefined,
       orderId,
-      openid: typeof openid === 'string' && openid !== '' ? openid : undefined,
+      openid: typeof openid === 'string' && openid !== '' && !hasNul(openid) ? openid : undefined,
       createdFrom: begin,
       createdTo: end,
       offset,

@@ -1,7 +1,7 @@
 import type { Kysely } from 'kysely';
 import { parseChinaTime } from '../../platform/clock.js';
 import { transition, TransitionRejected } from '../../platform/transitions.js';
-import { field, INVALID, isObject, readInt, readString, type JsonObject } from '../../server/fields.js';
+import { field, hasNul, INVALID, isObject, readInt, readString, type JsonObject } from '../../server/fields.js';
 import { WireError } from '../../server/wire-error.js';
 import type { IdAllocator } from '../../storage/ids.js';
 import type { Database } from '../../storage/schema.js';
@@ -40,7 +40,7 @@ export class LegacyAftersaleService {
       if (order.fund_type === 1) throw new WireError(990022, 'aftersale.add.fund_type_1');
       if (V1_CLOSED_ORDER_STATUSES.includes(order.status)) throw new WireError(1000000, `aftersale.add.order_status_${order.status}`);
       const outAftersaleId = readString(body, 'out_aftersale_id');
-      if (typeof outAftersaleId !== 'string' || outAftersaleId === '') throw new WireError(990007, 'aftersale.add.out_aftersale_id.missing');
+      if (typeof outAftersaleId !== 'string' || outAftersaleId === '' || hasNul(outAftersaleId)) throw new WireError(990007, 'aftersale.add.out_aftersale_id.missing');
       const type = readInt(body, 'type');
       if (!(V1_TYPES as readonly unknown[]).includes(type)) throw new WireError(990007, 'aftersale.add.type.invalid');
       const createText = readString(body, 'create_time');
@@ -110,7 +110,7 @@ export class LegacyAftersaleService {
       const order = await this.orders.load(trx, app, body);
       if (order.fund_type === 1) throw new WireError(990022, 'aftersale.update.fund_type_1');
       const outAftersaleId = readString(body, 'out_aftersale_id');
-      if (typeof outAftersaleId !== 'string' || outAftersaleId === '') throw new WireError(990007, 'aftersale.update.out_aftersale_id.missing');
+      if (typeof outAftersaleId !== 'string' || outAftersaleId === '' || hasNul(outAftersaleId)) throw new WireError(990007, 'aftersale.update.out_aftersale_id.missing');
       const status = readV1Status(body, 'aftersale.update');
       const finish = readFinish(body, 'aftersale.update');
       const existing = await findAftersale<V1Detail>(trx, app.appid, 1, { out_aftersale_id: outAftersaleId });
@@ -146,6 +146,7 @@ export class LegacyAftersaleService {
       const next = structuredClone(order);
       next.detail.after_sale_deadline = deadline;
       next.detail.deadline_extended = true;
+      if (next.settle_at !== null) next.settle_at = deadline;
       next.updated_at = Math.max(now, order.updated_at);
       if (!(await this.orders.save(trx, next, order))) throw new WireError(1000000, 'aftersale.update_deadline.concurrent_write');
     });

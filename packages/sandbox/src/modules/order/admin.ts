@@ -4,7 +4,7 @@ import { WireError } from '../../server/wire-error.js';
 import type { Services } from '../../services.js';
 import { requireApp } from '../app/admin.js';
 import type { AppRecord } from '../app/store.js';
-import type { JsonObject } from '../../server/fields.js';
+import { hasNul, type JsonObject } from '../../server/fields.js';
 import { ecView, v1View } from '../aftersale/view.js';
 import { listOrders, type OrderKey } from './store.js';
 import { orderView } from './view.js';
@@ -27,6 +27,7 @@ export async function adminAction<T>(run: () => Promise<T>): Promise<T> {
 
 /** An order named in the path by order_id or by out_order_id. */
 async function orderKey(services: Services, app: AppRecord, id: string): Promise<OrderKey> {
+  if (hasNul(id)) throw new AdminError(404, 'order_not_found', 'No such order');
   if (/^\d{1,20}$/.test(id) && (await services.orders.find(services.storage.db, app.appid, { order_id: id }))) return { order_id: id };
   return { out_order_id: id };
 }

@@ -1,6 +1,6 @@
 import type { Kysely } from 'kysely';
 import { parseChinaTime } from '../../platform/clock.js';
-import { field, INVALID, readInt, readString, type JsonObject } from '../../server/fields.js';
+import { field, hasNul, INVALID, readInt, readString, type JsonObject } from '../../server/fields.js';
 import { WireError } from '../../server/wire-error.js';
 import type { Database } from '../../storage/schema.js';
 import type { AppRecord } from '../app/store.js';
@@ -42,6 +42,7 @@ export class OrderListService {
     const promoterId = readString(body, 'promoter_id');
     const finder = readString(body, 'finder_username');
     const promoter = typeof promoterId === 'string' && promoterId !== '' ? promoterId : typeof finder === 'string' && finder !== '' ? finder : undefined;
+    if (promoter !== undefined && hasNul(promoter)) throw new WireError(990007, 'order.get_list_by_finder.promoter.invalid');
     const { offset, limit } = readPaging(body);
     const [from, to] = readTimeRange(body, 'start_pay_time', 'end_pay_time');
     return this.run(app, now, body, { appid: app.appid, paidOnly: true, paidFrom: from, paidTo: to, promoter, ascending: false, offset, limit });

@@ -4,7 +4,7 @@ import type { Logger } from 'pino';
 import { formatChinaTime, parseChinaTime } from '../../platform/clock.js';
 import { transition, TransitionRejected } from '../../platform/transitions.js';
 import { enqueueEvent } from '../../push/outbox.js';
-import { INVALID, readInt, readString, type JsonObject } from '../../server/fields.js';
+import { hasNul, INVALID, readInt, readString, type JsonObject } from '../../server/fields.js';
 import { WireError } from '../../server/wire-error.js';
 import type { IdAllocator } from '../../storage/ids.js';
 import type { Database } from '../../storage/schema.js';
@@ -13,7 +13,7 @@ import type { BuyerService } from '../buyer/service.js';
 import type { ProductService } from '../product/service.js';
 import { readBuyerOpenid, readOrderKey } from './keys.js';
 import { ORDER_TRANSITIONS, UNPAID, type OrderAction } from './states.js';
-import { findExpiredOrders, findOrder, insertOrder, saveOrder, type OrderKey, type OrderRecord } from './store.js';
+import { findDueSettlements, findExpiredOrders, findOrder, insertOrder, saveOrder, type OrderKey, type OrderRecord } from './store.js';
 import { checkAmounts, readOrderAdd, readOutOrderId } from './validate.js';
 import { orderView, wireId } from './view.js';
 
@@ -51,6 +51,7 @@ export class OrderService {
     const result = await this.db.transaction().execute(async (trx) => {
       if (!(await this.buyers.isBuyer(trx, app.appid, input.openid!))) throw new WireError(1010014, 'order.add.openid.not_of_app');
       if (input.trace_id !== '') {
+        if (hasNul(input.trace_id)) throw new WireError(1010061, 'order.add.trace_id.invalid');
         const trace = await this.buyers.findTraceId(trx, input.trace_id);
         if (!trace || trace.appid !== app.appid || trace.openid !== input.openid || now - trace.issued_at > TRACE_ID_TTL_MS) {
           throw new WireError(1010061, 'order.add.trace_id.invalid');
@@ -104,6 +105,7 @@ export class OrderService {
         create_time: input.create_time,
         expire_time: input.expire_time,
         pay_time: null,
+        settle_at: null,
         sharer_openid: input.promotion_info.sharer_openid ?? null,
         promoter,
         version: existing?.version ?? 0,
@@ -240,6 +242,8 @@ export class OrderService {
     const next = change({ ...structuredClone(order), status, updated_at: Math.max(now, order.updated_at) });
     next.status = status;
     next.updated_at = Math.max(now, order.updated_at);
+    // Completed fund_type 1 orders settle when their after-sale window ends; closed ones never do.
+    next.settle_at = status === 100 && next.fund_type === 1 && !next.detail.settled ? next.detail.after_sale_deadline : status === 200 ? null : next.settle_at;
     if (!(await this.save(trx, next, order))) throw new WireError(code, `order.${action}.concurrent_write`);
     await this.emitFor(trx, app, next, action, now, eventExtras);
     return next;
@@ -342,6 +346,7 @@ export class OrderService {
       if (order.status !== 100 || order.detail.settled) throw new WireError(1000000, 'order.settle.not_completed_or_settled');
       const next = structuredClone(order);
       next.detail.settled = true;
+      next.settle_at = null;
       next.updated_at = Math.max(now, order.updated_at);
       if (!(await this.save(trx, next, order))) throw new WireError(1000000, 'order.settle.concurrent_write');
       await enqueueEvent(trx, app, 'open_product_order_settle', 'order_info', {
@@ -353,6 +358,23 @@ export class OrderService {
       }, now);
       return next;
     });
+  }
+
+  /** Background job: settles every completed order whose after-sale window has ended. */
+  async settleDue(now: number, getApp: (appid: string) => Promise<AppRecord | undefined>): Promise<number> {
+    const due = await findDueSettlements(this.db, now, EXPIRY_BATCH);
+    let settled = 0;
+    for (const order of due) {
+      const app = await getApp(order.appid);
+      if (!app) continue;
+      try {
+        await this.settle(app, { order_id: order.order_id }, now);
+        settled++;
+      } catch (error) {
+        this.logger.warn({ err: error, appid: order.appid, order_id: order.order_id }, 'order settlement failed; will retry on the next run');
+      }
+    }
+    return settled;
   }
 
   private async requireOrder(trx: Executor, app: AppRecord, key: OrderKey): Promise<OrderRecord> {

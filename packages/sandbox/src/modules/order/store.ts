@@ -85,6 +85,8 @@ export interface OrderRecord {
   create_time: number;
   expire_time: number | null;
   pay_time: number | null;
+  /** End of the after-sale window of a completed fund_type 1 order, when settlement is due. */
+  settle_at: number | null;
   sharer_openid: string | null;
   promoter: string | null;
   version: number;
@@ -103,6 +105,7 @@ function toRecord(row: Row): OrderRecord {
     create_time: Number(row.create_time),
     expire_time: row.expire_time === null ? null : Number(row.expire_time),
     pay_time: row.pay_time === null ? null : Number(row.pay_time),
+    settle_at: row.settle_at === null ? null : Number(row.settle_at),
     version: Number(row.version),
     updated_at: Number(row.updated_at),
   };
@@ -177,6 +180,12 @@ export async function listOrders(db: Executor, filter: OrderListFilter): Promise
     .limit(filter.limit)
     .execute();
   return { total: Number(count?.total ?? 0), items: rows.map((row) => toRecord(row as Row)) };
+}
+
+/** Completed orders whose settlement is due, oldest first. */
+export async function findDueSettlements(db: Executor, now: number, limit: number): Promise<OrderRecord[]> {
+  const rows = await db.selectFrom('orders').selectAll().where('settle_at', 'is not', null).where('settle_at', '<=', now).orderBy('settle_at').limit(limit).execute();
+  return rows.map((row) => toRecord(row as Row));
 }
 
 /** Unpaid orders whose expire_time has passed, oldest first. */

@@ -34,6 +34,7 @@ export function orders(_dialect: Dialect): Migration {
         .addColumn('create_time', 'bigint', (c) => c.notNull())
         .addColumn('expire_time', 'bigint')
         .addColumn('pay_time', 'bigint')
+        .addColumn('settle_at', 'bigint')
         .addColumn('sharer_openid', 'text')
         .addColumn('promoter', 'text')
         .addColumn('version', 'integer', (c) => c.notNull())
@@ -43,6 +44,7 @@ export function orders(_dialect: Dialect): Migration {
         .execute();
       await db.schema.createIndex('orders_by_create').on('orders').columns(['appid', 'create_time']).execute();
       await db.schema.createIndex('orders_by_expiry').on('orders').columns(['status', 'expire_time']).execute();
+      await db.schema.createIndex('orders_by_settlement').on('orders').column('settle_at').execute();
 
       await db.schema
         .createTable('aftersales')
