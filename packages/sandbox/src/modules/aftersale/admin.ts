@@ -6,7 +6,7 @@ import { adminAction, plain } from '../order/admin.js';
 import { listAftersales, type EcDetail } from './store.js';
 import { ecView } from './view.js';
 
-/** The buyer's and the platform's side of v2 after-sales, and the console's list. */
+/** Registers the buyer's and the platform's side of v2 after-sales, and the console's list. */
 export function registerAftersaleAdmin(admin: FastifyInstance, services: Services): void {
   admin.get<{ Params: { appid: string }; Querystring: { status?: string; offset?: string; limit?: string } }>('/apps/:appid/aftersales', async (request) => {
     const app = await requireApp(services, request.params.appid);

@@ -52,7 +52,7 @@ export class EcAftersaleService {
     private readonly logger: Logger,
   ) {}
 
-  /** ecaftersale/add: the buyer asks for a refund (type 1) or a return (type 2) of one sku line. */
+  /** Opens an after-sale (ecaftersale/add): a refund (type 1) or a return (type 2) of one sku line. */
   async add(app: AppRecord, body: JsonObject, now: number) {
     if (readId(body, 'order_id') === INVALID) throw new WireError(2747018, 'ecaftersale.add.order_id.invalid');
     const key = readOrderKey(body, 2747002);
@@ -209,7 +209,8 @@ export class EcAftersaleService {
   async reject(app: AppRecord, body: JsonObject, now: number) {
     await this.db.transaction().execute(async (trx) => {
       const record = await this.loadForMerchant(trx, app, body);
-      const action = record.status === 8 ? 'reject_received' : record.detail.type === 1 ? 'reject_refund' : 'reject_return';
+      let action: EcAftersaleAction = record.detail.type === 1 ? 'reject_refund' : 'reject_return';
+      if (record.status === 8) action = 'reject_received';
       await this.apply(trx, app, record, action, now);
     });
     return {};
@@ -303,7 +304,7 @@ export class EcAftersaleService {
     return this.platformAction(app, aftersaleId, 'refund_failed', now);
   }
 
-  /** The buyer accepts the merchant's offline-refund proof (admin API). */
+  /** Completes the refund once the buyer accepts the merchant's offline-refund proof (admin API). */
   async confirmCertificate(app: AppRecord, aftersaleId: string, now: number): Promise<EcRecord> {
     const record = await findAftersale<EcDetail>(this.db, app.appid, 2, { aftersale_id: aftersaleId });
     const action = record?.detail.type === 2 ? 'certificate_confirmed_return' : 'certificate_confirmed_refund';
@@ -458,8 +459,8 @@ function findLine(order: OrderRecord, product: JsonObject): number {
 }
 
 /**
- * The refund cap of a line: what was paid for it (sku_real_price) minus what was refunded already.
- * Freight comes back only with the last unrefunded line of an order that has not shipped.
+ * Checks `amount` against the refund cap of a line: what was paid for it (sku_real_price) minus
+ * what was refunded already. Freight comes back only with the last unrefunded line of an unshipped order.
  */
 function checkCap(order: OrderRecord, lineIndex: number, amount: number, rule: string): void {
   const line = order.detail.lines[lineIndex]!;

@@ -17,7 +17,7 @@ const DAY_MS = 24 * 3600 * 1000;
 /** update_deadline range: now + 7 days to now + 3 years (documented). */
 export const DEADLINE_MIN_MS = 7 * DAY_MS;
 export const DEADLINE_MAX_MS = 3 * 365 * DAY_MS;
-/** The message of 1010060 asks for more than 5 days after receipt confirmation. */
+/** The text of 1010060 requires more than 5 days between receipt confirmation and the deadline. */
 const DEADLINE_AFTER_RECEIPT_MS = 5 * DAY_MS;
 /** Order statuses in which v1 after-sales cannot be reported (unpaid or cancelled). */
 const V1_CLOSED_ORDER_STATUSES = [10, 11, 181, 200, 250];

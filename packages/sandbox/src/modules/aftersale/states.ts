@@ -121,7 +121,7 @@ export const EC_TIMEOUTS_MS = {
   user_apply_judge: 7 * 24 * 3600 * 1000,
 } as const;
 
-/** The timeout action of a status, if it has one, with its delay. */
+/** Returns the timeout action of a status, if it has one, with its delay. */
 export function timeoutOf(status: EcAftersaleStatus, type: number): { action: EcAftersaleAction; afterMs: number } | undefined {
   if (status === 2) {
     return type === 1

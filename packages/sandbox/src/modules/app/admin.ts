@@ -1,4 +1,5 @@
 import type { FastifyInstance } from 'fastify';
+import { parseJson } from '@wxshop/api';
 import { AdminError, adminBody } from '../../admin/router.js';
 import type { Services } from '../../services.js';
 import { AppExistsError, AppInputError } from './service.js';
@@ -147,7 +148,7 @@ export function registerAppAdmin(admin: FastifyInstance, services: Services): vo
   admin.get<{ Params: { appid: string } }>('/apps/:appid/events', async (request) => {
     const app = await requireApp(services, request.params.appid);
     const rows = await services.storage.db.selectFrom('outbox').selectAll().where('appid', '=', app.appid).orderBy('id').execute();
-    return { events: rows.map((row) => ({ ...row, id: Number(row.id), payload: JSON.parse(row.payload) as unknown })) };
+    return { events: rows.map((row) => ({ ...row, id: Number(row.id), payload: eventPayload(row.payload) })) };
   });
 }
 
@@ -155,4 +156,9 @@ export async function requireApp(services: Services, appid: string): Promise<App
   const app = await services.apps.get(appid);
   if (!app) throw new AdminError(404, 'app_not_found', `No app ${appid}`);
   return app;
+}
+
+/** Parses a stored event payload; 64-bit ids (such as a 19-digit order_id) come out as exact strings. */
+function eventPayload(text: string): unknown {
+  return JSON.parse(JSON.stringify(parseJson(text), (_key, value) => (typeof value === 'bigint' ? value.toString() : value)));
 }

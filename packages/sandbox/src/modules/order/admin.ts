@@ -25,14 +25,14 @@ export async function adminAction<T>(run: () => Promise<T>): Promise<T> {
   }
 }
 
-/** An order named in the path by order_id or by out_order_id. */
+/** Resolves an order named in the path by order_id or by out_order_id. */
 async function orderKey(services: Services, app: AppRecord, id: string): Promise<OrderKey> {
   if (hasNul(id)) throw new AdminError(404, 'order_not_found', 'No such order');
   if (/^\d{1,20}$/.test(id) && (await services.orders.find(services.storage.db, app.appid, { order_id: id }))) return { order_id: id };
   return { out_order_id: id };
 }
 
-/** The buyer's and the platform's side of orders, and the console's order list. */
+/** Registers the buyer's and the platform's side of orders, and the console's order list. */
 export function registerOrderAdmin(admin: FastifyInstance, services: Services): void {
   admin.get<{ Params: { appid: string }; Querystring: { status?: string; openid?: string; offset?: string; limit?: string } }>('/apps/:appid/orders', async (request) => {
     const app = await requireApp(services, request.params.appid);

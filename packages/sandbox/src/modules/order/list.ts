@@ -41,7 +41,9 @@ export class OrderListService {
   async getListByFinder(app: AppRecord, body: JsonObject, now: number) {
     const promoterId = readString(body, 'promoter_id');
     const finder = readString(body, 'finder_username');
-    const promoter = typeof promoterId === 'string' && promoterId !== '' ? promoterId : typeof finder === 'string' && finder !== '' ? finder : undefined;
+    let promoter: string | undefined;
+    if (typeof finder === 'string' && finder !== '') promoter = finder;
+    if (typeof promoterId === 'string' && promoterId !== '') promoter = promoterId;
     if (promoter !== undefined && hasNul(promoter)) throw new WireError(990007, 'order.get_list_by_finder.promoter.invalid');
     const { offset, limit } = readPaging(body);
     const [from, to] = readTimeRange(body, 'start_pay_time', 'end_pay_time');

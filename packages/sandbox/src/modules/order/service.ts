@@ -243,7 +243,8 @@ export class OrderService {
     next.status = status;
     next.updated_at = Math.max(now, order.updated_at);
     // Completed fund_type 1 orders settle when their after-sale window ends; closed ones never do.
-    next.settle_at = status === 100 && next.fund_type === 1 && !next.detail.settled ? next.detail.after_sale_deadline : status === 200 ? null : next.settle_at;
+    if (status === 100 && next.fund_type === 1 && !next.detail.settled) next.settle_at = next.detail.after_sale_deadline;
+    if (status === 200) next.settle_at = null;
     if (!(await this.save(trx, next, order))) throw new WireError(code, `order.${action}.concurrent_write`);
     await this.emitFor(trx, app, next, action, now, eventExtras);
     return next;
@@ -311,7 +312,7 @@ export class OrderService {
     return row?.username ?? '';
   }
 
-  /** The buyer (admin API) pays: 2022 flow 10 → 20 with a transaction_id; 2021 flow 10 → 11 at the cashier. */
+  /** Records the buyer's payment (admin API): 2022 flow 10 → 20 with a transaction_id, 2021 flow 10 → 11 at the cashier. */
   async buyerPay(app: AppRecord, key: OrderKey, now: number): Promise<OrderRecord> {
     return this.db.transaction().execute(async (trx) => {
       const order = await this.requireOrder(trx, app, key);
@@ -326,7 +327,7 @@ export class OrderService {
     });
   }
 
-  /** The buyer cancels an unpaid order. */
+  /** Cancels an unpaid order for the buyer (admin API). */
   buyerCancel(app: AppRecord, key: OrderKey, now: number): Promise<OrderRecord> {
     return this.db.transaction().execute(async (trx) => {
       const order = await this.requireOrder(trx, app, key);
@@ -334,12 +335,12 @@ export class OrderService {
     });
   }
 
-  /** The buyer confirms receipt. */
+  /** Confirms receipt for the buyer (admin API). */
   buyerConfirm(app: AppRecord, key: OrderKey, now: number): Promise<OrderRecord> {
     return this.db.transaction().execute(async (trx) => this.confirm(trx, app, await this.requireOrder(trx, app, key), now));
   }
 
-  /** The platform settles a completed order (after the after-sale window), emitting open_product_order_settle. */
+  /** Settles a completed order for the platform, emitting open_product_order_settle. */
   settle(app: AppRecord, key: OrderKey, now: number): Promise<OrderRecord> {
     return this.db.transaction().execute(async (trx) => {
       const order = await this.requireOrder(trx, app, key);
