@@ -143,6 +143,9 @@ describe('ecaftersale (v2)', () => {
       ' 售后金额不合法,大于最大可退款金额, detail: 订单中仍有商品未售后,本次售后最大可退金额为当前sku(0:0)的sku_real_price(1800). refund amount(1801) larger than max refundable amount(1800)',
     );
     assertError(await call(sb.url, '/shop/ecaftersale/add', aftersaleBody('ADD-ERR', 3, 100), { token }), 2747002, '参数错误');
+    assertBareError(await call(sb.url, '/shop/ecaftersale/add', aftersaleBody('ADD-ERR', 1, 100, 1, { order_id: 'not-a-number' }), { token }), 2747018, ' 订单id不合法');
+    const foreignImage = { media_list: [{ type: 1, url: 'https://img.example.com/a.jpg', thumb_url: 'https://img.example.com/a.jpg' }] };
+    assertBareError(await call(sb.url, '/shop/ecaftersale/add', aftersaleBody('ADD-ERR', 1, 100, 1, foreignImage), { token }), 2747010, ' 图片链接不合法');
     assertBareError(await call(sb.url, '/shop/ecaftersale/add', aftersaleBody('ADD-ERR', 1, 100, 1, { openid: otherBuyer }), { token }), 2747006, ' 订单不存在');
     assert.equal(await count(), before);
 

@@ -98,6 +98,13 @@ describe('order/add (2022 flow)', () => {
 
   const cases: [string, (body: any) => void, number, string][] = [
     ['empty out_order_id', (body) => (body.out_order_id = ''), 990013, MESSAGE.outOrderIdEmpty],
+    ['an out_order_id of 128 characters', (body) => (body.out_order_id = 'X'.repeat(128)), 990008, MESSAGE.empty],
+    ['no create_time', (body) => delete body.create_time, 1010020, 'create_time缺失'],
+    ['no path', (body) => delete body.path, 1010021, '订单path缺失'],
+    ['a line without path', (body) => delete body.order_detail.product_infos[0].path, 1010024, '商品path缺失'],
+    ['pay_method_type 3', (body) => (body.order_detail.pay_info.pay_method_type = 3), 1010026, 'pay_method_type非法'],
+    ['delivery_type 5', (body) => (body.delivery_detail.delivery_type = 5), 1010023, 'delivery_detail字段异常'],
+    ['no logistics on a fund_type 1 order', (body) => (body.delivery_detail.delivery_type = 2), 1010023, 'delivery_detail字段异常'],
     ['create_time as a timestamp', (body) => (body.create_time = 1650000000), 990018, MESSAGE.timeFormat],
     ['create_time without seconds', (body) => (body.create_time = body.create_time.slice(0, 16)), 1010039, MESSAGE.expireInvalid],
     ['expire_time equal to create_time', (body) => (body.expire_time = Math.floor(Date.parse(body.create_time.replace(' ', 'T') + '+08:00') / 1000)), 1010039, MESSAGE.expireInvalid],
@@ -122,9 +129,9 @@ describe('order/add (2022 flow)', () => {
       const outOrderId = `BAD-${errcode}-${name.replace(/\W+/g, '-')}`;
       const body = await v2Order(sb.url, buyer, outOrderId);
       mutate(body);
+      const stored = () => sb.sandbox.services.storage.db.selectFrom('orders').select('order_id').where('out_order_id', '=', String(body.out_order_id)).execute();
       assertError(await call(sb.url, '/shop/order/add', body, { token }), errcode, message);
-      const stored = await sb.sandbox.services.storage.db.selectFrom('orders').select('order_id').where('out_order_id', '=', outOrderId).execute();
-      assert.equal(stored.length, 0);
+      assert.equal((await stored()).length, 0);
     });
   }
 
