@@ -160,7 +160,7 @@ export class OrderService {
   /** order/pay: the merchant syncs a 2021-flow payment result (fund_type 1 orders are refused). */
   async pay(app: AppRecord, body: JsonObject, now: number) {
     return this.db.transaction().execute(async (trx) => {
-      const order = await this.load(trx, app, body);
+      const order = dueState(await this.load(trx, app, body), now);
       if (order.fund_type === 1) throw new WireError(1010050, 'order.pay.fund_type_1');
       const actionType = readInt(body, 'action_type');
       if (actionType === undefined || actionType === INVALID || !(PAY_ACTIONS as readonly number[]).includes(actionType)) {
@@ -190,7 +190,7 @@ export class OrderService {
   /** order/close: the merchant cancels an order awaiting payment (1010027 otherwise). */
   async close(app: AppRecord, body: JsonObject, now: number) {
     await this.db.transaction().execute(async (trx) => {
-      const order = await this.load(trx, app, body);
+      const order = dueState(await this.load(trx, app, body), now);
       await this.move(trx, app, order, 'cancel', now, 1010027, (next) => next, { cancel_type: 5 });
     });
     return {};
@@ -315,7 +315,7 @@ export class OrderService {
   /** Records the buyer's payment (admin API): 2022 flow 10 → 20 with a transaction_id, 2021 flow 10 → 11 at the cashier. */
   async buyerPay(app: AppRecord, key: OrderKey, now: number): Promise<OrderRecord> {
     return this.db.transaction().execute(async (trx) => {
-      const order = await this.requireOrder(trx, app, key);
+      const order = dueState(await this.requireOrder(trx, app, key), now);
       if (order.fund_type === 0) return this.move(trx, app, order, 'cashier_paid', now, 1000000, (next) => next);
       const transactionId = `4200${formatChinaTime(now).replace(/\D/g, '').slice(0, 8)}${BigInt(`0x${randomBytes(8).toString('hex')}`).toString().padStart(16, '0').slice(0, 16)}`;
       return this.move(trx, app, order, 'pay', now, 1000000, (next) => {
@@ -330,7 +330,7 @@ export class OrderService {
   /** Cancels an unpaid order for the buyer (admin API). */
   buyerCancel(app: AppRecord, key: OrderKey, now: number): Promise<OrderRecord> {
     return this.db.transaction().execute(async (trx) => {
-      const order = await this.requireOrder(trx, app, key);
+      const order = dueState(await this.requireOrder(trx, app, key), now);
       return this.move(trx, app, order, 'cancel', now, 1000000, (next) => next, { cancel_type: 1 });
     });
   }
@@ -383,6 +383,15 @@ export class OrderService {
     if (!order) throw new WireError(1010011, 'order.not_found');
     return order;
   }
+}
+
+/**
+ * Returns the order as it stands by the clock: an unpaid order past its expire_time reads as 181,
+ * so that a write refuses it even before the expiry job has saved the change.
+ */
+function dueState(order: OrderRecord, now: number): OrderRecord {
+  if (UNPAID.includes(order.status) && order.expire_time !== null && order.expire_time <= now) return { ...order, status: 181 };
+  return order;
 }
 
 /** Sets receive_time and opens the after-sale window of `aftersale_duration` days. */
