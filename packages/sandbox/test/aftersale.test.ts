@@ -156,6 +156,16 @@ describe('ecaftersale (v2)', () => {
     assertBareError(await call(sb.url, '/shop/ecaftersale/add', aftersaleBody('ADD-ERR', 1, 100, 2, { out_aftersale_id: 'MY-AS-1' }), { token }), 2747013, ' 售后单已存在');
   });
 
+  test('concurrent adds open one after-sale', async () => {
+    await paidOrder('RACE-1');
+    const responses = await Promise.all(Array.from({ length: 5 }, () => call(sb.url, '/shop/ecaftersale/add', aftersaleBody('RACE-1', 1, 100), { token })));
+    const codes = responses.map((response) => response.json.errcode);
+    assert.equal(codes.filter((code) => code === 0).length, 1, codes.join(','));
+    for (const code of codes) assert.ok([0, 2747020, 2747026].includes(code as number), String(code));
+    const onOrder = await call(sb.url, '/shop/ecaftersale/get_list', { offset: 0, limit: 50, out_order_id: 'RACE-1' }, { token });
+    assert.equal((onOrder.json.after_sales_orders as unknown[]).length, 1);
+  });
+
   test('decimal orderamt fails refund (2747009)', async () => {
     await paidOrder('DEC-1');
     const id = await addAftersale(aftersaleBody('DEC-1', 1, 1.5));

@@ -120,6 +120,10 @@ export class EcAftersaleService {
         created_at: now,
         updated_at: now,
       };
+      // Bumping the order's version makes a concurrent add on the same order fail (one write per order at a time).
+      if (!(await this.orders.save(trx, { ...order, updated_at: Math.max(now, order.updated_at) }, order))) {
+        throw new WireError(2747026, 'ecaftersale.add.concurrent_write');
+      }
       await insertAftersale(trx, record);
       await enqueueEvent(trx, app, 'aftersale_new_order', 'aftersale_info', {
         aftersale_id: wireId(record.aftersale_id),
