@@ -299,26 +299,16 @@ describe('order lists', () => {
   });
 });
 
-describe('buyers and scene check', () => {
-  test('buyers are distinct per app', async () => {
-    const list = await buyers(sb.url);
-    assert.ok(list.length >= 3);
-    for (const openid of list) assert.match(openid, /^o[A-Za-z0-9_-]{27}$/);
-    const created = await admin(sb.url, 'POST', `/apps/${APPID}/buyers`, { nickname: '新买家', person: 'alice' });
-    assert.equal(created.status, 201);
-    const other = await admin(sb.url, 'POST', '/apps', {});
-    const elsewhere = await admin(sb.url, 'POST', `/apps/${other.json.app.appid}/buyers`, { person: 'alice' });
-    assert.notEqual(elsewhere.json.buyer.openid, created.json.buyer.openid);
-    assert.ok((await buyers(sb.url)).includes(created.json.buyer.openid));
-    await addOrder(sb.url, token, await v2Order(sb.url, created.json.buyer.openid, 'NEW-BUYER-1'));
-  });
-
-  test('scene/check matches Channels scenes only', async () => {
-    const matched = await call(sb.url, '/shop/scene/check', { scene: 1177 }, { token });
-    assert.equal(matched.json.errcode, 0);
-    assert.equal(matched.json.is_matched, 1);
-    const other = await call(sb.url, '/shop/scene/check', { scene: 1001 }, { token });
-    assert.equal(other.json.is_matched, 0);
-    assertError(await call(sb.url, '/shop/scene/check', {}, { token }), 990007, MESSAGE.empty);
+describe('order/update_address', () => {
+  test('changes the address before shipment', async () => {
+    await addOrder(sb.url, token, await v2Order(sb.url, buyer, 'ADDR-1'));
+    const address = { receiver_name: '收件人B', detailed_address: '新地址2号', tel_number: '13900000000' };
+    const changed = await call(sb.url, '/shop/order/update_address', { out_order_id: 'ADDR-1', openid: buyer, address_info: address }, { token });
+    assert.equal(changed.json.errcode, 0, changed.text);
+    assert.equal((await getOrder(sb.url, token, 'ADDR-1', buyer)).address_info.receiver_name, '收件人B');
+    assertError(await call(sb.url, '/shop/order/update_address', { out_order_id: 'ADDR-1', openid: buyer, address_info: { receiver_name: 'x' } }, { token }), 1010009, MESSAGE.address);
+    await call(sb.url, '/shop/order/close', { out_order_id: 'ADDR-1', openid: buyer }, { token });
+    assertError(await call(sb.url, '/shop/order/update_address', { out_order_id: 'ADDR-1', openid: buyer, address_info: address }, { token }), 1000000, MESSAGE.statusFlow);
+    assert.equal((await getOrder(sb.url, token, 'ADDR-1', buyer)).address_info.receiver_name, '收件人B');
   });
 });

@@ -26,6 +26,10 @@ export const orderRoutes: WireRoute[] = [
     handler: ({ app, body, now, services }) => services.orders.get(app!, body, now),
   },
   {
+    path: '/shop/order/update_address',
+    handler: ({ app, body, now, services }) => services.orders.updateAddress(app!, body, now),
+  },
+  {
     path: '/shop/order/get_list',
     handler: ({ app, body, now, services }) => services.orderLists.getList(app!, body, now),
   },

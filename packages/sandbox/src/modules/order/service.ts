@@ -14,7 +14,7 @@ import type { ProductService } from '../product/service.js';
 import { readBuyerOpenid, readOrderKey } from './keys.js';
 import { ORDER_TRANSITIONS, UNPAID, type OrderAction } from './states.js';
 import { findDueSettlements, findExpiredOrders, findOrder, insertOrder, saveOrder, type OrderKey, type OrderRecord } from './store.js';
-import { checkAmounts, readOrderAdd, readOutOrderId } from './validate.js';
+import { checkAmounts, readAddress, readOrderAdd, readOutOrderId } from './validate.js';
 import { orderView, wireId } from './view.js';
 
 /** 19-digit order ids start here, above 2^53 like the platform's (e.g. 3302968738502279424). */
@@ -28,6 +28,8 @@ const TICKET_TTL_MS = 24 * 3600 * 1000;
 /** order/pay action_type: 1 paid, 2 payment failed, 3 buyer cancelled, 4 unpaid timeout, 5 merchant cancelled, 10 other. */
 const PAY_ACTIONS = [1, 2, 3, 4, 5, 10] as const;
 const DAY_MS = 24 * 3600 * 1000;
+/** Statuses in which the address may still change: before any parcel was sent. */
+const ADDRESS_CHANGE_STATUSES = [10, 11, 20];
 /** Orders handled per run of the expiry job. */
 const EXPIRY_BATCH = 200;
 
@@ -192,6 +194,21 @@ export class OrderService {
     await this.db.transaction().execute(async (trx) => {
       const order = dueState(await this.load(trx, app, body), now);
       await this.move(trx, app, order, 'cancel', now, 1010027, (next) => next, { cancel_type: 5 });
+    });
+    return {};
+  }
+
+  /** Changes the delivery address (order/update_address) of an order that has not shipped yet. */
+  async updateAddress(app: AppRecord, body: JsonObject, now: number) {
+    await this.db.transaction().execute(async (trx) => {
+      const order = dueState(await this.load(trx, app, body), now);
+      const address = readAddress(body.address_info);
+      if (address === INVALID || address === null) throw new WireError(1010009, 'order.update_address.address_info.invalid');
+      if (!ADDRESS_CHANGE_STATUSES.includes(order.status)) throw new WireError(1000000, `order.update_address.not_allowed_from_${order.status}`);
+      const next = structuredClone(order);
+      next.detail.address_info = address;
+      next.updated_at = Math.max(now, order.updated_at);
+      if (!(await this.save(trx, next, order))) throw new WireError(1000000, 'order.update_address.concurrent_write');
     });
     return {};
   }
