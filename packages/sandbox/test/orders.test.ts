@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { parseJson, stringifyJson } from '@wxshop/api';
 import { after, before, describe, test } from 'node:test';
-import { admin, advanceClock, APPID, call, clockNow, getToken, startSandbox, type TestSandbox } from './helpers.js';
+import { admin, advanceClock, APPID, call, clockNow, getToken, productBody, startSandbox, uploadImage, type TestSandbox } from './helpers.js';
 import { addOrder, assertError, buyers, chinaTime, getOrder, v1Order, v2Order } from './order-support.js';
 
 const MESSAGE = {
@@ -296,6 +296,23 @@ describe('order lists', () => {
     assertError(await call(sb.url, '/shop/order/get_list_by_sharer', { page: 1, page_size: 10 }, { token }), 990004, '缺少openid');
     assertError(await call(sb.url, '/shop/order/get_list_by_sharer', { sharer_openid: 'bad', page: 1, page_size: 10 }, { token }), 990001, MESSAGE.openidInvalid);
     assertError(await call(sb.url, '/shop/order/get_list_by_finder', { page: 1, page_size: 101 }, { token }), 990005, MESSAGE.pageSize);
+  });
+});
+
+describe('order lines and products', () => {
+  test('lines of shop products get platform ids', async () => {
+    const image = await uploadImage(sb.url, token);
+    const product = await call(sb.url, '/shop/spu/add', productBody('SHOP-P1', image), { token });
+    assert.equal(product.json.errcode, 0, product.text);
+    const data = product.json.data as any;
+    const body: any = await v2Order(sb.url, buyer, 'WITH-PRODUCT');
+    body.order_detail.product_infos[0].out_product_id = 'SHOP-P1';
+    body.order_detail.product_infos[0].out_sku_id = 'SHOP-P1-S1';
+    await addOrder(sb.url, token, body);
+    const lines = (await getOrder(sb.url, token, 'WITH-PRODUCT', buyer)).order_detail.product_infos;
+    assert.equal(String(lines[0].product_id), String(data.product_id));
+    assert.equal(String(lines[0].sku_id), String(data.skus[0].sku_id));
+    assert.equal(lines[1].product_id, 0, 'a line of a product the shop never uploaded keeps 0');
   });
 });
 
