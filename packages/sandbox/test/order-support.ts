@@ -83,8 +83,3 @@ export async function getOrder(url: string, token: string, outOrderId: string, o
   assert.equal(response.json.errcode, 0, response.text);
   return response.json.order as Record<string, any>;
 }
-
-/** Events in the outbox of the app, oldest first, parsed. */
-export async function events(dbQuery: () => Promise<{ event: string; payload: string }[]>): Promise<{ event: string; payload: any }[]> {
-  return (await dbQuery()).map((row) => ({ event: row.event, payload: JSON.parse(row.payload) }));
-}

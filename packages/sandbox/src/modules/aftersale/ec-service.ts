@@ -15,7 +15,8 @@ import type { OrderRecord } from '../order/store.js';
 import { readAddress } from '../order/validate.js';
 import { wireId } from '../order/view.js';
 import { readAftersaleKey, readEcRequest, readOrderAmount } from './ec-read.js';
-import { EC_ACTION_TEXT, EC_AFTERSALE_TRANSITIONS, EC_OPEN, EC_REFUNDED, EC_STATUS_TEXT, timeoutOf, type EcAftersaleAction, type EcAftersaleStatus } from './states.js';
+import { checkCap, findLine, lineRefusal } from './ec-rules.js';
+import { EC_ACTION_TEXT, EC_AFTERSALE_TRANSITIONS, EC_EVENTS, EC_OPEN, EC_REFUNDED, EC_STATUS_TEXT, timeoutOf, type EcAftersaleAction, type EcAftersaleStatus } from './states.js';
 import { findAftersale, findDueAftersales, insertAftersale, listAftersales, listForOrder, saveAftersale, type AftersaleRecord, type EcDetail } from './store.js';
 import { ecView } from './view.js';
 
@@ -408,18 +409,7 @@ export class EcAftersaleService {
     if (!(await saveAftersale(trx, next, record))) throw new WireError(2747026, `ecaftersale.${action}.concurrent_write`);
 
     const ids = { aftersale_id: wireId(next.aftersale_id), out_aftersale_id: next.out_aftersale_id };
-    const eventByAction: Partial<Record<EcAftersaleAction, string>> = {
-      user_cancel: 'aftersale_user_cancel',
-      user_update: 'aftersale_update_order',
-      upload_return: 'aftersale_wait_merchant_confirm_receipt',
-      modify_return: 'aftersale_user_modify_return_info',
-      cancel_waybill: 'aftersale_user_cancel_waybill',
-      refund_failed: 'aftersale_wait_merchant_offline_refund',
-      certificate_confirmed_refund: 'aftersale_user_confirm_refund_certificate',
-      certificate_confirmed_return: 'aftersale_user_confirm_refund_certificate',
-      service_close: 'aftersale_complaint_update_order_state',
-    };
-    const event = eventByAction[action] ?? (MERCHANT_TEST_OPERATIONS.includes(action) ? `aftersale_${action}` : undefined);
+    const event = EC_EVENTS[action] ?? (MERCHANT_TEST_OPERATIONS.includes(action) ? `aftersale_${action}` : undefined);
     if (event) await enqueueEvent(trx, app, event, 'aftersale_info', ids, now);
     if (EC_REFUNDED.includes(status)) {
       await this.refundLine(trx, app, next, now);
@@ -445,39 +435,4 @@ export class EcAftersaleService {
       if (!(await this.orders.save(trx, after, order))) throw new WireError(2747026, 'ecaftersale.refund.order_concurrent_write');
     }
   }
-}
-
-function findLine(order: OrderRecord, product: JsonObject): number {
-  const productId = readId(product, 'product_id');
-  const skuId = readId(product, 'sku_id');
-  const outProductId = readString(product, 'out_product_id');
-  const outSkuId = readString(product, 'out_sku_id');
-  return order.detail.lines.findIndex((line) => {
-    const productMatches = typeof outProductId === 'string' ? line.out_product_id === outProductId : typeof productId === 'string' && productId !== '0' && line.product_id === productId;
-    if (!productMatches) return false;
-    if (typeof outSkuId === 'string') return line.out_sku_id === outSkuId;
-    if (typeof skuId === 'string' && skuId !== '0') return line.sku_id === skuId;
-    // Without a sku id the product must have a single line in the order.
-    return order.detail.lines.filter((other) => other.out_product_id === line.out_product_id).length === 1;
-  });
-}
-
-/**
- * Checks `amount` against the refund cap of a line: what was paid for it (sku_real_price) minus
- * what was refunded already. Freight comes back only with the last unrefunded line of an unshipped order.
- */
-function checkCap(order: OrderRecord, lineIndex: number, amount: number, rule: string): void {
-  const line = order.detail.lines[lineIndex]!;
-  const others = order.detail.lines.filter((_, index) => index !== lineIndex);
-  const lastLine = others.every((other) => other.refunded >= other.sku_real_price);
-  const unshipped = order.status === 20;
-  const cap = line.sku_real_price - line.refunded + (lastLine && unshipped ? order.detail.price_info.freight : 0);
-  if (amount <= cap) return;
-  const reason = lastLine ? '本次售后为订单最后一件商品' : '订单中仍有商品未售后';
-  const detail = ` 售后金额不合法,大于最大可退款金额, detail: ${reason},本次售后最大可退金额为当前sku(${line.product_id}:${line.sku_id})的sku_real_price(${cap}). refund amount(${amount}) larger than max refundable amount(${cap})`;
-  throw new WireError(2747014, `${rule}.orderamt.above_cap`, detail);
-}
-
-function lineRefusal(): string {
-  return ' 商品不能售后,检查该商品是否有进行中的售后单, detail: 订单状态不允许售后,或sku已超售后期(默认为7天)或者sku的售后单数量达到5个,不允许发起售后. ';
 }

@@ -66,6 +66,19 @@ export const EC_AFTERSALE_TRANSITIONS: TransitionTable<EcAftersaleAction, EcAfte
   user_apply_platform_judge_overdue: { from: [4, 5], to: 19 },
 };
 
+/** Events the buyer's and the platform's moves push; timeouts push `aftersale_<action>`, refunds add aftersale_refund_success. */
+export const EC_EVENTS: Partial<Record<EcAftersaleAction, string>> = {
+  user_cancel: 'aftersale_user_cancel',
+  user_update: 'aftersale_update_order',
+  upload_return: 'aftersale_wait_merchant_confirm_receipt',
+  modify_return: 'aftersale_user_modify_return_info',
+  cancel_waybill: 'aftersale_user_cancel_waybill',
+  refund_failed: 'aftersale_wait_merchant_offline_refund',
+  certificate_confirmed_refund: 'aftersale_user_confirm_refund_certificate',
+  certificate_confirmed_return: 'aftersale_user_confirm_refund_certificate',
+  service_close: 'aftersale_complaint_update_order_state',
+};
+
 /** Statuses in which an after-sale is still open (it blocks another one on the same line). */
 export const EC_OPEN: readonly EcAftersaleStatus[] = [2, 4, 5, 6, 8, 16, 17];
 /** Statuses in which the money went back to the buyer. */
