@@ -18,6 +18,12 @@ import { NO_SALES, SharerService } from './modules/sharer/service.js';
 import { TokenService } from './modules/token/service.js';
 import { WxpayService } from './modules/wxpay/service.js';
 import { PushService, type PushSettingsInput } from './push/service.js';
+import { BuyerService } from './modules/buyer/service.js';
+import { OrderService } from './modules/order/service.js';
+import { OrderListService } from './modules/order/list.js';
+import { DeliveryService } from './modules/delivery/service.js';
+import { EcAftersaleService } from './modules/aftersale/ec-service.js';
+import { LegacyAftersaleService } from './modules/aftersale/legacy-service.js';
 import { openStorage, type StorageOptions } from './storage/database.js';
 import { IdAllocator } from './storage/ids.js';
 import type { Services } from './services.js';
@@ -70,6 +76,8 @@ export async function createSandbox(options: SandboxOptions): Promise<Sandbox> {
   const products = new ProductService(storage.db, categories, accounts, images, ids, logger);
   const coupons = new CouponService(storage.db, (appid, outProductId) => products.saleState(appid, outProductId), logger);
   const register = new RegisterService(storage.db, apps, accounts, logger);
+  const buyers = new BuyerService(storage.db);
+  const orders = new OrderService(storage.db, buyers, products, ids, logger);
   const services: Services = {
     storage,
     logger,
@@ -89,6 +97,12 @@ export async function createSandbox(options: SandboxOptions): Promise<Sandbox> {
     userCoupons: new UserCouponService(storage.db, coupons, logger),
     sharers: new SharerService(storage.db, NO_SALES, logger),
     push: new PushService(storage.db, storage.dialect, clock, logger),
+    buyers,
+    orders,
+    orderLists: new OrderListService(storage.db, orders),
+    delivery: new DeliveryService(storage.db, orders),
+    aftersales: new EcAftersaleService(storage.db, buyers, orders, ids, logger),
+    legacyAftersales: new LegacyAftersaleService(storage.db, orders, ids),
   };
   // A product that passed review ticks the onboarding task spu_audit_success.
   register.registerTaskProbe('spu_audit_success', (db, appid) => services.products.hasApprovedProduct(db, appid));
@@ -129,6 +143,9 @@ export async function createSandbox(options: SandboxOptions): Promise<Sandbox> {
     { name: 'user coupon expiry', run: (now) => services.userCoupons.expireDue(now) },
     // Started, not awaited: a slow merchant URL must not hold up the other jobs.
     { name: 'push deliveries', run: async () => services.push.kick() },
+    { name: 'order expiry', run: (now) => services.orders.expireDue(now) },
+    { name: 'order settlement', run: (now) => services.orders.settleDue(now, (appid) => services.apps.get(appid)) },
+    { name: 'after-sale timeouts', run: (now) => services.aftersales.runDue(now, (appid) => services.apps.get(appid)) },
   ];
   let running = false;
   const tick = async () => {

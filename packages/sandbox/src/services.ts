@@ -13,6 +13,12 @@ import type { SharerService } from './modules/sharer/service.js';
 import type { TokenService } from './modules/token/service.js';
 import type { WxpayService } from './modules/wxpay/service.js';
 import type { PushService } from './push/service.js';
+import type { BuyerService } from './modules/buyer/service.js';
+import type { OrderService } from './modules/order/service.js';
+import type { OrderListService } from './modules/order/list.js';
+import type { DeliveryService } from './modules/delivery/service.js';
+import type { EcAftersaleService } from './modules/aftersale/ec-service.js';
+import type { LegacyAftersaleService } from './modules/aftersale/legacy-service.js';
 import type { RequestLog } from './server/request-log.js';
 import type { Storage } from './storage/database.js';
 import type { IdAllocator } from './storage/ids.js';
@@ -37,4 +43,12 @@ export interface Services {
   userCoupons: UserCouponService;
   sharers: SharerService;
   push: PushService;
+  buyers: BuyerService;
+  orders: OrderService;
+  orderLists: OrderListService;
+  delivery: DeliveryService;
+  /** shop/ecaftersale/* (2022 flow). */
+  aftersales: EcAftersaleService;
+  /** shop/aftersale/* (2021 flow) and update_deadline. */
+  legacyAftersales: LegacyAftersaleService;
 }

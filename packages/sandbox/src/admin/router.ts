@@ -15,6 +15,9 @@ import { registerSharerAdmin } from '../modules/sharer/admin.js';
 import { registerPushAdmin } from '../push/admin.js';
 import { forgetAppWords } from '../platform/content-security.js';
 import { registerSnapshotAdmin } from './snapshot.js';
+import { registerBuyerAdmin } from '../modules/buyer/admin.js';
+import { registerOrderAdmin } from '../modules/order/admin.js';
+import { registerAftersaleAdmin } from '../modules/aftersale/admin.js';
 
 export const ADMIN_PREFIX = '/_sandbox/v1';
 
@@ -114,7 +117,10 @@ export function registerAdmin(app: FastifyInstance, services: Services, options:
         const audits_decided = await services.products.runDueAudits(services.clock.now(), (appid) => services.apps.get(appid));
         const onboarding_decided = await runOnboardingReviews(services, services.clock.now());
         const user_coupons_expired = await services.userCoupons.expireDue(services.clock.now());
-        return { ...clockView(services), audits_decided, onboarding_decided, user_coupons_expired };
+        const orders_expired = await services.orders.expireDue(services.clock.now());
+        const aftersale_timeouts = await services.aftersales.runDue(services.clock.now(), (appid) => services.apps.get(appid));
+        const orders_settled = await services.orders.settleDue(services.clock.now(), (appid) => services.apps.get(appid));
+        return { ...clockView(services), audits_decided, onboarding_decided, user_coupons_expired, orders_expired, aftersale_timeouts, orders_settled };
       });
 
       admin.post('/reset', async () => {
@@ -132,6 +138,9 @@ export function registerAdmin(app: FastifyInstance, services: Services, options:
       registerSharerAdmin(admin, services);
       registerPushAdmin(admin, services);
       registerSnapshotAdmin(admin, services);
+      registerBuyerAdmin(admin, services);
+      registerOrderAdmin(admin, services);
+      registerAftersaleAdmin(admin, services);
     },
     { prefix: ADMIN_PREFIX },
   );

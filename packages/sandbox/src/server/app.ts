@@ -11,6 +11,10 @@ import { registerRoutes } from '../modules/register/routes.js';
 import { sharerRoutes } from '../modules/sharer/routes.js';
 import { tokenRoutes } from '../modules/token/routes.js';
 import { wxpayRoutes } from '../modules/wxpay/routes.js';
+import { orderRoutes } from '../modules/order/routes.js';
+import { deliveryRoutes } from '../modules/delivery/routes.js';
+import { aftersaleRoutes } from '../modules/aftersale/routes.js';
+import { sceneRoutes } from '../modules/scene/routes.js';
 import { formatErrmsg, stringifyJson } from '@wxshop/api';
 import { createRid } from './rid.js';
 import { createServer } from 'node:http';
@@ -30,6 +34,10 @@ export const WIRE_ROUTES: readonly WireRoute[] = [
   ...wxpayRoutes,
   ...couponRoutes,
   ...sharerRoutes,
+  ...orderRoutes,
+  ...deliveryRoutes,
+  ...aftersaleRoutes,
+  ...sceneRoutes,
 ];
 
 /** Builds the HTTP application: wire API, admin API and the image links. */

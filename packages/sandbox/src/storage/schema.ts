@@ -30,6 +30,10 @@ export interface Database {
   push_settings: PushSettingsTable;
   push_deliveries: PushDeliveryTable;
   content_words: ContentWordTable;
+  buyers: BuyerTable;
+  trace_ids: TraceIdTable;
+  orders: OrderTable;
+  aftersales: AftersaleTable;
 }
 
 type Millis = ColumnType<number, number, number>;
@@ -342,4 +346,65 @@ export interface ContentWordTable {
   appid: string;
   word: string;
   created_at: Millis;
+}
+
+export interface BuyerTable {
+  appid: string;
+  /** 28-character openid, distinct per app for the same person. */
+  openid: string;
+  nickname: string;
+  created_at: Millis;
+}
+
+/** trace_id values handed to a buyer's mini program before order/add (wx.checkBeforeAddOrder). */
+export interface TraceIdTable {
+  trace_id: string;
+  appid: string;
+  openid: string;
+  issued_at: Millis;
+}
+
+
+export interface OrderTable {
+  appid: string;
+  /** 19-digit platform id, decimal text. */
+  order_id: string;
+  out_order_id: string;
+  openid: string;
+  status: number;
+  /** 0 for the 2021 ticket flow, 1 for the 2022 second-level-merchant flow. */
+  fund_type: number;
+  /** JSON of the order document: lines, prices, payment, delivery, addresses, after-sale window. */
+  detail: string;
+  /** The merchant's create_time, in ms. */
+  create_time: Millis;
+  expire_time: NullableMillis;
+  pay_time: NullableMillis;
+  /** When the platform settles the completed order (the end of its after-sale window); null otherwise. */
+  settle_at: NullableMillis;
+  sharer_openid: string | null;
+  /** promoter_id or finder_username of the order's promotion, for get_list_by_finder. */
+  promoter: string | null;
+  /** Incremented on every write, so that a concurrent write is detected and refused. */
+  version: number;
+  updated_at: Millis;
+}
+
+export interface AftersaleTable {
+  appid: string;
+  /** Platform id; for 2021 (v1) after-sales a sandbox-internal id. */
+  aftersale_id: string;
+  /** Merchant id, '' when none. */
+  out_aftersale_id: string;
+  /** 1 for shop/aftersale/* (merchant-reported), 2 for shop/ecaftersale/* (buyer-driven). */
+  generation: number;
+  order_id: string;
+  openid: string;
+  status: number;
+  detail: string;
+  /** When the current status times out (v2), or null. */
+  deadline_at: NullableMillis;
+  version: number;
+  created_at: Millis;
+  updated_at: Millis;
 }

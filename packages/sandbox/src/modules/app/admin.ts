@@ -1,4 +1,5 @@
 import type { FastifyInstance } from 'fastify';
+import { parseJson } from '@wxshop/api';
 import { AdminError, adminBody } from '../../admin/router.js';
 import { storedPayloadView } from '../../push/admin.js';
 import type { Services } from '../../services.js';
@@ -163,3 +164,4 @@ export async function requireApp(services: Services, appid: string): Promise<App
   if (!app) throw new AdminError(404, 'app_not_found', `No app ${appid}`);
   return app;
 }
+

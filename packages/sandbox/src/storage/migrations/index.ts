@@ -1,6 +1,7 @@
 import type { Migration } from 'kysely';
 import type { Dialect } from '../database.js';
 import { foundation } from './0001_foundation.js';
+import { orders } from './0002_orders.js';
 import { onboarding } from './0003_onboarding.js';
 import { couponsSharers } from './0004_coupons_sharers.js';
 import { push } from './0005_push.js';
@@ -13,6 +14,7 @@ import { productLists } from './0007_product_lists.js';
 export function migrations(dialect: Dialect): Record<string, Migration> {
   return {
     '0001_foundation': foundation(dialect),
+    '0002_orders': orders(dialect),
     '0003_onboarding': onboarding(dialect),
     '0004_coupons_sharers': couponsSharers(dialect),
     '0005_push': push(dialect),

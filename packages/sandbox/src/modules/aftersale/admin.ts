@@ -1,0 +1,48 @@
+import type { FastifyInstance } from 'fastify';
+import { AdminError, adminBody } from '../../admin/router.js';
+import type { Services } from '../../services.js';
+import { requireApp } from '../app/admin.js';
+import { adminAction, plain } from '../order/admin.js';
+import { listAftersales, type EcDetail } from './store.js';
+import { ecView } from './view.js';
+
+/** Registers the buyer's and the platform's side of v2 after-sales, and the console's list. */
+export function registerAftersaleAdmin(admin: FastifyInstance, services: Services): void {
+  admin.get<{ Params: { appid: string }; Querystring: { status?: string; offset?: string; limit?: string } }>('/apps/:appid/aftersales', async (request) => {
+    const app = await requireApp(services, request.params.appid);
+    const status = request.query.status === undefined ? undefined : Number(request.query.status);
+    const limit = Math.min(Number(request.query.limit ?? 100) || 100, 500);
+    const offset = Math.max(Number(request.query.offset ?? 0) || 0, 0);
+    const items = await listAftersales<EcDetail>(services.storage.db, { appid: app.appid, generation: 2, status, offset, limit });
+    return { aftersales: items.map((item) => plain(ecView(item))) };
+  });
+
+  const buyerOperations = { update: 'update', cancel: 'cancel', return: 'return' } as const;
+  for (const [name, operation] of Object.entries(buyerOperations)) {
+    admin.post<{ Params: { appid: string; id: string } }>(`/apps/:appid/aftersales/:id/${name}`, async (request) => {
+      const app = await requireApp(services, request.params.appid);
+      const body = adminBody(request);
+      requireAftersaleId(request.params.id);
+      const record = await adminAction(() => services.aftersales.asBuyer(app, request.params.id, operation, body as never, services.clock.now()));
+      return { aftersale: plain(ecView(record)) };
+    });
+  }
+
+  const platformOperations = {
+    cancel_waybill: services.aftersales.cancelWaybill.bind(services.aftersales),
+    fail_refund: services.aftersales.failRefund.bind(services.aftersales),
+    confirm_certificate: services.aftersales.confirmCertificate.bind(services.aftersales),
+  };
+  for (const [name, run] of Object.entries(platformOperations)) {
+    admin.post<{ Params: { appid: string; id: string } }>(`/apps/:appid/aftersales/:id/${name}`, async (request) => {
+      const app = await requireApp(services, request.params.appid);
+      requireAftersaleId(request.params.id);
+      const record = await adminAction(() => run(app, request.params.id, services.clock.now()));
+      return { aftersale: plain(ecView(record)) };
+    });
+  }
+}
+
+function requireAftersaleId(id: string): void {
+  if (!/^\d{1,20}$/.test(id)) throw new AdminError(404, 'not_found', 'No such after-sale');
+}

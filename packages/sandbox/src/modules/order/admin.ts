@@ -1,0 +1,88 @@
+import type { FastifyInstance } from 'fastify';
+import { AdminError, adminBody } from '../../admin/router.js';
+import { WireError } from '../../server/wire-error.js';
+import type { Services } from '../../services.js';
+import { requireApp } from '../app/admin.js';
+import type { AppRecord } from '../app/store.js';
+import { hasNul, type JsonObject } from '../../server/fields.js';
+import { ecView, v1View } from '../aftersale/view.js';
+import { listOrders, type OrderKey } from './store.js';
+import { orderView } from './view.js';
+
+/** Converts a wire view for the admin API: 64-bit ids become strings, which JavaScript reads exactly. */
+export function plain<T>(value: T): unknown {
+  return JSON.parse(JSON.stringify(value, (_key, item) => (typeof item === 'bigint' ? item.toString() : item)));
+}
+
+/** Runs a platform-side action; refusals of the rules become 404 (unknown) or 409 (wrong state). */
+export async function adminAction<T>(run: () => Promise<T>): Promise<T> {
+  try {
+    return await run();
+  } catch (error) {
+    if (error instanceof WireError && (error.errcode === 1010011 || error.errcode === 2747007)) throw new AdminError(404, 'not_found', 'No such order or after-sale');
+    if (error instanceof WireError) throw new AdminError(409, error.rule, `Refused with errcode ${error.errcode}: ${error.message}`);
+    throw error;
+  }
+}
+
+/** Resolves an order named in the path by order_id or by out_order_id. */
+async function orderKey(services: Services, app: AppRecord, id: string): Promise<OrderKey> {
+  if (hasNul(id)) throw new AdminError(404, 'order_not_found', 'No such order');
+  if (/^\d{1,20}$/.test(id) && (await services.orders.find(services.storage.db, app.appid, { order_id: id }))) return { order_id: id };
+  return { out_order_id: id };
+}
+
+/** Registers the buyer's and the platform's side of orders, and the console's order list. */
+export function registerOrderAdmin(admin: FastifyInstance, services: Services): void {
+  admin.get<{ Params: { appid: string }; Querystring: { status?: string; openid?: string; offset?: string; limit?: string } }>('/apps/:appid/orders', async (request) => {
+    const app = await requireApp(services, request.params.appid);
+    const now = services.clock.now();
+    await services.orders.expireDue(now);
+    const status = request.query.status === undefined ? undefined : Number(request.query.status);
+    const limit = Math.min(Number(request.query.limit ?? 100) || 100, 500);
+    const offset = Math.max(Number(request.query.offset ?? 0) || 0, 0);
+    const { total, items } = await listOrders(services.storage.db, { appid: app.appid, status, openid: request.query.openid, ascending: false, offset, limit });
+    return { total, orders: items.map((order) => plain(orderView(order, now, true))) };
+  });
+
+  admin.get<{ Params: { appid: string; id: string } }>('/apps/:appid/orders/:id', async (request) => {
+    const app = await requireApp(services, request.params.appid);
+    const now = services.clock.now();
+    const found = await services.orders.find(services.storage.db, app.appid, await orderKey(services, app, request.params.id));
+    if (!found) throw new AdminError(404, 'order_not_found', 'No such order');
+    const order = await services.orders.expireIfDue(found, now);
+    const aftersales = (await services.aftersales.listForOrder(app.appid, order.order_id)).map(ecView);
+    const legacy = (await services.legacyAftersales.listForOrder(app.appid, order.order_id)).map(v1View);
+    return { order: plain(orderView(order, now, true)), aftersales: plain(aftersales), legacy_aftersales: plain(legacy) };
+  });
+
+  const actions = {
+    pay: (app: AppRecord, key: OrderKey, now: number) => services.orders.buyerPay(app, key, now),
+    cancel: (app: AppRecord, key: OrderKey, now: number) => services.orders.buyerCancel(app, key, now),
+    confirm: (app: AppRecord, key: OrderKey, now: number) => services.orders.buyerConfirm(app, key, now),
+    settle: (app: AppRecord, key: OrderKey, now: number) => services.orders.settle(app, key, now),
+  };
+  for (const [name, run] of Object.entries(actions)) {
+    admin.post<{ Params: { appid: string; id: string } }>(`/apps/:appid/orders/:id/${name}`, async (request) => {
+      const app = await requireApp(services, request.params.appid);
+      const now = services.clock.now();
+      const key = await orderKey(services, app, request.params.id);
+      const order = await adminAction(() => run(app, key, now));
+      return { order: plain(orderView(order, now, true)) };
+    });
+  }
+
+  // The buyer opens an after-sale on the order (the same rules as ecaftersale/add).
+  admin.post<{ Params: { appid: string; id: string } }>('/apps/:appid/orders/:id/aftersales', async (request, reply) => {
+    const app = await requireApp(services, request.params.appid);
+    const now = services.clock.now();
+    const key = await orderKey(services, app, request.params.id);
+    const order = await services.orders.find(services.storage.db, app.appid, key);
+    if (!order) throw new AdminError(404, 'order_not_found', 'No such order');
+    const body = adminBody(request);
+    const result = await adminAction(() => services.aftersales.add(app, { ...(body as JsonObject), order_id: order.order_id, out_order_id: order.out_order_id, openid: order.openid }, now));
+    const aftersaleId = String(result.aftersale_id);
+    const record = (await services.aftersales.listForOrder(app.appid, order.order_id)).find((item) => item.aftersale_id === aftersaleId)!;
+    return reply.code(201).send({ aftersale: plain(ecView(record)) });
+  });
+}
