@@ -9,6 +9,10 @@ import { CategoryService } from './modules/category/service.js';
 import { ImageService } from './modules/image/service.js';
 import { ProductService } from './modules/product/service.js';
 import { TokenService } from './modules/token/service.js';
+import { QuotaService } from './modules/quota/service.js';
+import { ComponentService } from './modules/component/service.js';
+import { FaultService } from './platform/faults.js';
+import { openCounters, type RedisOptions } from './storage/counters.js';
 import { openStorage, type StorageOptions } from './storage/database.js';
 import { IdAllocator } from './storage/ids.js';
 import type { Services } from './services.js';
@@ -25,6 +29,8 @@ export interface SandboxOptions {
   logger?: Logger;
   /** How often background work (auto reviews, clock sync) runs, in ms; 0 turns it off. */
   backgroundIntervalMs?: number;
+  /** Redis for quota and frequency counters (a URL, or a URL and key prefix); without it they live in the database. */
+  redis?: string | RedisOptions;
 }
 
 /** Work the sandbox runs on a timer, given the sandbox time in unix milliseconds. */
@@ -52,17 +58,31 @@ export async function createSandbox(options: SandboxOptions): Promise<Sandbox> {
   const images = new ImageService(storage.db);
   const ids = new IdAllocator(storage.db);
   const apps = new AppService(storage.db, categories);
+  const requestLog = new RequestLog(storage, logger);
+  const redis = typeof options.redis === 'string' ? { url: options.redis } : options.redis;
+  let counters;
+  try {
+    counters = await openCounters(storage, logger, redis);
+  } catch (error) {
+    await storage.close();
+    throw error;
+  }
+  const faults = new FaultService(storage.db, logger);
+  await faults.reload();
   const services: Services = {
     storage,
     logger,
     clock,
     ids,
-    requestLog: new RequestLog(storage, logger),
+    requestLog,
     apps,
     tokens: new TokenService(storage.db),
     categories,
     images,
     products: new ProductService(storage.db, categories, apps, images, ids, logger),
+    quota: new QuotaService(storage.db, counters, requestLog),
+    components: new ComponentService(storage.db, logger),
+    faults,
   };
 
   const declaredApps: AppRecord[] = [];
@@ -94,6 +114,8 @@ export async function createSandbox(options: SandboxOptions): Promise<Sandbox> {
   // sandbox clock (expiry, deadlines, deliveries) adds its job here.
   const jobs: BackgroundJob[] = [
     { name: 'product audits', run: (now) => services.products.runDueAudits(now, (appid) => services.apps.get(appid)) },
+    { name: 'component verify tickets', run: (now) => services.components.pushDueTickets(now) },
+    { name: 'fault rules and expired counters', run: async (now) => { await services.faults.reload(); await services.quota.counters.purgeExpired(now); } },
   ];
   let running = false;
   const tick = async () => {
@@ -126,7 +148,7 @@ export async function createSandbox(options: SandboxOptions): Promise<Sandbox> {
     declaredApps,
     async listen(host: string, port: number) {
       const address = await app.listen({ host, port });
-      logger.info({ address, storage: storage.description }, 'wxshop sandbox started');
+      logger.info({ address, storage: storage.description, counters: counters.backend }, 'wxshop sandbox started');
       return address;
     },
     async close() {
@@ -135,6 +157,7 @@ export async function createSandbox(options: SandboxOptions): Promise<Sandbox> {
       if (background) clearInterval(background);
       await app.close();
       await services.requestLog.flush();
+      await services.quota.counters.close();
       await storage.close();
       logger.info('wxshop sandbox stopped');
     },

@@ -5,6 +5,9 @@ import type { CategoryService } from './modules/category/service.js';
 import type { ImageService } from './modules/image/service.js';
 import type { ProductService } from './modules/product/service.js';
 import type { TokenService } from './modules/token/service.js';
+import type { QuotaService } from './modules/quota/service.js';
+import type { ComponentService } from './modules/component/service.js';
+import type { FaultService } from './platform/faults.js';
 import type { RequestLog } from './server/request-log.js';
 import type { Storage } from './storage/database.js';
 import type { IdAllocator } from './storage/ids.js';
@@ -21,4 +24,7 @@ export interface Services {
   categories: CategoryService;
   images: ImageService;
   products: ProductService;
+  quota: QuotaService;
+  components: ComponentService;
+  faults: FaultService;
 }

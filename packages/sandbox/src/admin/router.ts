@@ -6,6 +6,9 @@ import type { Services } from '../services.js';
 import { WireError } from '../server/wire-error.js';
 import { registerAppAdmin } from '../modules/app/admin.js';
 import { registerProductAdmin } from '../modules/product/admin.js';
+import { registerQuotaAdmin } from '../modules/quota/admin.js';
+import { registerComponentAdmin } from '../modules/component/admin.js';
+import { registerFaultAdmin } from '../platform/faults.js';
 
 export const ADMIN_PREFIX = '/_sandbox/v1';
 
@@ -110,6 +113,9 @@ export function registerAdmin(app: FastifyInstance, services: Services, options:
 
       registerAppAdmin(admin, services);
       registerProductAdmin(admin, services);
+      registerQuotaAdmin(admin, services);
+      registerComponentAdmin(admin, services);
+      registerFaultAdmin(admin, services.faults, () => services.clock.now());
     },
     { prefix: ADMIN_PREFIX },
   );
@@ -139,6 +145,10 @@ async function resetState(services: Services): Promise<void> {
   services.apps.clearCache();
   services.ids.clear();
   services.images.clearCache();
+  // Counters may live in Redis, outside the database tables deleted above.
+  await services.quota.counters.clearAll();
+  services.quota.clearCache();
+  await services.faults.reload();
   services.logger.info('sandbox state reset');
 }
 

@@ -5,6 +5,8 @@ import { categoryRoutes } from '../modules/category/routes.js';
 import { imageRoutes } from '../modules/image/routes.js';
 import { productRoutes } from '../modules/product/routes.js';
 import { tokenRoutes } from '../modules/token/routes.js';
+import { quotaRoutes } from '../modules/quota/routes.js';
+import { componentRoutes } from '../modules/component/routes.js';
 import { formatErrmsg, stringifyJson } from '@wxshop/api';
 import { createRid } from './rid.js';
 import { createServer } from 'node:http';
@@ -13,7 +15,7 @@ import { isWirePath, serveWire } from './wire-http.js';
 import type { WireRoute } from './routes.js';
 
 /** Every wire route the sandbox serves; a platform path missing here returns 40066. */
-export const WIRE_ROUTES: readonly WireRoute[] = [...tokenRoutes, ...categoryRoutes, ...imageRoutes, ...productRoutes];
+export const WIRE_ROUTES: readonly WireRoute[] = [...tokenRoutes, ...categoryRoutes, ...imageRoutes, ...productRoutes, ...quotaRoutes, ...componentRoutes];
 
 /** Builds the HTTP application: wire API, admin API and the image links. */
 export function buildApp(services: Services, adminOptions: AdminOptions): FastifyInstance {

@@ -1,6 +1,7 @@
 import type { Migration } from 'kysely';
 import type { Dialect } from '../database.js';
 import { foundation } from './0001_foundation.js';
+import { quotaPlatforms } from './0006_quota_platforms.js';
 
 /**
  * Versioned schema migrations, written once for both dialects, one file each. Names sort in the
@@ -9,5 +10,6 @@ import { foundation } from './0001_foundation.js';
 export function migrations(dialect: Dialect): Record<string, Migration> {
   return {
     '0001_foundation': foundation(dialect),
+    '0006_quota_platforms': quotaPlatforms(dialect),
   };
 }
