@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { admin, advanceClock, APPID, call, RID_SUFFIX, startSandbox, type TestSandbox, type WireResponse } from './helpers.js';
+import { admin, advanceClock, APPID, call, getToken, RID_SUFFIX, startSandbox, type TestSandbox, type WireResponse } from './helpers.js';
 
 const COMPONENT_APPID = 'wx00000000000000c1';
 const COMPONENT_SECRET = 'c0c0c0c0c0c0c0c0c0c0c0c0c0c0c0c0';
@@ -182,6 +182,28 @@ describe('third-party platform mode', () => {
     );
     assertError(await call(server.url, '/cgi-bin/component/api_create_preauthcode', { component_appid: COMPONENT_APPID }, { token }), 42001, TOKEN_EXPIRED);
     assertError(await call(server.url, '/shop/spu/get_list', LIST_BODY, { token: info.authorizer_access_token }), 42001, TOKEN_EXPIRED);
+  });
+
+  test('component clear_quota/v2 resets an authorized app and shares its monthly allowance', async () => {
+    const token = await componentToken(server.url);
+    await authorize(server.url, token, [85]);
+    const set = await admin(server.url, 'PUT', `/apps/${APPID}/quota`, { daily_limits: { '/shop/spu/get_list': 1 } });
+    assert.equal(set.status, 200);
+    const own = await admin(server.url, 'POST', '/apps', {});
+    const appToken = await getToken(server.url);
+    await call(server.url, '/shop/spu/get_list', LIST_BODY, { token: appToken });
+    assert.equal((await call(server.url, '/shop/spu/get_list', LIST_BODY, { token: appToken })).json.errcode, 45009);
+    const reset = await call(server.url, '/cgi-bin/component/clear_quota/v2', { component_appid: COMPONENT_APPID, appsecret: COMPONENT_SECRET, appid: APPID });
+    assert.deepEqual(reset.json, { errcode: 0, errmsg: 'ok' });
+    assert.equal((await call(server.url, '/shop/spu/get_list', LIST_BODY, { token: appToken })).json.errcode, 0);
+    assertError(
+      await call(server.url, '/cgi-bin/component/clear_quota/v2', { component_appid: COMPONENT_APPID, appsecret: COMPONENT_SECRET, appid: own.json.app.appid }),
+      40013,
+      'invalid appid,',
+    );
+    assertError(await call(server.url, '/cgi-bin/component/clear_quota/v2', { component_appid: COMPONENT_APPID, appsecret: 'f'.repeat(32) }), 40125, INVALID_SECRET);
+    await admin(server.url, 'DELETE', `/apps/${APPID}/quota/usage`);
+    await admin(server.url, 'PUT', `/apps/${APPID}/quota`, { daily_limits: { '/shop/spu/get_list': null } });
   });
 
   test('api_start_push_ticket pushes a fresh ticket', async () => {

@@ -35,6 +35,16 @@ export const componentRoutes: WireRoute[] = [
     },
   },
   {
+    path: '/cgi-bin/component/clear_quota/v2',
+    async handler({ body, query, services, now }) {
+      const read = (name: string) => field(body, name) ?? query.get(name) ?? undefined;
+      const appid = await services.components.authenticateQuotaReset(read('component_appid'), read('appsecret'), read('appid'));
+      // NOTE: the platform's own API counts are not kept, so a reset without appid only checks the credentials.
+      if (appid !== undefined) await services.quota.clearAll(appid, now);
+      return {};
+    },
+  },
+  {
     path: '/cgi-bin/component/api_create_preauthcode',
     bareSuccess: true,
     async handler(context) {

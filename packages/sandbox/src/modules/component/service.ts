@@ -174,6 +174,20 @@ export class ComponentService {
     return credential.authorizer_appid;
   }
 
+  /**
+   * `/cgi-bin/component/clear_quota/v2`: checks the platform's own appid and secret, and the
+   * authorization of `appid` when one is named. Returns the appid whose counts to reset, or
+   * undefined for the platform's own counts, which the sandbox does not keep.
+   */
+  async authenticateQuotaReset(componentAppid: unknown, secret: unknown, appid: unknown): Promise<string | undefined> {
+    const platform = await this.authenticate(componentAppid, secret);
+    if (appid === undefined || appid === '') return undefined;
+    if (typeof appid !== 'string' || hasNul(appid)) throw new WireError(40013, 'component.clear_quota.appid.invalid');
+    const authorization = await findAuthorization(this.db, platform.component_appid, appid);
+    if (!authorization || authorization.revoked) throw new WireError(40013, 'component.clear_quota.appid.not_authorized');
+    return appid;
+  }
+
   /** `api_create_preauthcode`. */
   async createPreAuthCode(platform: PlatformRecord, componentAppid: unknown, now: number): Promise<{ pre_auth_code: string; expires_in: number }> {
     this.checkAppid(platform, componentAppid);
