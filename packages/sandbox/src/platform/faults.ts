@@ -7,7 +7,7 @@ import { AdminError, adminBody } from '../admin/router.js';
 import type { Database } from '../storage/schema.js';
 import { WireError } from '../server/wire-error.js';
 
-/** Longest latency a rule may add, so that an injected delay cannot hang a test run. */
+/** Maximum latency a rule may add, so that an injected delay cannot hang a test run. */
 export const MAX_FAULT_LATENCY_MS = 60_000;
 
 /**

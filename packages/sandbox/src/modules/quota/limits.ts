@@ -2,8 +2,8 @@ import { formatChinaTime } from '../../platform/clock.js';
 
 /**
  * Daily call limit of an API when neither the app nor the sandbox-wide settings override it.
- * NOTE: the platform does not publish the daily limits of the `/shop/*` APIs (they scale with the
- * account), so this is a generous stand-in; set a real number per app through the admin API.
+ * NOTE: the platform does not publish the daily limits of the `/shop/*` APIs, which scale with the
+ * account. This is a generous stand-in, and the admin API sets a real number per app.
  */
 export const DEFAULT_DAILY_LIMIT = 1_000_000;
 

@@ -2,7 +2,7 @@ import { field } from '../../server/fields.js';
 import type { WireContext, WireRoute } from '../../server/routes.js';
 import { WireError } from '../../server/wire-error.js';
 
-/** A string field read from the body, else from the query string (SDKs send clear_quota/v2's both ways). */
+/** Reads a string field from the body, else from the query string (SDKs send clear_quota/v2's both ways). */
 function bodyOrQuery(context: WireContext, name: string): string | undefined {
   const value = field(context.body, name);
   if (typeof value === 'string' && value !== '') return value;
