@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { dropPostgresSchema } from '@wxshop/sandbox';
-import { admin, APPID, call, getToken, SECRET, TEST_DB, TEST_PG_URL } from './helpers.js';
+import { admin, APPID, call, getToken, SECRET, startSandbox, TEST_DB, TEST_PG_URL } from './helpers.js';
 
 const CHILD = fileURLToPath(new URL('./fixtures/serve-child.js', import.meta.url));
 const REDIS_URL = process.env.WXSHOP_TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
@@ -67,6 +67,7 @@ function sharedDatabase(): { url: string; cleanup(): Promise<void> } {
   return { url: join(dir, 'sandbox.db'), cleanup: async () => rmSync(dir, { recursive: true, force: true }) };
 }
 
+const LIST_BODY = { page: 1, page_size: 10, need_edit_spu: 1 };
 const QUOTA = 25;
 const CALLS_PER_INSTANCE = 30;
 
@@ -93,7 +94,7 @@ for (const counters of ['redis', 'database'] as const) {
       const calls = [];
       for (let i = 0; i < CALLS_PER_INSTANCE; i++) {
         for (const [index, child] of children.entries()) {
-          calls.push(call(child.url, '/shop/spu/get_list', { page: 1, page_size: 10, need_edit_spu: 1 }, { token: tokens[index] }));
+          calls.push(call(child.url, '/shop/spu/get_list', LIST_BODY, { token: tokens[index] }));
         }
       }
       const responses = await Promise.all(calls);
@@ -111,3 +112,25 @@ for (const counters of ['redis', 'database'] as const) {
     });
   });
 }
+
+describe('counters in Redis within one sandbox', () => {
+  test('a reset clears the Redis counters of the sandbox', async () => {
+    const keyPrefix = `wxshop-test-reset:${process.pid}:${Date.now()}:`;
+    const server = await startSandbox({ redis: { url: REDIS_URL, keyPrefix } });
+    try {
+      const limit = { daily_limits: { '/shop/spu/get_list': 1 } };
+      assert.equal((await admin(server.url, 'PUT', `/apps/${APPID}/quota`, limit)).status, 200);
+      const token = await getToken(server.url);
+      assert.equal((await call(server.url, '/shop/spu/get_list', LIST_BODY, { token })).json.errcode, 0);
+      assert.equal((await call(server.url, '/shop/spu/get_list', LIST_BODY, { token })).json.errcode, 45009);
+
+      assert.equal((await admin(server.url, 'POST', '/reset')).status, 200);
+      assert.equal((await admin(server.url, 'PUT', `/apps/${APPID}/quota`, limit)).status, 200);
+      const fresh = await getToken(server.url);
+      assert.equal((await call(server.url, '/shop/spu/get_list', LIST_BODY, { token: fresh })).json.errcode, 0);
+      assert.equal((await call(server.url, '/shop/spu/get_list', LIST_BODY, { token: fresh })).json.errcode, 45009);
+    } finally {
+      await server.close();
+    }
+  });
+});
