@@ -161,7 +161,7 @@ describe('frequency limit', () => {
   });
   after(async () => server.close());
 
-  test('calls beyond the app rate in one window get 300000; the next window admits again', async () => {
+  test('rate limit: 300000 beyond the window rate', async () => {
     const app = await createApp(server.url);
     await setQuota(server.url, app.appid, { rate_limit: { call_count: 3, refresh_second: 3600 } });
     // Start at the beginning of a window so that all calls fall into one.
@@ -207,7 +207,7 @@ describe('quota resets and quota/get', () => {
     assertError(await call(server.url, '/cgi-bin/clear_quota/v2', { appid: app.appid, appsecret: app.secret }), 48006, CLEAR_LIMIT);
   });
 
-  test('clear_quota rejects an appid that is not the token owner (40013) or is missing (41002)', async () => {
+  test('clear_quota: wrong or missing appid', async () => {
     const app = await createApp(server.url);
     const other = await createApp(server.url);
     assertError(await call(server.url, '/cgi-bin/clear_quota', { appid: other.appid }, { token: app.token }), 40013, INVALID_APPID);
