@@ -80,7 +80,7 @@ export async function createSandbox(options: SandboxOptions): Promise<Sandbox> {
     categories,
     images,
     products: new ProductService(storage.db, categories, apps, images, ids, logger),
-    quota: new QuotaService(storage.db, counters, requestLog),
+    quota: new QuotaService(storage.db, counters, requestLog, async (appid) => (await apps.get(appid)) !== undefined),
     components: new ComponentService(storage.db, logger),
     faults,
   };

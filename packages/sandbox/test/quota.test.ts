@@ -135,6 +135,23 @@ describe('daily quotas', () => {
     assertError(await listProducts(server.url, token), 45009, DAILY_QUOTA);
   });
 
+  test('token calls count against the named app', async () => {
+    const app = await createApp(server.url);
+    await setQuota(server.url, app.appid, { daily_limits: { '/cgi-bin/token': 2, '/cgi-bin/stable_token': 1 } });
+    // createApp already fetched one token.
+    await getToken(server.url, app.appid, app.secret);
+    const url = `/cgi-bin/token?grant_type=client_credential&appid=${app.appid}&secret=${app.secret}`;
+    assertError(await call(server.url, url, undefined, { method: 'GET' }), 45009, DAILY_QUOTA);
+    const stable = { grant_type: 'client_credential', appid: app.appid, secret: app.secret };
+    assert.equal(typeof (await call(server.url, '/cgi-bin/stable_token', stable)).json.access_token, 'string');
+    assertError(await call(server.url, '/cgi-bin/stable_token', stable), 45009, DAILY_QUOTA);
+    const quota = await call(server.url, '/cgi-bin/openapi/quota/get', { cgi_path: '/cgi-bin/token' }, { token: app.token });
+    assert.deepEqual(quota.json.quota, { daily_limit: 2, used: 2, remain: 0 });
+    // An unknown appid is not counted and still gets its own error.
+    const unknown = await call(server.url, '/cgi-bin/token?grant_type=client_credential&appid=wx0000000000000404&secret=x', undefined, { method: 'GET' });
+    assert.equal(unknown.json.errcode, 40013);
+  });
+
   test('the admin API shows settings and usage, and rejects bad settings', async () => {
     const app = await createApp(server.url);
     await setQuota(server.url, app.appid, { daily_limits: { '/shop/spu/get_list': 5 }, rate_limit: { call_count: 100, refresh_second: 60 } });

@@ -134,7 +134,7 @@ async function runChecks(input: CheckInput): Promise<Outcome> {
       throw new WireError(48001, 'access.component_not_open');
     }
     // 5 (continued). Daily quota (45009) and frequency limit (300000).
-    if (app) await services.quota.admit(app.appid, path, now);
+    await services.quota.admitCall(app?.appid, path, query, body, now);
 
     // 6. Fault rules from the admin API: forced errcode, latency, dropped connection.
     await services.faults.apply(appid, path, request.drop);

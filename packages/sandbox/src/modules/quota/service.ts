@@ -4,7 +4,7 @@ import type { Database } from '../../storage/schema.js';
 import type { Counters } from '../../storage/counters.js';
 import type { RequestLog } from '../../server/request-log.js';
 import { RID_PATTERN } from '../../server/rid.js';
-import { hasNul } from '../../server/fields.js';
+import { field, hasNul, type JsonObject } from '../../server/fields.js';
 import { WireError } from '../../server/wire-error.js';
 import {
   chinaDay,
@@ -41,12 +41,28 @@ export class QuotaService {
     private readonly db: Kysely<Database>,
     readonly counters: Counters,
     private readonly requestLog: RequestLog,
+    private readonly appExists: (appid: string) => Promise<boolean>,
   ) {}
 
   /**
+   * Step 5 of the pipeline: counts a call against the quota of its app. Calls with a token count
+   * for the token's app; `/cgi-bin/token` and `/cgi-bin/stable_token` count for the appid they
+   * name when that app exists. Other calls without a token are not counted.
+   */
+  async admitCall(appid: string | undefined, path: string, query: URLSearchParams, body: JsonObject, now: number): Promise<void> {
+    let counted = appid;
+    if (counted === undefined) {
+      const named = path === '/cgi-bin/token' ? query.get('appid') : path === '/cgi-bin/stable_token' ? field(body, 'appid') : undefined;
+      if (typeof named !== 'string' || named === '' || hasNul(named) || !(await this.appExists(named))) return;
+      counted = named;
+    }
+    await this.admit(counted, path, now);
+  }
+
+  /**
    * Counts one call of `path` by `appid` and rejects it with 45009 once today's quota of the path
-   * is used up, or with 300000 when the app's frequency limit is exceeded. A call rejected with
-   * 45009 does not count.
+   * is used up, or with 300000 when a `/shop/*` call exceeds the app's frequency limit. A call
+   * rejected with 45009 does not count.
    */
   async admit(appid: string, path: string, now: number): Promise<void> {
     const [settings, defaults] = await Promise.all([this.cachedSettings(appid), this.cachedSettings(ALL_APPS)]);
@@ -54,8 +70,9 @@ export class QuotaService {
     const used = await this.counters.take(dayScope(appid, now), path, limit, nextChinaDayStart(now), now);
     if (used === undefined) throw new WireError(45009, 'quota.daily_limit');
 
+    // 300000 is a code of the transaction component, so the frequency limit covers `/shop/*` only.
     const rate = settings.rate_limit ?? defaults.rate_limit ?? DEFAULT_RATE_LIMIT;
-    if (rate.call_count > 0 && rate.refresh_second > 0) {
+    if (path.startsWith('/shop/') && rate.call_count > 0 && rate.refresh_second > 0) {
       const windowMs = rate.refresh_second * 1000;
       const window = Math.floor(now / windowMs);
       const inWindow = await this.counters.take(`rate:${appid}:${window}`, 'calls', rate.call_count, (window + 1) * windowMs, now);
