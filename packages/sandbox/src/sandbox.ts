@@ -24,6 +24,10 @@ import { OrderListService } from './modules/order/list.js';
 import { DeliveryService } from './modules/delivery/service.js';
 import { EcAftersaleService } from './modules/aftersale/ec-service.js';
 import { LegacyAftersaleService } from './modules/aftersale/legacy-service.js';
+import { QuotaService } from './modules/quota/service.js';
+import { ComponentService } from './modules/component/service.js';
+import { FaultService } from './platform/faults.js';
+import { openCounters, type RedisOptions } from './storage/counters.js';
 import { openStorage, type StorageOptions } from './storage/database.js';
 import { IdAllocator } from './storage/ids.js';
 import type { Services } from './services.js';
@@ -43,6 +47,8 @@ export interface SandboxOptions {
   logger?: Logger;
   /** How often background work (auto reviews, clock sync) runs, in ms; 0 turns it off. */
   backgroundIntervalMs?: number;
+  /** Redis for quota and frequency counters (a URL, or a URL and key prefix); without it they live in the database. */
+  redis?: string | RedisOptions;
 }
 
 /** Work the sandbox runs on a timer, given the sandbox time in unix milliseconds. */
@@ -78,12 +84,23 @@ export async function createSandbox(options: SandboxOptions): Promise<Sandbox> {
   const register = new RegisterService(storage.db, apps, accounts, logger);
   const buyers = new BuyerService(storage.db);
   const orders = new OrderService(storage.db, buyers, products, ids, logger);
+  const requestLog = new RequestLog(storage, logger);
+  const redis = typeof options.redis === 'string' ? { url: options.redis } : options.redis;
+  let counters;
+  try {
+    counters = await openCounters(storage, logger, redis);
+  } catch (error) {
+    await storage.close();
+    throw error;
+  }
+  const faults = new FaultService(storage.db, logger);
+  await faults.reload();
   const services: Services = {
     storage,
     logger,
     clock,
     ids,
-    requestLog: new RequestLog(storage, logger),
+    requestLog,
     apps,
     tokens: new TokenService(storage.db),
     categories,
@@ -103,6 +120,9 @@ export async function createSandbox(options: SandboxOptions): Promise<Sandbox> {
     delivery: new DeliveryService(storage.db, orders),
     aftersales: new EcAftersaleService(storage.db, buyers, orders, ids, logger),
     legacyAftersales: new LegacyAftersaleService(storage.db, orders, ids),
+    quota: new QuotaService(storage.db, counters, requestLog, async (appid) => (await apps.get(appid)) !== undefined),
+    components: new ComponentService(storage.db, logger),
+    faults,
   };
   // A product that passed review ticks the onboarding task spu_audit_success.
   register.registerTaskProbe('spu_audit_success', (db, appid) => services.products.hasApprovedProduct(db, appid));
@@ -146,6 +166,8 @@ export async function createSandbox(options: SandboxOptions): Promise<Sandbox> {
     { name: 'order expiry', run: (now) => services.orders.expireDue(now) },
     { name: 'order settlement', run: (now) => services.orders.settleDue(now, (appid) => services.apps.get(appid)) },
     { name: 'after-sale timeouts', run: (now) => services.aftersales.runDue(now, (appid) => services.apps.get(appid)) },
+    { name: 'component verify tickets', run: (now) => services.components.pushDueTickets(now) },
+    { name: 'fault rules and expired counters', run: async (now) => { await services.faults.reload(); await services.quota.counters.purgeExpired(now); } },
   ];
   let running = false;
   const tick = async () => {
@@ -178,7 +200,7 @@ export async function createSandbox(options: SandboxOptions): Promise<Sandbox> {
     declaredApps,
     async listen(host: string, port: number) {
       const address = await app.listen({ host, port });
-      logger.info({ address, storage: storage.description }, 'wxshop sandbox started');
+      logger.info({ address, storage: storage.description, counters: counters.backend }, 'wxshop sandbox started');
       return address;
     },
     async close() {
@@ -188,6 +210,7 @@ export async function createSandbox(options: SandboxOptions): Promise<Sandbox> {
       await app.close();
       await services.push.close();
       await services.requestLog.flush();
+      await services.quota.counters.close();
       await storage.close();
       logger.info('wxshop sandbox stopped');
     },

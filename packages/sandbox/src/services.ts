@@ -19,6 +19,9 @@ import type { OrderListService } from './modules/order/list.js';
 import type { DeliveryService } from './modules/delivery/service.js';
 import type { EcAftersaleService } from './modules/aftersale/ec-service.js';
 import type { LegacyAftersaleService } from './modules/aftersale/legacy-service.js';
+import type { QuotaService } from './modules/quota/service.js';
+import type { ComponentService } from './modules/component/service.js';
+import type { FaultService } from './platform/faults.js';
 import type { RequestLog } from './server/request-log.js';
 import type { Storage } from './storage/database.js';
 import type { IdAllocator } from './storage/ids.js';
@@ -51,4 +54,7 @@ export interface Services {
   aftersales: EcAftersaleService;
   /** shop/aftersale/* (2021 flow) and update_deadline. */
   legacyAftersales: LegacyAftersaleService;
+  quota: QuotaService;
+  components: ComponentService;
+  faults: FaultService;
 }

@@ -18,6 +18,9 @@ import { registerSnapshotAdmin } from './snapshot.js';
 import { registerBuyerAdmin } from '../modules/buyer/admin.js';
 import { registerOrderAdmin } from '../modules/order/admin.js';
 import { registerAftersaleAdmin } from '../modules/aftersale/admin.js';
+import { registerQuotaAdmin } from '../modules/quota/admin.js';
+import { registerComponentAdmin } from '../modules/component/admin.js';
+import { registerFaultAdmin } from '../platform/faults.js';
 
 export const ADMIN_PREFIX = '/_sandbox/v1';
 
@@ -141,6 +144,9 @@ export function registerAdmin(app: FastifyInstance, services: Services, options:
       registerBuyerAdmin(admin, services);
       registerOrderAdmin(admin, services);
       registerAftersaleAdmin(admin, services);
+      registerQuotaAdmin(admin, services);
+      registerComponentAdmin(admin, services);
+      registerFaultAdmin(admin, services.faults, () => services.clock.now());
     },
     { prefix: ADMIN_PREFIX },
   );
@@ -173,6 +179,10 @@ async function resetState(services: Services): Promise<void> {
   services.images.clearCache();
   services.coupons.faults.clear();
   forgetAppWords(db);
+  // Counters may live in Redis, outside the database tables deleted above.
+  await services.quota.counters.clearAll();
+  services.quota.clearCache();
+  await services.faults.reload();
   services.logger.info('sandbox state reset');
 }
 

@@ -9,6 +9,10 @@ export interface ServeConfig {
   apps: { appid: string; secret: string; name?: string; push?: PushSettingsInput }[];
   adminKey?: string;
   logLevel: string;
+  /** Redis URL for quota and frequency counters shared by several instances; unset keeps them in the database. */
+  redis?: string;
+  /** Prefix of the sandbox's Redis keys (default `wxshop:`). */
+  redisPrefix?: string;
 }
 
 export const DEFAULTS = {
@@ -21,7 +25,7 @@ export const DEFAULTS = {
 /** Config file read from the working directory when --config is not given. */
 export const DEFAULT_CONFIG_FILE = 'wxshop.config.json';
 
-const CONFIG_KEYS = ['host', 'port', 'db', 'apps', 'adminKey', 'logLevel'] as const;
+const CONFIG_KEYS = ['host', 'port', 'db', 'apps', 'adminKey', 'logLevel', 'redis', 'redisPrefix'] as const;
 const ENV_KEYS: Record<string, (typeof CONFIG_KEYS)[number]> = {
   WXSHOP_HOST: 'host',
   WXSHOP_PORT: 'port',
@@ -29,6 +33,8 @@ const ENV_KEYS: Record<string, (typeof CONFIG_KEYS)[number]> = {
   WXSHOP_APPS: 'apps',
   WXSHOP_ADMIN_KEY: 'adminKey',
   WXSHOP_LOG_LEVEL: 'logLevel',
+  WXSHOP_REDIS: 'redis',
+  WXSHOP_REDIS_PREFIX: 'redisPrefix',
 };
 
 export class ConfigError extends Error {}
@@ -67,6 +73,8 @@ export function readConfigFile(path: string): Partial<ServeConfig> {
   if (input.db !== undefined) config.db = String(input.db);
   if (input.adminKey !== undefined) config.adminKey = String(input.adminKey);
   if (input.logLevel !== undefined) config.logLevel = String(input.logLevel);
+  if (input.redis !== undefined) config.redis = String(input.redis);
+  if (input.redisPrefix !== undefined) config.redisPrefix = String(input.redisPrefix);
   if (input.apps !== undefined) {
     if (!Array.isArray(input.apps)) throw new ConfigError(`"apps" in ${path} must be an array`);
     config.apps = input.apps.map((item) => {

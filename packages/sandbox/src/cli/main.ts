@@ -50,6 +50,7 @@ export async function main(argv: string[]): Promise<number> {
       demoApp: config.apps.length === 0,
       adminKey: config.adminKey,
       logger,
+      redis: config.redis ? { url: config.redis, keyPrefix: config.redisPrefix } : undefined,
     });
   } catch (error) {
     destination.flushSync();
@@ -97,6 +98,8 @@ function readServeConfig(args: string[]): ServeConfig {
         'admin-key': { type: 'string' },
         'log-level': { type: 'string' },
         lang: { type: 'string' },
+        redis: { type: 'string' },
+        'redis-prefix': { type: 'string' },
       },
       strict: true,
       allowPositionals: false,
@@ -117,12 +120,15 @@ function readServeConfig(args: string[]): ServeConfig {
   if (values.app !== undefined) flags.apps = values.app.map(parseAppSpec);
   if (values['admin-key'] !== undefined) flags.adminKey = values['admin-key'];
   if (values['log-level'] !== undefined) flags.logLevel = values['log-level'];
+  if (values.redis !== undefined) flags.redis = values.redis;
+  if (values['redis-prefix'] !== undefined) flags.redisPrefix = values['redis-prefix'];
 
   // Without --config, a wxshop.config.json in the working directory is read when present.
   const configPath = values.config ?? (existsSync(DEFAULT_CONFIG_FILE) ? DEFAULT_CONFIG_FILE : undefined);
   const file = configPath !== undefined ? readConfigFile(configPath) : {};
   const config = mergeConfig(flags, readEnvironment(process.env), file);
 
+  if (config.redis !== undefined && !/^rediss?:\/\//.test(config.redis)) throw new ConfigError(`Invalid Redis URL "${config.redis}": expected redis://host:port`);
   if (!LOG_LEVELS.includes(config.logLevel)) throw new ConfigError(`Invalid log level "${config.logLevel}": use one of ${LOG_LEVELS.join(', ')}`);
   const language = values.lang ?? process.env.WXSHOP_LANG;
   if (language !== undefined && !LANGUAGES.includes(language)) throw new ConfigError(`Invalid language "${language}": use zh or en`);

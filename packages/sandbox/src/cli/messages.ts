@@ -22,10 +22,12 @@ serve 选项:
   --db FILE|:memory:|postgres://…
                        数据存储: SQLite 文件、内存,或 PostgreSQL 连接串 (默认 wxshop.db)
   --app APPID:SECRET   预置一个已完成接入的小程序,可重复
-  --config FILE        配置文件 (JSON,键: host port db apps adminKey logLevel)
+  --config FILE        配置文件 (JSON,键: host port db apps adminKey logLevel redis redisPrefix)
   --admin-key KEY      非本机访问管理接口时须在请求头 x-wxshop-admin-key 中携带的密钥
   --log-level LEVEL    日志级别: fatal error warn info debug (默认 info)
   --lang zh|en         界面语言 (也可用环境变量 WXSHOP_LANG)
+  --redis URL          把接口额度和频率计数放在 Redis (redis://127.0.0.1:6379),多个沙箱实例共用一套限额
+  --redis-prefix P     Redis 键前缀 (默认 wxshop:)
 
 优先级: 命令行参数 > 环境变量 WXSHOP_* > 配置文件 > 默认值`,
     started: (url: string) => `wxshop 沙箱已启动: ${url}`,
@@ -56,10 +58,13 @@ serve options:
   --db FILE|:memory:|postgres://…
                        storage: a SQLite file, memory, or a PostgreSQL URL (default wxshop.db)
   --app APPID:SECRET   declare a fully onboarded mini program; repeatable
-  --config FILE        config file (JSON keys: host port db apps adminKey logLevel)
+  --config FILE        config file (JSON keys: host port db apps adminKey logLevel redis redisPrefix)
   --admin-key KEY      key that non-loopback admin callers send in the x-wxshop-admin-key header
   --log-level LEVEL    log level: fatal error warn info debug (default info)
   --lang zh|en         language of this text (or the WXSHOP_LANG variable)
+  --redis URL          keep API quota and frequency counters in Redis (redis://127.0.0.1:6379),
+                       so several sandbox instances share one set of limits
+  --redis-prefix P     prefix of the sandbox's Redis keys (default wxshop:)
 
 Precedence: flags > WXSHOP_* environment variables > config file > defaults`,
     started: (url: string) => `wxshop sandbox listening on ${url}`,

@@ -15,6 +15,8 @@ import { orderRoutes } from '../modules/order/routes.js';
 import { deliveryRoutes } from '../modules/delivery/routes.js';
 import { aftersaleRoutes } from '../modules/aftersale/routes.js';
 import { sceneRoutes } from '../modules/scene/routes.js';
+import { quotaRoutes } from '../modules/quota/routes.js';
+import { componentRoutes } from '../modules/component/routes.js';
 import { formatErrmsg, stringifyJson } from '@wxshop/api';
 import { createRid } from './rid.js';
 import { createServer } from 'node:http';
@@ -38,6 +40,8 @@ export const WIRE_ROUTES: readonly WireRoute[] = [
   ...deliveryRoutes,
   ...aftersaleRoutes,
   ...sceneRoutes,
+  ...quotaRoutes,
+  ...componentRoutes,
 ];
 
 /** Builds the HTTP application: wire API, admin API and the image links. */

@@ -1,6 +1,7 @@
 import { findEndpoint, formatErrmsg, parseJson, stringifyJson } from '@wxshop/api';
 import type { Services } from '../services.js';
 import type { AppRecord } from '../modules/app/store.js';
+import { resolveCaller, type Caller } from '../modules/component/caller.js';
 import { isObject, withoutNul, type JsonObject } from './fields.js';
 import { createRid } from './rid.js';
 import { redactJsonText, redactQuery } from './redact.js';
@@ -31,6 +32,8 @@ export interface WireHttpRequest {
   body: Buffer;
   /** Set when the body was larger than the transport accepts; it is then empty. */
   bodyTooLarge: boolean;
+  /** Closes the connection without a response, for fault rules that drop it. */
+  drop?: () => void;
 }
 
 // ignoreBOM keeps a byte order mark in the text, so a body starting with one is not strict JSON.
@@ -103,15 +106,9 @@ async function runChecks(input: CheckInput): Promise<Outcome> {
     throw new WireError(43002, 'method.not_post');
   }
 
-  // 3. Credential.
-  let app: AppRecord | undefined;
-  if (endpoint.auth !== 'none') {
-    const token = query.get('access_token') ?? (endpoint.auth === 'component_access_token' ? query.get('component_access_token') : null);
-    if (!token) throw new WireError(41001, 'token.missing');
-    const appid = await services.tokens.resolve(token, now);
-    app = await services.apps.get(appid);
-    if (!app) throw new WireError(40001, 'token.app_deleted');
-  }
+  // 3. Credential: the app's own token, an authorizer token acting for the app, or a platform's token.
+  const caller: Caller = endpoint.auth === 'none' ? {} : await resolveCaller(services, endpoint, query, request.ip, now);
+  const app: AppRecord | undefined = caller.app;
   const appid = app?.appid ?? null;
 
   try {
@@ -137,9 +134,14 @@ async function runChecks(input: CheckInput): Promise<Outcome> {
     if (app && path.startsWith('/shop/') && !route.allowedBeforeAccess && app.access_state !== 'accessed') {
       throw new WireError(48001, 'access.component_not_open');
     }
+    // 5 (continued). Daily quota (45009) and frequency limit (300000).
+    await services.quota.admitCall(app?.appid, path, query, body, now);
+
+    // 6. Fault rules from the admin API: forced errcode, latency, dropped connection.
+    await services.faults.apply(appid, path, request.drop);
 
     // 7–8. Validation and the service.
-    const context: WireContext = { rid, now, app, body, query, rawBody, contentType, services };
+    const context: WireContext = { rid, now, app, body, query, rawBody, contentType, services, component: caller.component, clientIp: request.ip };
     const payload = await route.handler(context);
     const envelope = route.bareSuccess ? payload : { errcode: 0, errmsg: 'ok', ...payload };
     return { errcode: 0, rule: 'ok', body: stringifyJson(envelope), appid };

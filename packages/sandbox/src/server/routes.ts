@@ -1,6 +1,7 @@
 import type { JsonObject } from './fields.js';
 import type { AppRecord } from '../modules/app/store.js';
 import type { Services } from '../services.js';
+import type { PlatformRecord } from '../modules/component/store.js';
 
 /** Context handed to a wire handler once the pipeline has checked the path, token and body. */
 export interface WireContext {
@@ -16,6 +17,10 @@ export interface WireContext {
   rawBody: Buffer;
   contentType: string;
   services: Services;
+  /** The third-party platform that owns the token, on component-token paths. */
+  component?: PlatformRecord;
+  /** Address of the caller, for IP whitelists. */
+  clientIp?: string;
 }
 
 export interface WireRoute {

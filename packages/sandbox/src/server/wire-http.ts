@@ -38,6 +38,7 @@ export function serveWire(
       ip: req.socket.remoteAddress ?? '',
       body,
       bodyTooLarge: tooLarge,
+      drop: () => req.socket.destroy(),
     };
     const send = (body: Buffer) => {
       res.writeHead(200, { 'content-type': WIRE_CONTENT_TYPE, 'content-length': body.length });

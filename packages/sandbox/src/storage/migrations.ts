@@ -18,9 +18,20 @@ export async function migrateToLatest(db: Kysely<any>, dialect: Dialect, schema?
     provider: new StaticMigrationProvider(dialect),
     ...(dialect === 'postgres' ? { migrationTableSchema: schema ?? 'public' } : {}),
   });
-  const { error, results } = await migrator.migrateToLatest();
+  let { error, results } = await migrator.migrateToLatest();
+  // Kysely's table check reads the catalogue of every schema; when another sandbox sharing the
+  // database drops its schema at that moment, PostgreSQL reports that schema missing. Retrying
+  // reads the catalogue again without it.
+  for (let attempt = 1; error && attempt <= 3 && isOtherSchemaGone(error, schema); attempt++) {
+    ({ error, results } = await migrator.migrateToLatest());
+  }
   if (error) {
     const failed = results?.find((result) => result.status === 'Error');
     throw new Error(`Database migration ${failed?.migrationName ?? '(unknown)'} failed: ${String(error)}`);
   }
+}
+
+function isOtherSchemaGone(error: unknown, own: string | undefined): boolean {
+  const match = /schema "([^"]+)" does not exist/.exec(String((error as Error)?.message ?? error));
+  return match !== null && match[1] !== own;
 }

@@ -34,6 +34,12 @@ export interface Database {
   trace_ids: TraceIdTable;
   orders: OrderTable;
   aftersales: AftersaleTable;
+  counters: CounterTable;
+  quota_settings: QuotaSettingsTable;
+  fault_rules: FaultRuleTable;
+  component_platforms: ComponentPlatformTable;
+  component_credentials: ComponentCredentialTable;
+  component_authorizations: ComponentAuthorizationTable;
 }
 
 type Millis = ColumnType<number, number, number>;
@@ -407,4 +413,63 @@ export interface AftersaleTable {
   version: number;
   created_at: Millis;
   updated_at: Millis;
+}
+
+/** A quota or rate counter in the database (Redis keeps the same counters when configured). */
+export interface CounterTable {
+  /** What one reset clears together, e.g. `quota:<appid>:<day>`. */
+  scope: string;
+  /** The counted thing inside the scope, e.g. an API path. */
+  name: string;
+  count: Millis;
+  /** Sandbox time after which the row is stale and may be deleted. */
+  expires_at: Millis;
+}
+
+export interface QuotaSettingsTable {
+  /** An appid, or `*` for the defaults of every app. */
+  appid: string;
+  /** JSON of the daily limit overrides and the frequency limit. */
+  settings: string;
+}
+
+export interface FaultRuleTable {
+  id: string;
+  /** JSON of the rule: target app and path, action, errcode, probability, latency, seed. */
+  rule: string;
+  /** Calls the rule still applies to; null for a rule without a count. */
+  remaining: ColumnType<number | null, number | null, number | null>;
+  created_at: Millis;
+}
+
+export interface ComponentPlatformTable {
+  component_appid: string;
+  secret: string;
+  name: string;
+  /** JSON array of IPs allowed to call with the platform's tokens. */
+  ip_whitelist: string;
+  created_at: Millis;
+}
+
+export interface ComponentCredentialTable {
+  value: string;
+  /** verify_ticket, component_token, pre_auth_code, auth_code or authorizer_token. */
+  kind: string;
+  component_appid: string;
+  /** The authorized mini program, for auth codes and authorizer tokens. */
+  authorizer_appid: string | null;
+  issued_at: Millis;
+  expires_at: Millis;
+  /** 1 once a one-time credential (pre-auth code, auth code) was used or a token was replaced. */
+  used: number;
+}
+
+export interface ComponentAuthorizationTable {
+  component_appid: string;
+  authorizer_appid: string;
+  /** JSON array of the permission set ids the mini program granted (85 is the transaction component). */
+  func_info: string;
+  refresh_token: string;
+  authorized_at: Millis;
+  revoked: number;
 }

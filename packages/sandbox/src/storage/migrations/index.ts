@@ -5,6 +5,7 @@ import { orders } from './0002_orders.js';
 import { onboarding } from './0003_onboarding.js';
 import { couponsSharers } from './0004_coupons_sharers.js';
 import { push } from './0005_push.js';
+import { quotaPlatforms } from './0006_quota_platforms.js';
 import { productLists } from './0007_product_lists.js';
 
 /**
@@ -18,6 +19,7 @@ export function migrations(dialect: Dialect): Record<string, Migration> {
     '0003_onboarding': onboarding(dialect),
     '0004_coupons_sharers': couponsSharers(dialect),
     '0005_push': push(dialect),
+    '0006_quota_platforms': quotaPlatforms(dialect),
     '0007_product_lists': productLists,
   };
 }

@@ -1,0 +1,113 @@
+import { isIP } from 'node:net';
+import type { FastifyInstance } from 'fastify';
+import { AdminError, adminBody } from '../../admin/router.js';
+import type { Services } from '../../services.js';
+import { requireApp } from '../app/admin.js';
+import { ComponentInputError, TRANSACTION_COMPONENT_SET } from './service.js';
+import type { PlatformRecord } from './store.js';
+
+/** Shapes a platform for the admin API, secret included (the admin API is the owner's tool). */
+function platformView(platform: PlatformRecord) {
+  return { ...platform };
+}
+
+function readWhitelist(value: unknown): string[] {
+  if (!Array.isArray(value) || !value.every((ip) => typeof ip === 'string' && (ip === '*' || isIP(ip) !== 0))) {
+    throw new AdminError(400, 'invalid_ip_whitelist', 'ip_whitelist must be an array of IP addresses, or ["*"] to allow every caller');
+  }
+  return value as string[];
+}
+
+function optionalString(body: Record<string, unknown>, name: string): string | undefined {
+  const value = body[name];
+  if (value === undefined) return undefined;
+  if (typeof value !== 'string') throw new AdminError(400, `invalid_${name}`, `${name} must be a string`);
+  return value;
+}
+
+async function requirePlatform(services: Services, componentAppid: string): Promise<PlatformRecord> {
+  const platform = await services.components.getPlatform(componentAppid);
+  if (!platform) throw new AdminError(404, 'component_not_found', `No third-party platform ${componentAppid}`);
+  return platform;
+}
+
+/** Admin API of third-party platforms: create one, push tickets, and act as the authorizing merchant. */
+export function registerComponentAdmin(admin: FastifyInstance, services: Services): void {
+  admin.get('/components', async () => ({ components: (await services.components.listPlatforms()).map(platformView) }));
+
+  admin.post('/components', async (request, reply) => {
+    const body = adminBody(request);
+    try {
+      const platform = await services.components.createPlatform(
+        {
+          component_appid: optionalString(body, 'component_appid'),
+          secret: optionalString(body, 'secret'),
+          name: optionalString(body, 'name'),
+          ip_whitelist: body.ip_whitelist === undefined ? undefined : readWhitelist(body.ip_whitelist),
+        },
+        services.clock.now(),
+      );
+      const ticket = await services.components.latestTicket(platform.component_appid);
+      return reply.code(201).send({ component: platformView(platform), component_verify_ticket: ticket?.value });
+    } catch (error) {
+      if (error instanceof ComponentInputError) throw new AdminError(400, 'invalid_component', error.message);
+      throw error;
+    }
+  });
+
+  admin.get<{ Params: { id: string } }>('/components/:id', async (request) => {
+    const platform = await requirePlatform(services, request.params.id);
+    const ticket = await services.components.latestTicket(platform.component_appid);
+    const authorizations = await services.components.listAuthorizations(platform.component_appid);
+    return {
+      component: platformView(platform),
+      latest_ticket: ticket ? { component_verify_ticket: ticket.value, issued_at: ticket.issued_at, expires_at: ticket.expires_at } : null,
+      authorizations,
+    };
+  });
+
+  admin.put<{ Params: { id: string } }>('/components/:id/ip-whitelist', async (request) => {
+    const platform = await requirePlatform(services, request.params.id);
+    const whitelist = readWhitelist(adminBody(request).ip_whitelist);
+    await services.components.setWhitelist(platform.component_appid, whitelist);
+    return { component: platformView({ ...platform, ip_whitelist: whitelist }) };
+  });
+
+  // Pushes a component_verify_ticket now, as the platform does every 10 minutes.
+  admin.post<{ Params: { id: string } }>('/components/:id/ticket', async (request, reply) => {
+    const platform = await requirePlatform(services, request.params.id);
+    const ticket = await services.components.issueTicket(platform.component_appid, services.clock.now());
+    return reply.code(201).send({ component_verify_ticket: ticket.value, issued_at: ticket.issued_at, expires_at: ticket.expires_at });
+  });
+
+  // The merchant scans the consent page and authorizes the platform with the chosen permission sets.
+  admin.post<{ Params: { id: string } }>('/components/:id/authorizations', async (request, reply) => {
+    const platform = await requirePlatform(services, request.params.id);
+    const body = adminBody(request);
+    const authorizerAppid = optionalString(body, 'authorizer_appid');
+    if (authorizerAppid === undefined) throw new AdminError(400, 'invalid_authorizer_appid', 'authorizer_appid is required');
+    await requireApp(services, authorizerAppid);
+    const funcInfo = body.func_info ?? [TRANSACTION_COMPONENT_SET];
+    if (!Array.isArray(funcInfo) || !funcInfo.every((id) => Number.isInteger(id) && id > 0)) {
+      throw new AdminError(400, 'invalid_func_info', 'func_info must be an array of permission set ids, e.g. [85] for the transaction component');
+    }
+    try {
+      const code = await services.components.authorize(platform.component_appid, authorizerAppid, funcInfo as number[], optionalString(body, 'pre_auth_code'), services.clock.now());
+      return reply.code(201).send({
+        authorizer_appid: authorizerAppid,
+        authorization_code: code.value,
+        expires_in: Math.floor((code.expires_at - code.issued_at) / 1000),
+      });
+    } catch (error) {
+      if (error instanceof ComponentInputError) throw new AdminError(400, 'invalid_authorization', error.message);
+      throw error;
+    }
+  });
+
+  admin.delete<{ Params: { id: string; appid: string } }>('/components/:id/authorizations/:appid', async (request) => {
+    const platform = await requirePlatform(services, request.params.id);
+    const revoked = await services.components.revoke(platform.component_appid, request.params.appid);
+    if (!revoked) throw new AdminError(404, 'authorization_not_found', `${request.params.appid} has not authorized ${platform.component_appid}`);
+    return { ok: true };
+  });
+}
