@@ -4,6 +4,7 @@ import pino from 'pino';
 import { createSandbox } from '../sandbox.js';
 import { ConfigError, DEFAULT_CONFIG_FILE, mergeConfig, parseAppSpec, readConfigFile, readEnvironment, type ServeConfig } from './config.js';
 import { detectLanguage, messages } from './messages.js';
+import { runOpenApi } from './openapi.js';
 
 /** Runs the `wxshop` command line; returns the exit code. */
 export async function main(argv: string[]): Promise<number> {
@@ -13,6 +14,7 @@ export async function main(argv: string[]): Promise<number> {
     process.stdout.write(`${text.usage}\n`);
     return 0;
   }
+  if (command === 'openapi') return runOpenApi(rest);
   if (command !== 'serve') {
     process.stderr.write(`${text.unknownCommand(command)}\n`);
     return 2;
