@@ -1,0 +1,177 @@
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, test } from 'node:test';
+import { FileTokenStore, MemoryTokenStore, RedisTokenStore, type RedisLike, type WxShopClientOptions } from '@wxshop/client';
+import { admin, makeClient, startSandbox, type RunningSandbox } from './helpers.js';
+
+let running: RunningSandbox;
+
+before(async () => {
+  running = await startSandbox();
+});
+after(() => running.close());
+
+/** A fetch that counts the calls per wire path and the 42001/40001 answers. */
+function countingFetch() {
+  const counts = new Map<string, number>();
+  const refused: string[] = [];
+  const fetcher: typeof fetch = async (input, init) => {
+    const url = new URL(String(input));
+    counts.set(url.pathname, (counts.get(url.pathname) ?? 0) + 1);
+    const response = await fetch(input, init);
+    const text = await response.text();
+    if (/"errcode":(40001|42001)\b/.test(text)) refused.push(url.pathname);
+    return new Response(text, { status: response.status, headers: response.headers });
+  };
+  return { fetcher, counts, refused };
+}
+
+function clientWith(options: Partial<WxShopClientOptions>) {
+  return makeClient(running.url, options);
+}
+
+test('a token is fetched once and reused across calls', async () => {
+  const { fetcher, counts } = countingFetch();
+  const client = clientWith({ fetch: fetcher, tokenStore: new MemoryTokenStore() });
+  await client.category.get();
+  await client.spu.getList({ page: 1, page_size: 1 });
+  assert.equal(counts.get('/cgi-bin/token'), 1);
+});
+
+test('an expired token (42001) is refreshed once and the call replayed', async () => {
+  const { fetcher, counts, refused } = countingFetch();
+  const client = clientWith({ fetch: fetcher, tokenStore: new MemoryTokenStore() });
+  const first = await client.getAccessToken();
+  const advanced = await admin(running.url, 'POST', '/clock/advance', { seconds: 7300 });
+  assert.equal(advanced.status, 200);
+  const answer = await client.spu.getList({ page: 1, page_size: 1 });
+  assert.equal(typeof answer.total_num, 'number');
+  assert.deepEqual(refused, ['/shop/spu/get_list']);
+  assert.equal(counts.get('/cgi-bin/token'), 2);
+  assert.notEqual(await client.getAccessToken(), first);
+});
+
+test('a superseded token (40001) is refreshed once and the call replayed', async () => {
+  const { fetcher, counts, refused } = countingFetch();
+  const store = new MemoryTokenStore();
+  const client = clientWith({ fetch: fetcher, tokenStore: store });
+  await client.getAccessToken();
+  // Another process takes new tokens; after the 5-minute overlap the cached one is "not latest".
+  const other = clientWith({ tokenStore: new MemoryTokenStore() });
+  await other.refreshAccessToken();
+  await admin(running.url, 'POST', '/clock/advance', { seconds: 400 });
+  await client.category.get();
+  assert.equal(refused.length, 1);
+  assert.equal(counts.get('/cgi-bin/token'), 2);
+});
+
+test('concurrent calls of one app share a single token refresh', async () => {
+  const { fetcher, counts } = countingFetch();
+  const client = clientWith({ fetch: fetcher, tokenStore: new MemoryTokenStore() });
+  await Promise.all(Array.from({ length: 12 }, () => client.spu.getList({ page: 1, page_size: 1 })));
+  assert.equal(counts.get('/cgi-bin/token'), 1);
+
+  await admin(running.url, 'POST', '/clock/advance', { seconds: 7300 });
+  await Promise.all(Array.from({ length: 12 }, () => client.spu.getList({ page: 1, page_size: 1 })));
+  assert.equal(counts.get('/cgi-bin/token'), 2, 'twelve calls refused with 42001 caused one refresh');
+});
+
+test('two clients of one app in a process never refresh at the same time', async () => {
+  const { fetcher, counts } = countingFetch();
+  const store = new MemoryTokenStore();
+  const a = clientWith({ fetch: fetcher, tokenStore: store });
+  const b = clientWith({ fetch: fetcher, tokenStore: store });
+  const tokens = await Promise.all([a.getAccessToken(), b.getAccessToken(), a.getAccessToken(), b.getAccessToken()]);
+  assert.equal(new Set(tokens).size, 1);
+  assert.equal(counts.get('/cgi-bin/token'), 1);
+});
+
+test('a token close to expiry is refreshed before it is used', async () => {
+  const { fetcher, counts } = countingFetch();
+  const client = clientWith({ fetch: fetcher, tokenStore: new MemoryTokenStore(), refreshMarginSeconds: 7200 });
+  await client.category.get();
+  await client.category.get();
+  assert.equal(counts.get('/cgi-bin/token'), 2, 'a margin as long as the lifetime refreshes every time');
+});
+
+test('stable mode uses /cgi-bin/stable_token and replays after expiry', async () => {
+  const { fetcher, counts, refused } = countingFetch();
+  const client = clientWith({ fetch: fetcher, tokenStore: new MemoryTokenStore(), tokenMode: 'stable' });
+  await client.category.get();
+  assert.equal(counts.get('/cgi-bin/stable_token'), 1);
+  assert.equal(counts.get('/cgi-bin/token'), undefined);
+  await admin(running.url, 'POST', '/clock/advance', { seconds: 7300 });
+  await client.category.get();
+  assert.equal(refused.length, 1);
+  assert.ok((counts.get('/cgi-bin/stable_token') ?? 0) >= 2);
+});
+
+test('an accessToken provider replaces the token calls', async () => {
+  const { fetcher, counts } = countingFetch();
+  const source = clientWith({ tokenStore: new MemoryTokenStore() });
+  const token = await source.getAccessToken();
+  const client = makeClient(running.url, { secret: undefined, accessToken: () => token, fetch: fetcher });
+  await client.category.get();
+  assert.equal(counts.get('/cgi-bin/token'), undefined);
+});
+
+test('a file token store lets a second client reuse the token', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'wxshop-client-store-'));
+  try {
+    const path = join(dir, 'tokens.json');
+    const { fetcher, counts } = countingFetch();
+    await clientWith({ fetch: fetcher, tokenStore: new FileTokenStore(path) }).category.get();
+    await clientWith({ fetch: fetcher, tokenStore: new FileTokenStore(path) }).category.get();
+    assert.equal(counts.get('/cgi-bin/token'), 1);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('the Redis store calls set with EX for ioredis and { EX } for node-redis', async () => {
+  const calls: unknown[][] = [];
+  const fake: RedisLike = {
+    get: async () => null,
+    set: async (...args: unknown[]) => {
+      calls.push(args);
+      return 'OK';
+    },
+  };
+  await new RedisTokenStore(fake).set('k', 'v', 120.7);
+  await new RedisTokenStore(fake, 'node-redis').set('k', 'v', 60);
+  assert.deepEqual(calls, [['k', 'v', 'EX', 120], ['k', 'v', { EX: 60 }]]);
+});
+
+test('a Redis token store shares the token between clients (skips without Redis on 127.0.0.1:6379)', async (t) => {
+  let Redis: any;
+  try {
+    Redis = (await import('ioredis' as string)).default;
+  } catch {
+    t.skip('ioredis is not installed');
+    return;
+  }
+  const redis = new Redis({ host: '127.0.0.1', port: 6379, lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
+  try {
+    await redis.connect();
+  } catch {
+    t.skip('no Redis on 127.0.0.1:6379');
+    redis.disconnect();
+    return;
+  }
+  try {
+    const prefix = `wxshop-client-test-${process.pid}-${Date.now()}`;
+    const store: RedisLike = { get: (key) => redis.get(`${prefix}:${key}`), set: (key, value, ...rest) => redis.set(`${prefix}:${key}`, value, ...rest) };
+    const { fetcher, counts } = countingFetch();
+    await clientWith({ fetch: fetcher, tokenStore: new RedisTokenStore(store) }).category.get();
+    await clientWith({ fetch: fetcher, tokenStore: new RedisTokenStore(store) }).category.get();
+    assert.equal(counts.get('/cgi-bin/token'), 1);
+    const keys: string[] = await redis.keys(`${prefix}:*`);
+    assert.equal(keys.length, 1);
+    assert.ok((await redis.ttl(keys[0])) > 0);
+    await redis.del(...keys);
+  } finally {
+    redis.disconnect();
+  }
+});
