@@ -86,7 +86,7 @@ interface CachedToken {
 }
 
 // One refresh in flight per app and token family in this process, whatever the number of clients.
-const refreshing = new Map<string, Promise<string>>();
+const refreshing = new Map<string, { work: Promise<CachedToken>; store: TokenStore }>();
 
 const CREDENTIAL_REPLAY = new Set([40001, 42001]);
 
@@ -148,19 +148,23 @@ export class WxShopClient {
     if (this.options.accessToken) return this.options.accessToken(stale);
     const key = this.tokenKey;
     const running = refreshing.get(key);
-    if (running) return running;
-    const work = (async () => {
+    if (running) {
+      const shared = await running.work;
+      // A client with its own store keeps a copy, so its next call does not fetch again.
+      if (running.store !== this.store) await this.store.set(key, JSON.stringify(shared), Math.max(1, Math.floor((shared.expiresAt - Date.now()) / 1000)));
+      return shared.token;
+    }
+    const work = (async (): Promise<CachedToken> => {
       const cached = await this.readCached();
-      if (cached && cached.token !== stale) return cached.token;
+      if (cached && cached.token !== stale) return cached;
       const fresh = await this.fetchToken(stale, options);
-      const ttl = fresh.expires_in;
-      const value: CachedToken = { token: fresh.access_token, expiresAt: Date.now() + ttl * 1000 };
-      await this.store.set(key, JSON.stringify(value), ttl);
-      return value.token;
+      const value: CachedToken = { token: fresh.access_token, expiresAt: Date.now() + fresh.expires_in * 1000 };
+      await this.store.set(key, JSON.stringify(value), fresh.expires_in);
+      return value;
     })();
-    refreshing.set(key, work);
+    refreshing.set(key, { work, store: this.store });
     try {
-      return await work;
+      return (await work).token;
     } finally {
       refreshing.delete(key);
     }

@@ -170,27 +170,37 @@ export function verifyEchostr(query: Record<string, unknown>, token: string): st
   return echostr;
 }
 
-/** Parses the XML WeChat pushes: nested elements become objects, repeated elements arrays. */
+/**
+ * Parses the XML WeChat pushes: nested elements become objects, repeated elements arrays. Text
+ * in CDATA stays a string; plain text that is a number of up to 15 digits becomes a number
+ * (longer ones stay strings, so no id is rounded).
+ */
 export function parsePushXml(xml: string): Record<string, unknown> {
   let position = 0;
   const text = xml.trim().replace(/^<\?xml[^>]*\?>\s*/, '');
 
-  function parseChildren(closing: string | undefined): Record<string, unknown> | string {
+  function leafValue(leaf: string, fromCdata: boolean): string | number {
+    return !fromCdata && /^-?\d{1,15}$/.test(leaf.trim()) ? Number(leaf.trim()) : leaf;
+  }
+
+  function parseChildren(closing: string | undefined): Record<string, unknown> | string | number {
     const out: Record<string, unknown> = {};
     let leaf = '';
+    let fromCdata = false;
     let sawChild = false;
     while (position < text.length) {
       if (text.startsWith('<![CDATA[', position)) {
         const end = text.indexOf(']]>', position);
         if (end < 0) throw new PushVerificationError('Unclosed CDATA in XML body');
         leaf += text.slice(position + 9, end);
+        fromCdata = true;
         position = end + 3;
       } else if (text.startsWith('</', position)) {
         const end = text.indexOf('>', position);
         const name = text.slice(position + 2, end).trim();
         if (name !== closing) throw new PushVerificationError(`Unexpected </${name}> in XML body`);
         position = end + 1;
-        return sawChild ? out : leaf;
+        return sawChild ? out : leafValue(leaf, fromCdata);
       } else if (text[position] === '<') {
         const end = text.indexOf('>', position);
         if (end < 0) throw new PushVerificationError('Unclosed tag in XML body');
@@ -239,8 +249,6 @@ function normalise(value: unknown, key: string | undefined, fromXml: boolean): u
     return out;
   }
   if (key !== undefined && INT64_KEYS.has(key)) return typeof value === 'number' ? String(value) : value;
-  // XML carries every value as text: numbers that fit are turned back into numbers.
-  if (fromXml && typeof value === 'string' && /^-?\d{1,15}$/.test(value)) return Number(value);
   return value;
 }
 

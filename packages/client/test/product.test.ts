@@ -44,7 +44,7 @@ function product(outProductId: string) {
   };
 }
 
-test('token.get and token.stable return tokens through the typed methods', async () => {
+test('token.get and token.stable return tokens', async () => {
   const plain = await client.token.get({ grant_type: 'client_credential', appid: APPID, secret: SECRET });
   assert.equal(typeof plain.access_token, 'string');
   assert.ok(plain.expires_in > 0 && plain.expires_in <= 7200);
@@ -53,7 +53,7 @@ test('token.get and token.stable return tokens through the typed methods', async
   assert.notEqual(stable.access_token, plain.access_token);
 });
 
-test('a wrong AppSecret on the token call is a credential error with the catalogue text', async () => {
+test('wrong AppSecret is a credential error', async () => {
   const wrong = makeClient(running.url, { secret: 'f'.repeat(32) });
   await assert.rejects(wrong.category.get(), (error: unknown) => {
     assert.ok(error instanceof WxShopCredentialError);
@@ -64,7 +64,7 @@ test('a wrong AppSecret on the token call is a credential error with the catalog
   });
 });
 
-test('category.get lists level-3 categories with numeric ids', async () => {
+test('category.get lists level-3 categories', async () => {
   const answer = await client.category.get();
   assert.ok(answer.third_cat_list.length > 0);
   const first = answer.third_cat_list[0]!;
@@ -72,14 +72,14 @@ test('category.get lists level-3 categories with numeric ids', async () => {
   assert.ok([0, 1, 2].includes(first.qualification_type));
 });
 
-test('image.upload accepts a Blob and returns the three identifiers', async () => {
+test('image.upload accepts a Blob', async () => {
   const answer = await client.image.upload({ resp_type: 0, upload_type: 0, media: new Blob([PNG_BYTES], { type: 'image/png' }) });
   assert.equal(typeof answer.img_info.media_id, 'string');
   assert.notEqual(answer.img_info.media_id, '');
   assert.equal(answer.img_info.temp_img_url, '');
 });
 
-test('image.upload without a file is a validation error carrying the rid', async () => {
+test('image.upload without a file fails', async () => {
   await assert.rejects(client.image.upload({ resp_type: 1, upload_type: 0 }), (error: unknown) => {
     assert.ok(error instanceof WxShopError);
     assert.equal(error.errcode, 1070001);
@@ -88,7 +88,7 @@ test('image.upload without a file is a validation error carrying the rid', async
   });
 });
 
-test('the product lifecycle runs through all nine spu methods with string ids', async () => {
+test('product lifecycle through nine spu methods', async () => {
   const added = await client.spu.add(product('sdk-p1'));
   assert.match(added.data.product_id, /^\d+$/);
   assert.equal(added.data.out_product_id, 'sdk-p1');
@@ -128,7 +128,7 @@ test('the product lifecycle runs through all nine spu methods with string ids', 
   await assert.rejects(client.spu.get({ out_product_id: 'sdk-p1' }), WxShopNotFoundError);
 });
 
-test('spu.add without out_product_id is a validation error (1000001)', async () => {
+test('spu.add without out_product_id fails', async () => {
   const body = product('sdk-p2') as Record<string, unknown>;
   delete body.out_product_id;
   await assert.rejects(client.spu.add(body as never), (error: unknown) => {
@@ -138,7 +138,7 @@ test('spu.add without out_product_id is a validation error (1000001)', async () 
   });
 });
 
-test('spu.get of an unknown product is a not-found error (1000011)', async () => {
+test('spu.get of unknown product fails', async () => {
   await assert.rejects(client.spu.get({ out_product_id: 'sdk-missing' }), (error: unknown) => {
     assert.ok(error instanceof WxShopNotFoundError);
     assert.equal(error.errcode, 1000011);

@@ -49,7 +49,7 @@ const PAY_JSON = JSON.stringify({
   order_info: { out_order_id: 'o-1', transaction_id: '4200001', pay_time: '2024-04-25 17:15:04', amount: 1500 },
 }).replace('"out_order_id"', '"order_id":3300000000000000123,"out_order_id"');
 
-const AUDIT_XML = `<xml><ToUserName><![CDATA[gh_abcdefg]]></ToUserName><FromUserName><![CDATA[oTVP50O53a7jgmawAmxKukNlq3XI]]></FromUserName><CreateTime>1714036504</CreateTime><MsgType><![CDATA[event]]></MsgType><Event><![CDATA[open_product_spu_audit]]></Event><OpenProductSpuAudit><out_product_id><![CDATA[p-1]]></out_product_id><product_id>4100000001</product_id><status>3</status><spu_status>0</spu_status><reject_reason><![CDATA[图片不清晰 <重拍>]]></reject_reason></OpenProductSpuAudit></xml>`;
+const AUDIT_XML = `<xml><ToUserName><![CDATA[gh_abcdefg]]></ToUserName><FromUserName><![CDATA[oTVP50O53a7jgmawAmxKukNlq3XI]]></FromUserName><CreateTime>1714036504</CreateTime><MsgType><![CDATA[event]]></MsgType><Event><![CDATA[open_product_spu_audit]]></Event><OpenProductSpuAudit><out_product_id><![CDATA[1024]]></out_product_id><product_id>4100000001</product_id><status>3</status><spu_status>0</spu_status><reject_reason><![CDATA[图片不清晰 <重拍>]]></reject_reason></OpenProductSpuAudit></xml>`;
 
 const SCENE_XML = `<xml><ToUserName><![CDATA[gh_abcdefg]]></ToUserName><FromUserName><![CDATA[o]]></FromUserName><CreateTime>1</CreateTime><MsgType><![CDATA[event]]></MsgType><Event><![CDATA[open_product_scene_group_audit]]></Event><SceneGroupAudit><group_id>1</group_id><name><![CDATA[视频号、公众号场景]]></name><scene_group_ext_list><ext_id>1</ext_id><status>1</status></scene_group_ext_list></SceneGroupAudit></xml>`;
 
@@ -62,31 +62,31 @@ function signedQuery(encrypt?: string): Record<string, string> {
   return query;
 }
 
-test('the signature matches the worked example of the push documentation', () => {
+test('signature matches the documented example', () => {
   assert.equal(pushSignature('AAAAA', '1714036504', '1514711492'), 'f464b24fc39322e44b38aa78f5edd27bd1441696');
 });
 
-test('the echostr handshake echoes echostr only for a matching signature', () => {
+test('echostr returned only when signed', () => {
   const query = { signature: 'f464b24fc39322e44b38aa78f5edd27bd1441696', timestamp: TIMESTAMP, nonce: NONCE, echostr: '5837397520521819281' };
   assert.equal(verifyEchostr(query, TOKEN), '5837397520521819281');
   assert.throws(() => verifyEchostr({ ...query, nonce: '1' }, TOKEN), PushVerificationError);
 });
 
-test('PushCrypto decrypts a reference ciphertext and its own ciphertext matches it byte for byte', () => {
+test('PushCrypto matches the reference vector', () => {
   const encrypted = referenceEncrypt(PAY_JSON, APPID);
   const crypto = new PushCrypto(AES_KEY);
   assert.deepEqual(crypto.decrypt(encrypted), { message: PAY_JSON, appid: APPID });
   assert.equal(crypto.encrypt(PAY_JSON, APPID, Buffer.from('0123456789abcdef')), encrypted);
 });
 
-test('a message whose length is a multiple of 32 gets a whole block of padding', () => {
+test('block-aligned message gets full padding', () => {
   const message = 'x'.repeat(32 - ((20 + APPID.length) % 32) + 64);
   const encrypted = referenceEncrypt(message, APPID);
   assert.equal(Buffer.from(encrypted, 'base64').length % 32, 0);
   assert.equal(new PushCrypto(AES_KEY).decrypt(encrypted).message, message);
 });
 
-test('a secure-mode JSON push decrypts to a typed order_pay event with an exact order_id', () => {
+test('secure JSON push decodes order_pay', () => {
   const encrypted = referenceEncrypt(PAY_JSON, APPID);
   const body = JSON.stringify({ ToUserName: 'gh_abcdefg', Encrypt: encrypted });
   const decoded = decodePush({ query: signedQuery(encrypted), body }, { token: TOKEN, encodingAESKey: AES_KEY, appid: APPID });
@@ -99,23 +99,23 @@ test('a secure-mode JSON push decrypts to a typed order_pay event with an exact 
   assert.equal(event.CreateTime, 1714036504);
 });
 
-test('a secure-mode XML push decrypts to a typed spu audit event', () => {
+test('secure XML push decodes spu audit', () => {
   const encrypted = referenceEncrypt(AUDIT_XML, APPID);
   const body = `<xml><ToUserName><![CDATA[gh_abcdefg]]></ToUserName><Encrypt><![CDATA[${encrypted}]]></Encrypt></xml>`;
   const { event, mode, format } = decodePush({ query: signedQuery(encrypted), body }, { token: TOKEN, encodingAESKey: AES_KEY, appid: APPID });
   assert.deepEqual([mode, format], ['secure', 'xml']);
   assert.ok(isPushEvent(event, 'open_product_spu_audit'));
-  assert.deepEqual(event.OpenProductSpuAudit, { out_product_id: 'p-1', product_id: '4100000001', status: 3, spu_status: 0, reject_reason: '图片不清晰 <重拍>' });
+  assert.deepEqual(event.OpenProductSpuAudit, { out_product_id: '1024', product_id: '4100000001', status: 3, spu_status: 0, reject_reason: '图片不清晰 <重拍>' });
 });
 
-test('a plaintext XML push keeps a single repeated element as a list', () => {
+test('plaintext XML keeps single-item lists', () => {
   const { event, mode } = decodePush({ query: signedQuery(), body: SCENE_XML }, { token: TOKEN });
   assert.equal(mode, 'plaintext');
   assert.ok(isPushEvent(event, 'open_product_scene_group_audit'));
   assert.deepEqual(event.SceneGroupAudit.scene_group_ext_list, [{ ext_id: 1, status: 1 }]);
 });
 
-test('a compatible-mode push decrypts when a key is set and reads the plain fields otherwise', () => {
+test('compatible push with and without key', () => {
   const encrypted = referenceEncrypt(PAY_JSON, APPID);
   const body = PAY_JSON.replace(/}$/, `,"Encrypt":"${encrypted}"}`);
   const withKey = decodePush({ query: signedQuery(encrypted), body }, { token: TOKEN, encodingAESKey: AES_KEY });
@@ -127,7 +127,7 @@ test('a compatible-mode push decrypts when a key is set and reads the plain fiel
   assert.equal('Encrypt' in withoutKey.event, false);
 });
 
-test('pushes with a wrong signature, msg_signature, key or AppID are refused', () => {
+test('forged or foreign pushes rejected', () => {
   const encrypted = referenceEncrypt(PAY_JSON, APPID);
   const body = JSON.stringify({ ToUserName: 'gh_abcdefg', Encrypt: encrypted });
   const options = { token: TOKEN, encodingAESKey: AES_KEY, appid: APPID };
@@ -138,15 +138,12 @@ test('pushes with a wrong signature, msg_signature, key or AppID are refused', (
   assert.throws(() => decodePush({ query: signedQuery(encrypted), body }, { token: TOKEN }), /no EncodingAESKey/);
 });
 
-test('parsePushXml reads CDATA, entities and nesting', () => {
-  assert.deepEqual(parsePushXml('<?xml version="1.0"?><xml><a><![CDATA[x<y]]></a><b>1 &amp; 2</b><c><d>1</d><d>2</d></c></xml>'), {
-    a: 'x<y',
-    b: '1 & 2',
-    c: { d: ['1', '2'] },
-  });
+test('parsePushXml reads CDATA and numbers', () => {
+  const xml = '<?xml version="1.0"?><xml><a><![CDATA[x<y]]></a><b>1 &amp; 2</b><c><d>1</d><d>2</d></c><e><![CDATA[12345]]></e><f>3300000000000000123</f></xml>';
+  assert.deepEqual(parsePushXml(xml), { a: 'x<y', b: '1 & 2', c: { d: [1, 2] }, e: '12345', f: '3300000000000000123' });
 });
 
-test('answerPush replies success, or the JSON object the handler returns', async () => {
+test('answerPush replies success or JSON', async () => {
   const confirm = PAY_JSON.replace('open_product_order_pay', 'open_product_order_confirm');
   const options = { token: TOKEN, onEvent: (event: PushEvent) => (event.Event === 'open_product_order_confirm' ? { after_sale_deadline: 1715000000 } : undefined) };
   assert.deepEqual(await answerPush('POST', { query: signedQuery(), body: PAY_JSON }, options), { status: 200, contentType: 'text/plain', body: 'success' });
@@ -156,7 +153,7 @@ test('answerPush replies success, or the JSON object the handler returns', async
   assert.equal(refused.status, 401);
 });
 
-test('createPushHandler serves the handshake and a secure push on a node:http server', async () => {
+test('createPushHandler on node:http', async () => {
   const received: PushEvent[] = [];
   const server = createServer(createPushHandler({ token: TOKEN, encodingAESKey: AES_KEY, appid: APPID, onEvent: (event) => void received.push(event) }));
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -181,7 +178,7 @@ test('createPushHandler serves the handshake and a secure push on a node:http se
   }
 });
 
-test('the handler uses a body an express-style parser already read', async () => {
+test('handler reads an express-parsed body', async () => {
   const received: PushEvent[] = [];
   const handler = createPushHandler({ token: TOKEN, onEvent: (event) => void received.push(event) });
   const server = createServer((request, response) => {

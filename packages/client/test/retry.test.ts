@@ -49,7 +49,7 @@ function client(url: string, options: Partial<WxShopClientOptions> = {}) {
 const OK = JSON.stringify({ errcode: 0, errmsg: 'ok', is_matched: 1 });
 
 for (const code of [-1, 990010, 300000]) {
-  test(`errcode ${code} is retried with backoff and the call then succeeds`, async () => {
+  test(`errcode ${code} retried then succeeds`, async () => {
     const platform = await scriptedPlatform([JSON.stringify({ errcode: code, errmsg: `busy rid: 00000000-00000000-00000000` }), OK]);
     try {
       const answer = await client(platform.url).scene.check({ scene: 1177 });
@@ -61,7 +61,7 @@ for (const code of [-1, 990010, 300000]) {
   });
 }
 
-test('retries stop after maxRetries and the last error is thrown', async () => {
+test('retries stop after maxRetries', async () => {
   const platform = await scriptedPlatform([JSON.stringify({ errcode: -1, errmsg: 'system error rid: 0a0b0c0d-00000000-00000000' })]);
   try {
     await assert.rejects(client(platform.url, { maxRetries: 3 }).scene.check({ scene: 1 }), (error: unknown) => {
@@ -77,7 +77,7 @@ test('retries stop after maxRetries and the last error is thrown', async () => {
   }
 });
 
-test('45009 (daily quota) is never retried', async () => {
+test('45009 daily quota never retried', async () => {
   const platform = await scriptedPlatform([JSON.stringify({ errcode: 45009, errmsg: 'reach max api daily quota limit rid: 00000000-00000000-00000000' }), OK]);
   try {
     await assert.rejects(client(platform.url).scene.check({ scene: 1 }), WxShopQuotaError);
@@ -87,7 +87,7 @@ test('45009 (daily quota) is never retried', async () => {
   }
 });
 
-test('a validation error is not retried', async () => {
+test('validation error not retried', async () => {
   const platform = await scriptedPlatform([JSON.stringify({ errcode: 1000001, errmsg: '未上传商品out_product_id rid: 00000000-00000000-00000000' }), OK]);
   try {
     await assert.rejects(client(platform.url).scene.check({ scene: 1 }), { errcode: 1000001 });
@@ -97,7 +97,7 @@ test('a validation error is not retried', async () => {
   }
 });
 
-test('a call that outlives its timeout fails with WxShopTimeoutError and is not retried', async () => {
+test('timeout raises WxShopTimeoutError once', async () => {
   const platform = await scriptedPlatform([() => undefined]);
   try {
     await assert.rejects(client(platform.url).scene.check({ scene: 1 }, { timeoutMs: 100 }), WxShopTimeoutError);
@@ -107,7 +107,7 @@ test('a call that outlives its timeout fails with WxShopTimeoutError and is not 
   }
 });
 
-test('an AbortSignal cancels a call in flight with its reason', async () => {
+test('AbortSignal cancels a call', async () => {
   const platform = await scriptedPlatform([() => undefined]);
   try {
     const controller = new AbortController();
@@ -119,7 +119,7 @@ test('an AbortSignal cancels a call in flight with its reason', async () => {
   }
 });
 
-test('a body that is not JSON is a system error naming the HTTP status', async () => {
+test('non-JSON body is a system error', async () => {
   const platform = await scriptedPlatform([(response) => {
     response.statusCode = 502;
     response.end('<html>bad gateway</html>');
@@ -135,7 +135,7 @@ test('a body that is not JSON is a system error naming the HTTP status', async (
   }
 });
 
-test('a refused connection is retried, then reported', async () => {
+test('refused connection retried then raised', async () => {
   const platform = await scriptedPlatform([OK]);
   const url = platform.url;
   await platform.close();
@@ -148,7 +148,7 @@ test('a refused connection is retried, then reported', async () => {
   assert.equal(calls, 3);
 });
 
-test('int64 id strings go out as bare JSON integers, beyond 2^53 too', async () => {
+test('int64 id strings sent as integers', async () => {
   const platform = await scriptedPlatform([JSON.stringify({ errcode: 0, errmsg: 'ok' })]);
   try {
     await client(platform.url).order.close({ order_id: '3300000000000000123', openid: 'o1' });
@@ -160,7 +160,7 @@ test('int64 id strings go out as bare JSON integers, beyond 2^53 too', async () 
   }
 });
 
-test('int64 ids in answers come back as exact decimal strings', async () => {
+test('int64 ids returned as exact strings', async () => {
   const platform = await scriptedPlatform(['{"errcode":0,"errmsg":"ok","aftersale_id":3300000000000000123}']);
   try {
     const answer = await client(platform.url).ecAftersale.add({

@@ -32,7 +32,7 @@ function clientWith(options: Partial<WxShopClientOptions>) {
   return makeClient(running.url, options);
 }
 
-test('a token is fetched once and reused across calls', async () => {
+test('token fetched once and reused', async () => {
   const { fetcher, counts } = countingFetch();
   const client = clientWith({ fetch: fetcher, tokenStore: new MemoryTokenStore() });
   await client.category.get();
@@ -40,7 +40,7 @@ test('a token is fetched once and reused across calls', async () => {
   assert.equal(counts.get('/cgi-bin/token'), 1);
 });
 
-test('an expired token (42001) is refreshed once and the call replayed', async () => {
+test('expired token (42001) refreshed and replayed', async () => {
   const { fetcher, counts, refused } = countingFetch();
   const client = clientWith({ fetch: fetcher, tokenStore: new MemoryTokenStore() });
   const first = await client.getAccessToken();
@@ -53,7 +53,7 @@ test('an expired token (42001) is refreshed once and the call replayed', async (
   assert.notEqual(await client.getAccessToken(), first);
 });
 
-test('a superseded token (40001) is refreshed once and the call replayed', async () => {
+test('superseded token (40001) refreshed and replayed', async () => {
   const { fetcher, counts, refused } = countingFetch();
   const store = new MemoryTokenStore();
   const client = clientWith({ fetch: fetcher, tokenStore: store });
@@ -67,7 +67,7 @@ test('a superseded token (40001) is refreshed once and the call replayed', async
   assert.equal(counts.get('/cgi-bin/token'), 2);
 });
 
-test('concurrent calls of one app share a single token refresh', async () => {
+test('concurrent calls share one refresh', async () => {
   const { fetcher, counts } = countingFetch();
   const client = clientWith({ fetch: fetcher, tokenStore: new MemoryTokenStore() });
   await Promise.all(Array.from({ length: 12 }, () => client.spu.getList({ page: 1, page_size: 1 })));
@@ -78,17 +78,37 @@ test('concurrent calls of one app share a single token refresh', async () => {
   assert.equal(counts.get('/cgi-bin/token'), 2, 'twelve calls refused with 42001 caused one refresh');
 });
 
-test('two clients of one app in a process never refresh at the same time', async () => {
+test('two clients share one refresh', async () => {
   const { fetcher, counts } = countingFetch();
-  const store = new MemoryTokenStore();
-  const a = clientWith({ fetch: fetcher, tokenStore: store });
-  const b = clientWith({ fetch: fetcher, tokenStore: store });
+  const a = clientWith({ fetch: fetcher, tokenStore: new MemoryTokenStore() });
+  const b = clientWith({ fetch: fetcher, tokenStore: new MemoryTokenStore() });
   const tokens = await Promise.all([a.getAccessToken(), b.getAccessToken(), a.getAccessToken(), b.getAccessToken()]);
   assert.equal(new Set(tokens).size, 1);
   assert.equal(counts.get('/cgi-bin/token'), 1);
+  await b.category.get();
+  assert.equal(counts.get('/cgi-bin/token'), 1, 'the second client kept a copy in its own store');
 });
 
-test('a token close to expiry is refreshed before it is used', async () => {
+test('accessToken provider gets the refused token', async () => {
+  const source = clientWith({ tokenStore: new MemoryTokenStore() });
+  const first = await source.getAccessToken();
+  const staleSeen: (string | undefined)[] = [];
+  let current = first;
+  const client = makeClient(running.url, {
+    secret: undefined,
+    accessToken: async (stale) => {
+      staleSeen.push(stale);
+      if (stale !== undefined) current = await source.refreshAccessToken(stale);
+      return current;
+    },
+  });
+  await admin(running.url, 'POST', '/clock/advance', { seconds: 7300 });
+  await client.category.get();
+  assert.deepEqual(staleSeen, [undefined, first, undefined]);
+  assert.notEqual(current, first);
+});
+
+test('token near expiry refreshed before use', async () => {
   const { fetcher, counts } = countingFetch();
   const client = clientWith({ fetch: fetcher, tokenStore: new MemoryTokenStore(), refreshMarginSeconds: 7200 });
   await client.category.get();
@@ -96,7 +116,7 @@ test('a token close to expiry is refreshed before it is used', async () => {
   assert.equal(counts.get('/cgi-bin/token'), 2, 'a margin as long as the lifetime refreshes every time');
 });
 
-test('stable mode uses /cgi-bin/stable_token and replays after expiry', async () => {
+test('stable mode refreshes and replays', async () => {
   const { fetcher, counts, refused } = countingFetch();
   const client = clientWith({ fetch: fetcher, tokenStore: new MemoryTokenStore(), tokenMode: 'stable' });
   await client.category.get();
@@ -108,7 +128,7 @@ test('stable mode uses /cgi-bin/stable_token and replays after expiry', async ()
   assert.ok((counts.get('/cgi-bin/stable_token') ?? 0) >= 2);
 });
 
-test('an accessToken provider replaces the token calls', async () => {
+test('accessToken provider replaces token calls', async () => {
   const { fetcher, counts } = countingFetch();
   const source = clientWith({ tokenStore: new MemoryTokenStore() });
   const token = await source.getAccessToken();
@@ -117,7 +137,7 @@ test('an accessToken provider replaces the token calls', async () => {
   assert.equal(counts.get('/cgi-bin/token'), undefined);
 });
 
-test('a file token store lets a second client reuse the token', async () => {
+test('file store shares the token', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'wxshop-client-store-'));
   try {
     const path = join(dir, 'tokens.json');
@@ -130,7 +150,7 @@ test('a file token store lets a second client reuse the token', async () => {
   }
 });
 
-test('the Redis store calls set with EX for ioredis and { EX } for node-redis', async () => {
+test('Redis store passes the expiry', async () => {
   const calls: unknown[][] = [];
   const fake: RedisLike = {
     get: async () => null,
@@ -144,7 +164,7 @@ test('the Redis store calls set with EX for ioredis and { EX } for node-redis', 
   assert.deepEqual(calls, [['k', 'v', 'EX', 120], ['k', 'v', { EX: 60 }]]);
 });
 
-test('a Redis token store shares the token between clients (skips without Redis on 127.0.0.1:6379)', async (t) => {
+test('Redis store shares the token', async (t) => {
   let Redis: any;
   try {
     Redis = (await import('ioredis' as string)).default;
