@@ -80,7 +80,7 @@ function successSchema(response: ObjectSchema): JsonSchemaObject {
     ...payload,
     properties: {
       errcode: { type: 'integer', const: 0, description: '0 on success' },
-      errmsg: { type: 'string', description: '"ok" on success; some live answers leave it out' },
+      errmsg: { type: 'string', description: '"ok" on success; some live responses leave it out' },
       ...properties,
     },
   };
@@ -142,7 +142,7 @@ export function toOpenApi(options: OpenApiOptions = {}): JsonSchemaObject {
     info: {
       title: 'WeChat Mini Program custom transaction component (wxshop)',
       version: options.version ?? '0.1.0',
-      description: 'Wire API of the platform as the wxshop sandbox serves it. Every answer is HTTP 200; errors carry a non-zero errcode.',
+      description: 'Wire API of the platform as the wxshop sandbox serves it. Every response is HTTP 200, and errors carry a non-zero errcode.',
       license: { name: 'MIT', identifier: 'MIT' },
     },
     servers: [{ url: options.serverUrl ?? 'https://api.weixin.qq.com' }],

@@ -14,7 +14,7 @@ import {
 import { WxShopSystemError, WxShopTimeoutError, errorFromResponse } from './errors.js';
 import { MemoryTokenStore, type TokenStore } from './token-store.js';
 
-/** The platform host; the SDK never calls anything else unless `baseUrl` says so. */
+/** The platform host. The SDK calls no other host unless `baseUrl` is set. */
 export const PLATFORM_URL = 'https://api.weixin.qq.com';
 
 export interface WxShopClientOptions {
@@ -26,7 +26,7 @@ export interface WxShopClientOptions {
   baseUrl?: string;
   /** `token` uses /cgi-bin/token (default); `stable` uses /cgi-bin/stable_token. */
   tokenMode?: 'token' | 'stable';
-  /** Where tokens are cached. Default: in memory, per process. */
+  /** Token cache. Default: in memory, per process. */
   tokenStore?: TokenStore;
   /** Refresh this many seconds before expiry. Default 300. */
   refreshMarginSeconds?: number;
@@ -43,7 +43,7 @@ export interface WxShopClientOptions {
   maxRetries?: number;
   /** First backoff delay in milliseconds; doubled each retry, with jitter. Default 200. */
   retryBaseDelayMs?: number;
-  /** Longest backoff delay in milliseconds. Default 5000. */
+  /** Maximum backoff delay in milliseconds. Default 5000. */
   retryMaxDelayMs?: number;
   /** The fetch to use. Default: the global fetch. */
   fetch?: typeof fetch;
@@ -55,7 +55,7 @@ export interface CallOptions {
   maxRetries?: number;
 }
 
-/** A successful answer: the payload fields, plus `errcode` 0 and `errmsg` when the platform sends them. */
+/** A successful response: the payload fields, plus `errcode` 0 and `errmsg` when the platform sends them. */
 export type WireResult<T> = T & { errcode?: number; errmsg?: string };
 
 type Method<E> =
@@ -218,7 +218,7 @@ export class WxShopClient {
 
   private async upload(entry: ContractEntry, request: ImageUploadRequest, callOptions?: CallOptions): Promise<unknown> {
     // The platform reads resp_type, upload_type and img_url from the query string or from form
-    // fields; the query string works for every client, so they go there.
+    // fields. Every platform client accepts the query string, so they go there.
     const query: Record<string, string> = { resp_type: String(request.resp_type), upload_type: String(request.upload_type) };
     if (request.img_url !== undefined) query.img_url = request.img_url;
     const makeBody = () => {
@@ -291,7 +291,7 @@ export class WxShopClient {
     } catch (error) {
       if (callOptions.signal?.aborted) throw callOptions.signal.reason;
       if (timeout.aborted) {
-        throw new WxShopTimeoutError({ errcode: -1, errmsg: `no answer within ${timeoutMs} ms`, path, description: 'The call timed out; the platform may still have acted on it.', cause: error });
+        throw new WxShopTimeoutError({ errcode: -1, errmsg: `no response within ${timeoutMs} ms`, path, description: 'The call timed out; the platform may still have acted on it.', cause: error });
       }
       throw error;
     }
@@ -306,7 +306,7 @@ export class WxShopClient {
         errcode: -1,
         errmsg: `HTTP ${status} with a body that is not a JSON object: ${text.slice(0, 200)}`,
         path,
-        description: 'The answer was not the platform envelope.',
+        description: 'The response was not the platform envelope.',
       });
     }
     return parsed as Record<string, unknown>;

@@ -16,7 +16,7 @@ export interface WxShopErrorInit {
 }
 
 /**
- * An error answer of the platform (errcode ≠ 0), with the catalogue's reading of it.
+ * An error response of the platform (errcode ≠ 0), with the catalogue's description of the code.
  *
  * @example
  * try { await client.spu.get({ out_product_id: 'p1' }); }
@@ -31,7 +31,7 @@ export class WxShopError extends Error {
   readonly description: string;
   /** Family from the catalogue; undefined for a code the catalogue lacks. */
   readonly family: ErrorFamily | undefined;
-  /** What a caller should do: retry after a wait, refresh the token, or change the request. */
+  /** Retry advice: retry after a wait, refresh the token, or change the request. */
   readonly retry: RetryAdvice;
   readonly path: string | undefined;
 

@@ -2,7 +2,7 @@ import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 
 /**
- * Where access tokens are kept between calls (and, with a shared store, between processes).
+ * Storage for access tokens between calls (and, with a shared store, between processes).
  * Values are opaque strings; `ttlSeconds` is how long the value stays useful.
  */
 export interface TokenStore {

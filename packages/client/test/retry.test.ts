@@ -2,7 +2,19 @@ import assert from 'node:assert/strict';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { test } from 'node:test';
-import { WxShopClient, WxShopQuotaError, WxShopSystemError, WxShopTimeoutError, type WxShopClientOptions } from '@wxshop/client';
+import {
+  WxShopClient,
+  WxShopCredentialError,
+  WxShopError,
+  WxShopNotFoundError,
+  WxShopQuotaError,
+  WxShopSystemError,
+  WxShopTimeoutError,
+  WxShopValidationError,
+  errorFromResponse,
+  explain,
+  type WxShopClientOptions,
+} from '@wxshop/client';
 
 const TOKEN_ANSWER = JSON.stringify({ access_token: 'local-token', expires_in: 7200 });
 
@@ -175,5 +187,37 @@ test('int64 ids returned as exact strings', async () => {
     assert.equal(answer.aftersale_id, '3300000000000000123');
   } finally {
     await platform.close();
+  }
+});
+
+test('unknown errcode gives a plain WxShopError', async () => {
+  const platform = await scriptedPlatform([JSON.stringify({ errcode: 9999999, errmsg: 'something new rid: 00000000-00000000-00000000' })]);
+  try {
+    await assert.rejects(client(platform.url).scene.check({ scene: 1 }), (error: unknown) => {
+      assert.ok(error instanceof WxShopError);
+      assert.equal(error.constructor, WxShopError);
+      assert.equal(error.family, undefined);
+      assert.equal(error.retry, 'no');
+      assert.equal(explain(9999999), undefined);
+      return true;
+    });
+    assert.equal(platform.calls(), 1);
+  } finally {
+    await platform.close();
+  }
+});
+
+test('error classes follow the catalogue family', () => {
+  const cases: [number, Function][] = [
+    [40001, WxShopCredentialError],
+    [45009, WxShopQuotaError],
+    [47001, WxShopValidationError],
+    [1000011, WxShopNotFoundError],
+    [-1, WxShopSystemError],
+  ];
+  for (const [code, ErrorClass] of cases) {
+    const error = errorFromResponse(code, 'x rid: 00000000-00000000-00000000', '/shop/spu/get');
+    assert.ok(error instanceof ErrorClass, `${code} is a ${ErrorClass.name}`);
+    assert.equal(error.family, explain(code)?.family);
   }
 });
