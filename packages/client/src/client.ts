@@ -158,8 +158,10 @@ export class WxShopClient {
       const cached = await this.readCached();
       if (cached && cached.token !== stale) return cached;
       const fresh = await this.fetchToken(stale, options);
-      const value: CachedToken = { token: fresh.access_token, expiresAt: Date.now() + fresh.expires_in * 1000 };
-      await this.store.set(key, JSON.stringify(value), fresh.expires_in);
+      // The platform documents at most 7200 s; a missing value is read as that.
+      const lifetime = Number.isFinite(fresh.expires_in) && fresh.expires_in > 0 ? fresh.expires_in : 7200;
+      const value: CachedToken = { token: fresh.access_token, expiresAt: Date.now() + lifetime * 1000 };
+      await this.store.set(key, JSON.stringify(value), lifetime);
       return value;
     })();
     refreshing.set(key, { work, store: this.store });

@@ -345,6 +345,8 @@ export async function answerPush(method: string, request: PushRequest, options: 
     const decoded = decodePush(request, options);
     const reply = await options.onEvent(decoded.event, decoded);
     if (reply === undefined || reply === 'success') return { status: 200, contentType: 'text/plain', body: 'success' };
+    // NOTE: an object reply is sent as plain JSON even in secure mode. Whether the platform
+    // expects such replies encrypted is not documented for these events.
     return { status: 200, contentType: 'application/json', body: JSON.stringify(reply) };
   } catch (error) {
     options.onError?.(error);
@@ -365,7 +367,7 @@ async function readBody(request: IncomingMessage & { body?: unknown }): Promise<
 
 /**
  * A request handler for node:http that also works as express middleware (it uses `req.body`
- * when a body parser already ran) and, through `request.raw` and `reply.raw`, in fastify.
+ * when a body parser already ran). In fastify, which reads bodies itself, call `answerPush`.
  *
  * @example
  * http.createServer(createPushHandler({ token, encodingAESKey, appid, onEvent: (event) => { … } }));

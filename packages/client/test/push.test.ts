@@ -200,3 +200,33 @@ test('handler reads an express-parsed body', async () => {
     await new Promise<void>((resolve) => server.close(() => resolve()));
   }
 });
+
+test('answerPush inside a fastify route', async () => {
+  const { default: Fastify } = await import('fastify');
+  const app = Fastify();
+  const received: PushEvent[] = [];
+  const options = { token: TOKEN, encodingAESKey: AES_KEY, appid: APPID, onEvent: (event: PushEvent) => void received.push(event) };
+  app.removeContentTypeParser(['application/json']);
+  app.addContentTypeParser(['application/json', 'text/xml'], { parseAs: 'string' }, (_request, body, done) => done(null, body));
+  app.all('/push', async (request, reply) => {
+    const answer = await answerPush(request.method, { query: request.query as Record<string, string>, body: (request.body as string | undefined) ?? '' }, options);
+    return reply.code(answer.status).type(answer.contentType).send(answer.body);
+  });
+  try {
+    const base = await app.listen({ host: '127.0.0.1', port: 0 });
+    const encrypted = referenceEncrypt(PAY_JSON, APPID);
+    const response = await fetch(`${base}/push?${new URLSearchParams(signedQuery(encrypted))}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ ToUserName: 'gh_abcdefg', Encrypt: encrypted }),
+    });
+    assert.equal(response.status, 200);
+    assert.equal(await response.text(), 'success');
+    assert.equal((received[0] as { order_info: { order_id: string } }).order_info.order_id, '3300000000000000123');
+
+    const handshake = await fetch(`${base}/push?${new URLSearchParams({ ...signedQuery(), echostr: 'e1' })}`);
+    assert.equal(await handshake.text(), 'e1');
+  } finally {
+    await app.close();
+  }
+});
