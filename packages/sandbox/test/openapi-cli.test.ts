@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { test } from 'node:test';
 import { ENDPOINTS } from '@wxshop/api';
-import { tempDir } from './helpers.js';
+import { admin, startSandbox, tempDir } from './helpers.js';
 
 const BIN = fileURLToPath(new URL('../bin/wxshop.js', import.meta.url));
 
@@ -37,4 +37,17 @@ test('wxshop openapi rejects an unknown option', () => {
   const result = runCli(['openapi', '--yaml']);
   assert.equal(result.status, 2);
   assert.match(result.stderr, /wxshop openapi:/);
+});
+
+test('admin GET /openapi.json serves the document for this host', async () => {
+  const running = await startSandbox();
+  try {
+    const response = await admin(running.url, 'GET', '/openapi.json');
+    assert.equal(response.status, 200);
+    assert.equal(response.json.openapi, '3.1.0');
+    assert.equal(response.json.servers[0].url, running.url);
+    assert.equal(Object.keys(response.json.paths).length, ENDPOINTS.length);
+  } finally {
+    await running.close();
+  }
 });
