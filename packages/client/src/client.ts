@@ -28,7 +28,7 @@ export interface WxShopClientOptions {
   tokenMode?: 'token' | 'stable';
   /** Token cache. Default: in memory, per process. */
   tokenStore?: TokenStore;
-  /** Refresh this many seconds before expiry. Default 300. */
+  /** Refresh this many seconds before expiry (but not before half the token's lifetime). Default 300. */
   refreshMarginSeconds?: number;
   /**
    * Supplies access tokens from elsewhere (an authorizer token from a third-party platform, say).
@@ -80,9 +80,12 @@ export type ClientGroups = { readonly [G in Exclude<keyof Contract, 'image'>]: G
   };
 };
 
+/** A cached token, as stored (JSON) in the token store. Times are unix milliseconds. */
 interface CachedToken {
   token: string;
   expiresAt: number;
+  /** When to replace it: the refresh margin before expiry, but never before half its lifetime. */
+  refreshAt: number;
 }
 
 // One refresh in flight per app and token family in this process, whatever the number of clients.
@@ -160,7 +163,11 @@ export class WxShopClient {
       const fresh = await this.fetchToken(stale, options);
       // The platform documents at most 7200 s; a missing value is read as that.
       const lifetime = Number.isFinite(fresh.expires_in) && fresh.expires_in > 0 ? fresh.expires_in : 7200;
-      const value: CachedToken = { token: fresh.access_token, expiresAt: Date.now() + lifetime * 1000 };
+      const margin = this.options.refreshMarginSeconds ?? 300;
+      // A stable token can come back with only 300 s left; half its lifetime keeps it in use a while.
+      const usable = Math.max(lifetime - margin, lifetime / 2);
+      const now = Date.now();
+      const value: CachedToken = { token: fresh.access_token, expiresAt: now + lifetime * 1000, refreshAt: now + usable * 1000 };
       await this.store.set(key, JSON.stringify(value), lifetime);
       return value;
     })();
@@ -176,9 +183,9 @@ export class WxShopClient {
     const raw = await this.store.get(this.tokenKey);
     if (!raw) return undefined;
     try {
-      const value = JSON.parse(raw) as CachedToken;
-      const margin = (this.options.refreshMarginSeconds ?? 300) * 1000;
-      return typeof value.token === 'string' && value.expiresAt - margin > Date.now() ? value : undefined;
+      const value = JSON.parse(raw) as Partial<CachedToken>;
+      const refreshAt = value.refreshAt ?? value.expiresAt;
+      return typeof value.token === 'string' && typeof refreshAt === 'number' && refreshAt > Date.now() ? (value as CachedToken) : undefined;
     } catch {
       return undefined;
     }

@@ -110,10 +110,26 @@ test('accessToken provider gets the refused token', async () => {
 
 test('token near expiry refreshed before use', async () => {
   const { fetcher, counts } = countingFetch();
-  const client = clientWith({ fetch: fetcher, tokenStore: new MemoryTokenStore(), refreshMarginSeconds: 7200 });
+  const store = new MemoryTokenStore();
+  const client = clientWith({ fetch: fetcher, tokenStore: store });
+  const token = await client.getAccessToken();
+  assert.equal(counts.get('/cgi-bin/token'), 1);
+  // Still valid for a minute, but past the time the client set for replacing it.
+  const now = Date.now();
+  await store.set(client.tokenKey, JSON.stringify({ token, expiresAt: now + 60_000, refreshAt: now - 1 }), 60);
   await client.category.get();
-  await client.category.get();
-  assert.equal(counts.get('/cgi-bin/token'), 2, 'a margin as long as the lifetime refreshes every time');
+  assert.equal(counts.get('/cgi-bin/token'), 2);
+  assert.notEqual(await client.getAccessToken(), token);
+});
+
+test('refresh margin leaves half the lifetime', async () => {
+  const store = new MemoryTokenStore();
+  const client = clientWith({ tokenStore: store, refreshMarginSeconds: 7200 });
+  const before = Date.now();
+  await client.getAccessToken();
+  const cached = JSON.parse(String(store.get(client.tokenKey)));
+  assert.ok(cached.refreshAt >= before + 3_600_000 - 1_000, 'a margin as long as the lifetime still keeps the token for half of it');
+  assert.ok(cached.refreshAt < cached.expiresAt);
 });
 
 test('stable mode refreshes and replays', async () => {
