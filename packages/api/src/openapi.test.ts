@@ -12,7 +12,7 @@ const SCHEMA_KEYWORDS = new Set([
   'oneOf', 'not', '$ref', 'contentMediaType',
 ]);
 const JSON_TYPES = new Set(['object', 'array', 'string', 'integer', 'number', 'boolean', 'null']);
-const OPERATION_KEYS = new Set(['operationId', 'summary', 'tags', 'parameters', 'requestBody', 'responses']);
+const OPERATION_KEYS = new Set(['operationId', 'summary', 'tags', 'parameters', 'requestBody', 'responses', 'x-error-codes']);
 const PARAMETER_LOCATIONS = new Set(['query', 'header', 'path', 'cookie']);
 
 type Json = Record<string, any>;
@@ -111,4 +111,14 @@ test('the token call is a GET with its parameters in the query string', () => {
   const operation = (toOpenApi() as Json).paths['/cgi-bin/token'].get;
   assert.deepEqual(operation.parameters.map((parameter: Json) => parameter.name).sort(), ['appid', 'grant_type', 'secret']);
   assert.ok(operation.parameters.every((parameter: Json) => parameter.in === 'query' && parameter.required));
+});
+
+test('operations list the error codes of their catalogue sections', () => {
+  const paths = (toOpenApi() as Json).paths;
+  const spuAdd: number[] = paths['/shop/spu/add'].post['x-error-codes'];
+  for (const code of [-1, 40001, 45009, 1000001, 1070010]) assert.ok(spuAdd.includes(code), `spu/add lists ${code}`);
+  assert.ok(!spuAdd.includes(2747008), 'spu/add does not list aftersale codes');
+  const token: number[] = paths['/cgi-bin/token'].get['x-error-codes'];
+  assert.ok(token.includes(40125));
+  assert.ok(!token.includes(1000001));
 });

@@ -1,6 +1,33 @@
 import { CONTRACT_ENTRIES, type ContractEntry } from './contract/index.js';
 import type { ObjectSchema, Schema } from './contract/schema.js';
-import { ERROR_CODES } from './errors/index.js';
+import type { EndpointModule } from './endpoints.js';
+import { ERROR_CODES, type ErrorModule } from './errors/index.js';
+
+/**
+ * Catalogue sections whose codes an endpoint module can return, besides the generic and
+ * component-wide codes every `/shop/*` call can return. The platform publishes codes per section
+ * of its error-code page, not per endpoint, so this is the section-level view.
+ */
+const ERROR_SECTIONS: Partial<Record<EndpointModule, ErrorModule[]>> = {
+  register: ['access'],
+  account: ['access'],
+  scene: ['scene', 'access'],
+  image: ['image'],
+  audit: ['audit', 'image'],
+  product: ['product', 'image', 'access'],
+  order: ['order'],
+  delivery: ['delivery', 'order'],
+  aftersale: ['aftersale', 'order'],
+  coupon: ['coupon'],
+  sharer: ['sharer'],
+  funds: ['access'],
+};
+
+/** Error codes an endpoint can return: generic ones, component-wide ones for /shop/*, and its sections'. */
+export function errorCodesFor(path: string, module: EndpointModule): number[] {
+  const sections = new Set<ErrorModule>(['generic', ...(path.startsWith('/shop/') ? (['component'] as const) : []), ...(ERROR_SECTIONS[module] ?? [])]);
+  return ERROR_CODES.filter((entry) => sections.has(entry.module)).map((entry) => entry.code);
+}
 
 /** A JSON Schema object as OpenAPI 3.1 uses it (JSON Schema 2020-12). */
 export type JsonSchemaObject = { [keyword: string]: unknown };
@@ -110,6 +137,7 @@ function operation(entry: ContractEntry): JsonSchemaObject {
     summary: contract.summary,
     tags: [entry.group],
     parameters,
+    'x-error-codes': errorCodesFor(contract.path, info.module),
     responses: {
       '200': {
         description: 'Success payload, or the error envelope',

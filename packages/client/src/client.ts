@@ -1,5 +1,7 @@
 import {
   CONTRACT_ENTRIES,
+  findContract,
+  object,
   explain,
   fromWire,
   parseJson,
@@ -125,6 +127,24 @@ export class WxShopClient {
         : (request: unknown, callOptions?: CallOptions) => this.invoke(entry, request ?? {}, callOptions);
     }
     Object.assign(this, groups);
+  }
+
+  /**
+   * Calls a wire path by name: a POST with a JSON body and the access token, unless the contract
+   * says otherwise for that path. Prefer the typed methods; this is for paths the platform adds
+   * before the contract has them. Integers beyond 2^53 in the answer come back as strings.
+   *
+   * @example
+   * const answer = await client.request('/shop/spu/get_list', { page: 1, page_size: 10 });
+   */
+  async request<T = Record<string, unknown>>(path: string, body: Record<string, unknown> = {}, options?: CallOptions): Promise<WireResult<T>> {
+    const entry: ContractEntry = findContract(path) ?? {
+      group: 'spu',
+      name: 'request',
+      contract: { path, summary: 'A path outside the contract', request: object({}), response: object({}) },
+      info: { path, module: 'product', method: 'POST', auth: 'access_token', body: 'json' },
+    };
+    return (await this.invoke(entry, body, options)) as WireResult<T>;
   }
 
   /** The key under which this app's token is stored. */

@@ -146,3 +146,13 @@ test('spu.get of unknown product fails', async () => {
     return true;
   });
 });
+
+test('client.request calls a path by name', async () => {
+  const answer = await client.request<{ total_num: number }>('/shop/spu/get_list', { page: 1, page_size: 5 });
+  assert.equal(typeof answer.total_num, 'number');
+  await assert.rejects(client.request('/shop/spu/not_a_path'), (error: unknown) => {
+    assert.ok(error instanceof WxShopNotFoundError);
+    assert.equal(error.errcode, 40066);
+    return true;
+  });
+});
