@@ -1,7 +1,7 @@
 import {
   CONTRACT_ENTRIES,
   findContract,
-  object,
+  schema,
   explain,
   fromWire,
   parseJson,
@@ -141,7 +141,7 @@ export class WxShopClient {
     const entry: ContractEntry = findContract(path) ?? {
       group: 'spu',
       name: 'request',
-      contract: { path, summary: 'A path outside the contract', request: object({}), response: object({}) },
+      contract: { path, summary: 'A path outside the contract', request: schema.object({}), response: schema.object({}) },
       info: { path, module: 'product', method: 'POST', auth: 'access_token', body: 'json' },
     };
     return (await this.invoke(entry, body, options)) as WireResult<T>;

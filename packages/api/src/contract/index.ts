@@ -7,7 +7,11 @@ import { account, audit, category, image, register, scene } from './onboarding.j
 import { spu } from './product.js';
 import { component, quota, token } from './token.js';
 
-export * from './schema.js';
+// The schema builders (string, int64, object …) stay under one name so that the package root
+// does not export generic words; the types and the wire converters are exported directly.
+export * as schema from './schema.js';
+export { fromWire, toWire } from './schema.js';
+export type { Infer, InferInput, Schema, ObjectSchema, Fields } from './schema.js';
 export * from './endpoint.js';
 export { Address as AddressSchema, PaymentParams as PaymentParamsSchema } from './common.js';
 export { Spu as SpuSchema } from './product.js';
