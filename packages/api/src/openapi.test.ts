@@ -27,7 +27,8 @@ function checkSchema(schema: Json, where: string, document: Json): void {
   if (schema.type !== undefined) assert.ok(JSON_TYPES.has(schema.type), `${where}: type ${schema.type}`);
   if (schema.format === 'int64') assert.equal(schema.type, 'integer', `${where}: int64 is an integer format`);
   if (schema.enum !== undefined) {
-    assert.ok(Array.isArray(schema.enum) && schema.enum.length > 0, `${where}: enum is a non-empty array`);
+    assert.ok(Array.isArray(schema.enum), `${where}: enum is an array`);
+    assert.ok(schema.enum.length > 0, `${where}: enum is not empty`);
     for (const value of schema.enum) assert.equal(typeof value, schema.type === 'integer' ? 'number' : 'string', `${where}: enum value ${value}`);
   }
   if (schema.pattern !== undefined) assert.doesNotThrow(() => new RegExp(schema.pattern), `${where}: pattern compiles`);

@@ -6,7 +6,7 @@ import { admin, APPID, makeClient, notServed, served, startSandbox, type Running
 
 // Every endpoint outside the product, token, category and image modules, called through the SDK.
 // A path the sandbox on this branch does not serve yet (40066) skips its test with a message, so
-// the test runs for real once that module is merged. A served path must either answer with the
+// the test runs for real once that module is merged. A served path must either return the
 // payload keys its contract promises, or fail with a typed error from the catalogue.
 
 let running: RunningSandbox;
@@ -217,9 +217,11 @@ test('order_id above 2^53 round-trips', async (t) => {
     t.skip(notServed('/shop/order/add'));
     return;
   }
+
   const orderId = added.data.order_id;
   assert.match(orderId, /^\d+$/);
   assert.ok(BigInt(orderId) > 2n ** 53n, `order_id ${orderId} is above 2^53`);
+
   const got = await client.order.get({ order_id: orderId, openid: OPENID });
   assert.equal(got.order.order_id, orderId);
   assert.equal(got.order.out_order_id, 'sdk-big-1');

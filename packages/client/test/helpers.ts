@@ -73,7 +73,7 @@ export async function served<T>(call: () => Promise<T>): Promise<T | undefined> 
   }
 }
 
-/** The skip message for a path the sandbox does not serve yet. */
+/** Builds the skip message for a path the sandbox does not serve yet. */
 export function notServed(path: string): string {
   return `the sandbox answers 40066 for ${path}: its module is not merged yet`;
 }

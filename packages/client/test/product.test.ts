@@ -47,7 +47,8 @@ function product(outProductId: string) {
 test('token.get and token.stable return tokens', async () => {
   const plain = await client.token.get({ grant_type: 'client_credential', appid: APPID, secret: SECRET });
   assert.equal(typeof plain.access_token, 'string');
-  assert.ok(plain.expires_in > 0 && plain.expires_in <= 7200);
+  assert.ok(plain.expires_in > 0);
+  assert.ok(plain.expires_in <= 7200);
   const stable = await client.token.stable({ grant_type: 'client_credential', appid: APPID, secret: SECRET });
   assert.equal(typeof stable.access_token, 'string');
   assert.notEqual(stable.access_token, plain.access_token);

@@ -19,8 +19,8 @@ import {
 const TOKEN_ANSWER = JSON.stringify({ access_token: 'local-token', expires_in: 7200 });
 
 /**
- * A stand-in platform on 127.0.0.1: answers the token call, then each business call with the
- * next scripted body (the last one repeats). Counts the business calls.
+ * A stand-in platform on 127.0.0.1. It returns a token for the token call and the next scripted
+ * body for each business call (the last body repeats), and counts the business calls.
  */
 async function scriptedPlatform(bodies: (string | ((response: ServerResponse) => void))[]) {
   let calls = 0;

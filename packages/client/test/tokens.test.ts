@@ -13,7 +13,7 @@ before(async () => {
 });
 after(() => running.close());
 
-/** A fetch that counts the calls per wire path and the 42001/40001 answers. */
+/** A fetch that counts the calls per wire path and records the paths refused with 42001 or 40001. */
 function countingFetch() {
   const counts = new Map<string, number>();
   const refused: string[] = [];
