@@ -1,5 +1,5 @@
-/**
- * @wxshop/client: the typed SDK for the transaction component API. This first version exports the
- * error catalogue and the lossless JSON helpers that the SDK's calls are built on.
- */
-export { explain, ERROR_CODES, parseJson, stringifyJson, type ErrorCodeEntry } from '@wxshop/api';
+export * from './client.js';
+export * from './errors.js';
+export * from './token-store.js';
+export * from './push.js';
+export { CONTRACT, toOpenApi, type Infer, type InferInput } from '@wxshop/api';

@@ -1,6 +1,7 @@
 import { timingSafeEqual } from 'node:crypto';
 import { sql } from 'kysely';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { toOpenApi } from '@wxshop/api';
 import { formatChinaTime } from '../platform/clock.js';
 import type { Services } from '../services.js';
 import { WireError } from '../server/wire-error.js';
@@ -104,6 +105,7 @@ export function registerAdmin(app: FastifyInstance, services: Services, options:
       });
 
       admin.get('/health', async () => ({ ok: true, storage: services.storage.description }));
+      admin.get('/openapi.json', async (request) => toOpenApi({ serverUrl: `${request.protocol}://${request.headers.host ?? '127.0.0.1'}` }));
 
       admin.get('/clock', async () => clockView(services));
       admin.post('/clock/advance', async (request) => {

@@ -5,6 +5,7 @@ import { createSandbox } from '../sandbox.js';
 import { ConfigError, DEFAULT_CONFIG_FILE, mergeConfig, parseAppSpec, readConfigFile, readEnvironment, type ServeConfig } from './config.js';
 import { detectLanguage, messages } from './messages.js';
 import { runSnapshot } from './snapshot.js';
+import { runOpenApi } from './openapi.js';
 
 /** Runs the `wxshop` command line; returns the exit code. */
 export async function main(argv: string[]): Promise<number> {
@@ -15,6 +16,7 @@ export async function main(argv: string[]): Promise<number> {
     return 0;
   }
   if (command === 'snapshot') return runSnapshot(rest, text);
+  if (command === 'openapi') return runOpenApi(rest);
   if (command !== 'serve') {
     process.stderr.write(`${text.unknownCommand(command)}\n`);
     return 2;

@@ -14,6 +14,7 @@ const TEXT = {
 命令:
   serve     启动沙箱 (默认使用 SQLite 文件 wxshop.db)
   snapshot  导出或导入全部数据: wxshop snapshot export|import 文件 --db …
+  openapi   输出 OpenAPI 3.1 接口文档 (--out FILE 写入文件,默认输出到标准输出)
   help      显示本帮助
 
 serve 选项:
@@ -50,6 +51,7 @@ serve 选项:
 Commands:
   serve     start the sandbox (SQLite file wxshop.db by default)
   snapshot  export or import the whole state: wxshop snapshot export|import FILE --db …
+  openapi   print the OpenAPI 3.1 document of the wire API (--out FILE writes it to a file)
   help      show this help
 
 serve options:
