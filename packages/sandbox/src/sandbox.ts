@@ -25,6 +25,8 @@ export interface SandboxOptions {
   logger?: Logger;
   /** How often background work (auto reviews, clock sync) runs, in ms; 0 turns it off. */
   backgroundIntervalMs?: number;
+  /** Folder of the built console served at /_sandbox/console/; defaults to @wxshop/console's dist. */
+  consoleDir?: string;
 }
 
 /** Work the sandbox runs on a timer, given the sandbox time in unix milliseconds. */
@@ -86,7 +88,7 @@ export async function createSandbox(options: SandboxOptions): Promise<Sandbox> {
   }
   await declareApps();
 
-  const app = buildApp(services, { adminKey: options.adminKey, onReset: declareApps });
+  const app = buildApp(services, { adminKey: options.adminKey, onReset: declareApps }, options.consoleDir);
 
   let background: NodeJS.Timeout | undefined;
   const interval = options.backgroundIntervalMs ?? 1000;

@@ -60,6 +60,7 @@ export async function main(argv: string[]): Promise<number> {
   const banner = [text.started(address), text.storage(sandbox.services.storage.description), text.appsHeader];
   for (const app of apps) banner.push(`  ${app.appid} / ${app.secret}`);
   if (apps[0]) banner.push(text.tokenHint(address, apps[0].appid, apps[0].secret));
+  banner.push(text.consoleHint(address));
   banner.push(text.adminHint(address));
   process.stdout.write(`${banner.join('\n')}\n`);
 

@@ -32,6 +32,7 @@ serve 选项:
     appsHeader: '小程序 (appid / secret):',
     tokenHint: (url: string, appid: string, secret: string) =>
       `获取 access_token:\n  curl "${url}/cgi-bin/token?grant_type=client_credential&appid=${appid}&secret=${secret}"`,
+    consoleHint: (url: string) => `控制台: ${url}/_sandbox/console/`,
     adminHint: (url: string) => `管理接口: ${url}/_sandbox/v1/apps`,
     unknownCommand: (command: string) => `未知命令 "${command}"。运行 wxshop help 查看用法。`,
     failed: (message: string) => `启动失败: ${message}`,
@@ -61,6 +62,7 @@ Precedence: flags > WXSHOP_* environment variables > config file > defaults`,
     appsHeader: 'Mini programs (appid / secret):',
     tokenHint: (url: string, appid: string, secret: string) =>
       `Get an access_token:\n  curl "${url}/cgi-bin/token?grant_type=client_credential&appid=${appid}&secret=${secret}"`,
+    consoleHint: (url: string) => `Console: ${url}/_sandbox/console/`,
     adminHint: (url: string) => `Admin API: ${url}/_sandbox/v1/apps`,
     unknownCommand: (command: string) => `Unknown command "${command}". Run wxshop help for usage.`,
     failed: (message: string) => `Failed to start: ${message}`,
