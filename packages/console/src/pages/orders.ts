@@ -9,7 +9,7 @@ function lifecycle(): HTMLElement {
   const lang = language();
   return h(
     'details',
-    { class: 'lifecycle' },
+    { class: 'lifecycle', open: true },
     h('summary', {}, t().orders.lifecycle),
     h('ul', {}, ORDER_TRANSITIONS.map((step) => h('li', {}, `${label(ORDER_STATUS, step.from, lang)} → ${label(ORDER_STATUS, step.to, lang)} : ${step.by[lang]}`))),
   );

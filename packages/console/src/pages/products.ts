@@ -130,7 +130,7 @@ export const productsPage: Page = (root, context) => {
     message,
     h('h3', {}, text.queue),
     queue,
-    h('h3', {}, text.all, ' ', h('label', { class: 'hint' }, showDeleted, text.deleted)),
+    h('div', { class: 'page-heading' }, h('h3', {}, text.all), h('label', { class: 'hint' }, showDeleted, ' ', text.deleted)),
     list,
   );
   void render();

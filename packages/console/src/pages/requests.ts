@@ -2,7 +2,7 @@ import { adminCall } from '../admin.js';
 import { formatTime, h, jsonBlock, replaceChildren } from '../dom.js';
 import { errorExplanation } from '../errors.js';
 import { t } from '../i18n.js';
-import { button, errorNotice, heading, needApp, notice, type Page } from '../ui.js';
+import { button, errorNotice, heading, needApp, type Page } from '../ui.js';
 
 interface RequestRow {
   rid: string;
@@ -87,7 +87,7 @@ export const requestsPage: Page = (root, context) => {
     status.textContent = paused ? text.paused : text.polling;
   }, { class: 'secondary' });
 
-  replaceChildren(root, heading(text.heading, () => void render()), h('p', {}, status, ' ', toggle), notice('info', appid), list);
+  replaceChildren(root, heading(text.heading, () => void render()), h('p', {}, status, ' ', toggle), h('p', { class: 'hint' }, text.scope), list);
   void render();
   schedule();
   return () => window.clearTimeout(timer);

@@ -3,15 +3,20 @@ import { parseArgs } from 'node:util';
 import pino from 'pino';
 import { createSandbox } from '../sandbox.js';
 import { ConfigError, DEFAULT_CONFIG_FILE, mergeConfig, parseAppSpec, readConfigFile, readEnvironment, type ServeConfig } from './config.js';
+import { runErrors } from './errors.js';
 import { detectLanguage, messages } from './messages.js';
 
 /** Runs the `wxshop` command line; returns the exit code. */
 export async function main(argv: string[]): Promise<number> {
-  const text = messages(detectLanguage(argv, process.env));
+  const language = detectLanguage(argv, process.env);
+  const text = messages(language);
   const [command, ...rest] = argv;
   if (command === undefined || command === 'help' || command === '--help' || command === '-h') {
     process.stdout.write(`${text.usage}\n`);
     return 0;
+  }
+  if (command === 'errors') {
+    return runErrors(rest, language, { write: (chunk) => process.stdout.write(chunk), isTTY: process.stdout.isTTY === true }, { write: (chunk) => process.stderr.write(chunk), isTTY: process.stderr.isTTY === true });
   }
   if (command !== 'serve') {
     process.stderr.write(`${text.unknownCommand(command)}\n`);

@@ -1,10 +1,16 @@
 /** CLI text in Chinese (the default) and English. */
 export type Language = 'zh' | 'en';
 
+/**
+ * The language of the CLI's text: `--lang`, then WXSHOP_LANG, then the locale (LC_ALL,
+ * LC_MESSAGES, LANG: English for an `en…` locale); Chinese otherwise, including the C locale.
+ */
 export function detectLanguage(argv: readonly string[], env: NodeJS.ProcessEnv): Language {
   const flag = argv.find((arg) => arg.startsWith('--lang='))?.slice('--lang='.length) ?? (argv.includes('--lang') ? argv[argv.indexOf('--lang') + 1] : undefined);
   const choice = flag ?? env.WXSHOP_LANG;
-  return choice === 'en' ? 'en' : 'zh';
+  if (choice !== undefined) return choice === 'en' ? 'en' : 'zh';
+  const locale = env.LC_ALL || env.LC_MESSAGES || env.LANG || '';
+  return /^en([_.@-]|$)/i.test(locale) ? 'en' : 'zh';
 }
 
 const TEXT = {
@@ -13,6 +19,7 @@ const TEXT = {
 
 命令:
   serve     启动沙箱 (默认使用 SQLite 文件 wxshop.db)
+  errors    说明错误码的含义 (wxshop errors 1000001;wxshop errors --help 查看选项)
   help      显示本帮助
 
 serve 选项:
@@ -24,7 +31,7 @@ serve 选项:
   --config FILE        配置文件 (JSON,键: host port db apps adminKey logLevel)
   --admin-key KEY      非本机访问管理接口时须在请求头 x-wxshop-admin-key 中携带的密钥
   --log-level LEVEL    日志级别: fatal error warn info debug (默认 info)
-  --lang zh|en         界面语言 (也可用环境变量 WXSHOP_LANG)
+  --lang zh|en         界面语言 (也可用环境变量 WXSHOP_LANG;未设置时按 LANG 判断)
 
 优先级: 命令行参数 > 环境变量 WXSHOP_* > 配置文件 > 默认值`,
     started: (url: string) => `wxshop 沙箱已启动: ${url}`,
@@ -43,6 +50,7 @@ serve 选项:
 
 Commands:
   serve     start the sandbox (SQLite file wxshop.db by default)
+  errors    explain an error code (wxshop errors 1000001; wxshop errors --help for options)
   help      show this help
 
 serve options:
@@ -54,7 +62,7 @@ serve options:
   --config FILE        config file (JSON keys: host port db apps adminKey logLevel)
   --admin-key KEY      key that non-loopback admin callers send in the x-wxshop-admin-key header
   --log-level LEVEL    log level: fatal error warn info debug (default info)
-  --lang zh|en         language of this text (or the WXSHOP_LANG variable)
+  --lang zh|en         language of this text (or WXSHOP_LANG; otherwise taken from LANG)
 
 Precedence: flags > WXSHOP_* environment variables > config file > defaults`,
     started: (url: string) => `wxshop sandbox listening on ${url}`,
