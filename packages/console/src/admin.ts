@@ -20,7 +20,7 @@ export class AdminHttpError extends Error {
   }
 }
 
-/** The endpoint does not exist in this sandbox version (built by another part that is not there yet). */
+/** Error raised when the endpoint does not exist in this sandbox version. */
 export class NotAvailableError extends Error {
   constructor(readonly endpoint: string) {
     super(`${endpoint} is not available`);
@@ -40,7 +40,7 @@ export function setAdminKey(key: string): void {
     if (key === '') localStorage.removeItem(KEY_STORAGE);
     else localStorage.setItem(KEY_STORAGE, key);
   } catch {
-    // Storage refused: the key is lost at the next reload, nothing else breaks.
+    // Storage was rejected, so the key is lost at the next reload. Nothing else breaks.
   }
 }
 

@@ -3,8 +3,8 @@ import { h } from './dom.js';
 import { language, t } from './i18n.js';
 
 /**
- * The catalogue's explanation of an errcode in Chinese and English (the current language first),
- * with the wire message and the rule of the sandbox that returned the code.
+ * Builds the catalogue's explanation of an errcode in Chinese and English (the current language
+ * first), with the wire message and the sandbox rule that returned the code.
  */
 export function errorExplanation(errcode: number, rule: string | null): HTMLElement {
   const entry = explain(errcode);

@@ -1,4 +1,4 @@
-/** Console text in Chinese (the default) and English; the choice is kept in localStorage. */
+/** Console text in Chinese (the default) and English. The choice is kept in localStorage. */
 export type Language = 'zh' | 'en';
 
 const STORAGE_KEY = 'wxshop.console.lang';
@@ -370,12 +370,12 @@ export function setLanguage(next: Language): void {
   try {
     localStorage.setItem(STORAGE_KEY, next);
   } catch {
-    // Private windows may refuse storage; the switch still holds for this visit.
+    // Private windows may reject storage. The switch then lasts for this visit only.
   }
   document.documentElement.lang = next === 'zh' ? 'zh-CN' : 'en';
 }
 
-/** The text of the current language. */
+/** Returns the text of the current language. */
 export function t(): Text {
   return TEXT[current];
 }

@@ -50,7 +50,7 @@ function storeAppid(appid: string): void {
   try {
     localStorage.setItem(APP_STORAGE, appid);
   } catch {
-    // Storage refused: the choice lasts until the next reload.
+    // Storage was rejected, so the choice lasts until the next reload.
   }
 }
 

@@ -2,7 +2,7 @@ import { AdminHttpError, NotAvailableError } from './admin.js';
 import { h } from './dom.js';
 import { t } from './i18n.js';
 
-/** What every page gets: the chosen app and a way to re-render the current page. */
+/** Context passed to every page: the chosen app and a way to re-render the console. */
 export interface PageContext {
   appid: string | null;
   /** Re-renders the whole console (after an app is created, say). */
@@ -16,7 +16,7 @@ export function notice(kind: 'info' | 'error' | 'success' | 'unavailable', ...co
   return h('div', { class: `notice ${kind}`, role: kind === 'error' ? 'alert' : 'status', 'data-testid': `notice-${kind}` }, ...content);
 }
 
-/** Turns a failed admin call into a notice; a missing endpoint gets the "not available" notice. */
+/** Turns a failed admin call into a notice. A missing endpoint gets the "not available" notice. */
 export function errorNotice(error: unknown): HTMLDivElement {
   if (error instanceof NotAvailableError) {
     return notice('unavailable', h('strong', {}, t().notAvailableTitle), h('p', {}, t().notAvailable(error.endpoint)));
@@ -38,7 +38,7 @@ export function button(label: string, onClick: () => void | Promise<void>, attri
   return element;
 }
 
-/** A table with a header row; each row is a list of cells. */
+/** Builds a table with a header row. Each row is a list of cells. */
 export function table(headers: string[], rows: (Node | string)[][], attributes: Record<string, string> = {}): HTMLElement {
   if (rows.length === 0) return h('p', { class: 'empty' }, t().empty);
   return h(
@@ -49,12 +49,12 @@ export function table(headers: string[], rows: (Node | string)[][], attributes: 
   );
 }
 
-/** A page heading with a refresh button. */
+/** Builds a page heading with a refresh button. */
 export function heading(text: string, onRefresh?: () => void): HTMLElement {
   return h('div', { class: 'page-heading' }, h('h2', {}, text), onRefresh ? button(t().refresh, onRefresh, { class: 'secondary' }) : null);
 }
 
-/** The notice shown when a page needs an app and none is chosen. */
+/** Builds the notice shown when a page needs an app and none is chosen. */
 export function needApp(): HTMLDivElement {
   return notice('info', t().noApps);
 }

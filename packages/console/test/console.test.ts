@@ -8,7 +8,7 @@ const missing = missingBrowser();
 // On CI a missing browser is a failed set-up, not a reason to skip.
 if (missing && process.env.CI) throw new Error(missing);
 
-/** How long a page may take to show what a test waits for; generous for a loaded 2-core machine. */
+/** Longest wait for a page to show what a test expects. It is generous because test machines may be busy. */
 const WAIT_MS = 15_000;
 
 /** True when an admin endpoint does not exist in this sandbox version (404, or the unknown-path reply). */

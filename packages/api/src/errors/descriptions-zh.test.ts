@@ -16,7 +16,7 @@ test('every Chinese explanation is a Chinese sentence', () => {
 
 test('catalogue codes have a Chinese explanation', (t) => {
   const missing = ERROR_CODES.map((entry) => entry.code).filter((code) => describeInChinese(code) === undefined);
-  // A new code without one falls back to its English description; the list says which to write.
+  // A new code without one falls back to its English description. The diagnostic lists the codes to write.
   if (missing.length > 0) t.diagnostic(`codes without a Chinese explanation: ${missing.join(', ')}`);
   assert.ok(missing.length <= ERROR_CODES.length / 4, `more than a quarter of the codes lack a Chinese explanation: ${missing.join(', ')}`);
 });

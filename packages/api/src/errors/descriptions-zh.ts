@@ -264,7 +264,7 @@ export const DESCRIPTIONS_ZH: Readonly<Record<number, string>> = {
   9401023: '标准版交易组件: 商品当前不允许编辑,例如正在审核中。',
 };
 
-/** The Chinese explanation of an error code, or undefined when only the English one exists. */
+/** Returns the Chinese explanation of an error code, or undefined when only the English one exists. */
 export function describeInChinese(code: number): string | undefined {
   return DESCRIPTIONS_ZH[code];
 }

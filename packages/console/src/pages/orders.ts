@@ -4,7 +4,7 @@ import { AFTERSALE_OPEN_FROM, label, ORDER_BUYER_ACTIONS, ORDER_STATUS, ORDER_TR
 import { heading, needApp, type Page } from '../ui.js';
 import { actionButton, field, resourceList, type Item } from './resource.js';
 
-/** The lifecycle as a list of steps, drawn from the transition table. */
+/** Draws the order lifecycle as a list of steps, taken from the transition table. */
 function lifecycle(): HTMLElement {
   const lang = language();
   return h(

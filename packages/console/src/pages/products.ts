@@ -22,7 +22,7 @@ interface Product {
   online: Spu | null;
 }
 
-/** One copy (draft or online) as a short summary with the full JSON below it. */
+/** Draws one copy (draft or online) as a short summary with the full JSON below it. */
 function copyView(title: string, spu: Spu | null, testid: string): HTMLElement {
   const text = t().products;
   if (!spu) return h('section', { class: 'copy', 'data-testid': testid }, h('h4', {}, title), h('p', { class: 'hint' }, text.noOnline));

@@ -13,17 +13,18 @@ export interface Column {
 export interface ResourceList {
   /** Admin path of the list, e.g. `/apps/wx…/orders`. */
   path: string;
-  /** Field of the reply that holds the list, e.g. `orders`. */
+  /** Field of the reply that contains the list, e.g. `orders`. */
   field: string;
   columns: Column[];
-  /** Buttons for one item; they call `act` so the list refreshes after each action. */
+  /** Builds the buttons for one item. They call `act`, so the list refreshes after each action. */
   actions?(item: Item, act: (method: string, path: string, body?: unknown) => Promise<void>): Node[];
   testid: string;
 }
 
 /**
- * A list read from an admin endpoint that may not exist yet in this sandbox version: a table with
- * a JSON detail and action buttons per row, or the "not available" notice when the endpoint is missing.
+ * Builds a list read from an admin endpoint that may not exist yet in this sandbox version. It shows
+ * a table with a JSON detail and action buttons per row, or the "not available" notice when the
+ * endpoint is missing.
  */
 export function resourceList(options: ResourceList): { element: HTMLElement; refresh(): Promise<void> } {
   const element = h('div', { 'data-testid': options.testid });
@@ -60,14 +61,14 @@ export function resourceList(options: ResourceList): { element: HTMLElement; ref
   return { element, refresh };
 }
 
-/** A value of an item as text; ids arrive as strings or numbers. */
+/** Returns a field of an item as text. Ids arrive as strings or numbers. */
 export function field(item: Item, name: string): string {
   const value = item[name];
   if (value === null || value === undefined) return '';
   return typeof value === 'object' ? JSON.stringify(value) : String(value);
 }
 
-/** A button that performs one admin action on an item. */
+/** Creates a button that performs one admin action on an item. */
 export function actionButton(label: string, run: () => Promise<void>, testid: string, kind = ''): HTMLButtonElement {
   return button(label, run, { 'data-testid': testid, class: kind });
 }

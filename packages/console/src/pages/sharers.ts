@@ -3,7 +3,7 @@ import { t } from '../i18n.js';
 import { heading, needApp, type Page } from '../ui.js';
 import { actionButton, field, resourceList } from './resource.js';
 
-/** Binding status of a sharer invitation that still waits for the sharer's answer. */
+/** Binding status of a sharer invitation that waits for the sharer's reply. */
 const BIND_PENDING = 0;
 
 export const sharersPage: Page = (root, context) => {

@@ -2,7 +2,7 @@ import { parseArgs } from 'node:util';
 import { describeInChinese, ERROR_CODES, explain, type ErrorCodeEntry, type ErrorFamily, type ErrorModule, type RetryAdvice } from '@wxshop/api';
 import type { Language } from './messages.js';
 
-/** Where `wxshop errors` writes, and whether that place is a terminal (colour only there). */
+/** Stream that `wxshop errors` writes to, and whether it is a terminal (colour only there). */
 export interface Output {
   write(text: string): void;
   isTTY: boolean;
@@ -102,7 +102,7 @@ function styles(enabled: boolean) {
   return { bold: wrap('1'), dim: wrap('2'), red: wrap('31'), cyan: wrap('36') };
 }
 
-/** The Chinese and English explanations, the chosen language first; a code without Chinese text has only English. */
+/** Lists the Chinese and English explanations, the chosen language first. A code without Chinese text has only English. */
 function explanations(entry: ErrorCodeEntry, language: Language): [string, string][] {
   const chinese = describeInChinese(entry.code);
   const both: [string, string][] = chinese === undefined ? [] : [['中文说明', chinese]];
@@ -110,7 +110,7 @@ function explanations(entry: ErrorCodeEntry, language: Language): [string, strin
   return language === 'en' ? both.reverse() : both;
 }
 
-/** The JSON form of one code: the catalogue entry with its labels in both languages. */
+/** Builds the JSON form of one code: the catalogue entry with its labels in both languages. */
 function entryJson(entry: ErrorCodeEntry) {
   return {
     code: entry.code,
@@ -129,8 +129,8 @@ function entryJson(entry: ErrorCodeEntry) {
 }
 
 /**
- * Runs `wxshop errors [CODE] [--json] [--lang zh|en]`; returns the exit code: 0 explained, 1 code
- * not in the catalogue, 2 bad arguments.
+ * Runs `wxshop errors [CODE] [--json] [--lang zh|en]` and returns the exit code: 0 explained, 1 code
+ * not in the catalogue, 2 invalid arguments.
  */
 export function runErrors(args: string[], language: Language, out: Output, err: Output, env: NodeJS.ProcessEnv = process.env): number {
   const text = TEXT[language];

@@ -3,7 +3,7 @@ import { createRequire } from 'node:module';
 import { dirname, extname, join, resolve, sep } from 'node:path';
 import type { FastifyInstance, FastifyReply } from 'fastify';
 
-/** Where the console is served: the built files of @wxshop/console. */
+/** Path prefix of the console, the built files of @wxshop/console. */
 export const CONSOLE_PREFIX = '/_sandbox/console';
 
 const CONTENT_TYPES: Record<string, string> = {
@@ -27,7 +27,7 @@ export function consoleDirectory(): string {
     const require = createRequire(import.meta.url);
     return join(dirname(require.resolve('@wxshop/console/package.json')), 'dist');
   } catch {
-    // Outside the workspace (a copied bundle, say): the console is not installed.
+    // Outside the workspace (a copied bundle, say) the console is not installed.
     return resolve('node_modules/@wxshop/console/dist');
   }
 }
@@ -50,7 +50,7 @@ export function registerConsole(app: FastifyInstance, dir: string = consoleDirec
   const root = resolve(dir);
   const sendFile = (reply: FastifyReply, path: string) => {
     const type = CONTENT_TYPES[extname(path)] ?? 'application/octet-stream';
-    // Hashed asset names never change content; index.html must be read fresh after a rebuild.
+    // A hashed asset name never changes content, but index.html must be read fresh after a rebuild.
     const cache = path.includes(`${sep}assets${sep}`) ? 'public, max-age=31536000, immutable' : 'no-cache';
     return reply.code(200).header('content-type', type).header('cache-control', cache).send(readFileSync(path));
   };
@@ -73,7 +73,7 @@ export function registerConsole(app: FastifyInstance, dir: string = consoleDirec
       return reply.code(404).header('content-type', 'text/plain; charset=utf-8').send('Not found');
     }
     if (relative !== '' && existsSync(target) && statSync(target).isFile()) return sendFile(reply, target);
-    // A missing asset is a real 404; any other path is a console page, served by index.html.
+    // A missing asset is a real 404. Any other path is a console page, served by index.html.
     if (relative.startsWith('assets/')) return reply.code(404).header('content-type', 'text/plain; charset=utf-8').send('Not found');
     return sendFile(reply, index);
   });
