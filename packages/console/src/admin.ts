@@ -47,7 +47,7 @@ export function setAdminKey(key: string): void {
 /**
  * True when a reply means "no such endpoint": HTTP 404 without an error code of its own (a
  * missing app or order has one), or the wire's unknown-path reply (HTTP 200 with errcode 40066),
- * which is what the sandbox answers today for a path under /_sandbox/v1 that it does not know.
+ * which the sandbox returns today for a path under /_sandbox/v1 that it does not know.
  */
 function isMissingEndpoint(status: number, body: unknown): boolean {
   const record = (body ?? {}) as { errcode?: unknown; error?: { code?: unknown } };

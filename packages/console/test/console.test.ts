@@ -64,9 +64,15 @@ describe('console in Chromium', { skip: missing }, () => {
 
   test('gets a stable token for an app from the apps page', async () => {
     await page.goto(`${consoleUrl}#/apps`);
+    // The token the test fetched in before() is listed.
+    await page.getByTestId('token-table').getByText(token).waitFor();
     await page.getByRole('button', { name: '获取 stable_token' }).click();
-    const shown = await page.getByTestId('stable-token').textContent();
-    assert.match(shown ?? '', /^[A-Za-z0-9_-]{20,}$/);
+    const shown = (await page.getByTestId('stable-token').textContent()) ?? '';
+    assert.match(shown, /^[A-Za-z0-9_-]{20,}$/);
+    const row = page.getByTestId('token-table').locator('tr', { hasText: shown });
+    await row.waitFor();
+    assert.match((await row.textContent()) ?? '', /stable.*有效/);
+    await screenshot(page, '02b-tokens');
   });
 
   test('approves a product review from the audit queue', async () => {

@@ -13,6 +13,15 @@ export interface App {
   created_at: number;
 }
 
+/** An access token as GET /apps/:appid/tokens lists it. */
+interface Token {
+  token: string;
+  kind: 'ordinary' | 'stable';
+  issued_at: number;
+  expires_at: number;
+  state: 'valid' | 'overlap' | 'superseded' | 'expired';
+}
+
 const ACCESS_STATES = ['not_applied', 'pending_agreement', 'accessed', 'banned'];
 
 export const appsPage: Page = (root, context) => {
@@ -25,13 +34,46 @@ export const appsPage: Page = (root, context) => {
     try {
       const { apps } = await adminCall<{ apps: App[] }>('GET', '/apps');
       replaceChildren(list, table(
-        [text.appid, text.secret, text.name, text.username, text.access, text.reviewer, text.created, text.tokens],
-        apps.map((app) => [appidCell(app), secretCell(app.secret), app.name, app.username, accessCell(app), reviewerCell(app), formatTime(app.created_at), tokenCell(app)]),
+        [text.appid, text.secret, text.name, text.username, text.access, text.reviewer, text.created],
+        apps.map((app) => [appidCell(app), secretCell(app.secret), app.name, app.username, accessCell(app), reviewerCell(app), formatTime(app.created_at)]),
         { 'data-testid': 'apps-table' },
       ));
     } catch (error) {
       replaceChildren(list, errorNotice(error));
     }
+    await renderTokens();
+  };
+
+  // Tokens of the app chosen in the header, with a button that asks the wire API for a stable token.
+  const tokens = h('div', { 'data-testid': 'tokens' });
+  const renderTokens = async () => {
+    const app = (await adminCall<{ apps: App[] }>('GET', '/apps').catch(() => ({ apps: [] as App[] }))).apps.find((entry) => entry.appid === context.appid);
+    if (!app) return void replaceChildren(tokens);
+    const output = h('div', { class: 'token' });
+    const fetchToken = button(text.getStableToken, async () => {
+      const reply = await stableToken(app.appid, app.secret);
+      if (typeof reply.access_token === 'string') {
+        replaceChildren(output, h('code', { class: 'token-value', 'data-testid': 'stable-token' }, reply.access_token), ' ', text.tokenResult(reply.expires_in ?? 0));
+      } else {
+        replaceChildren(output, notice('error', `${reply.errcode}: ${reply.errmsg}`));
+      }
+      await renderList();
+    }, { class: 'secondary' });
+    const listBody = h('div', {});
+    const renderList = async () => {
+      try {
+        const reply = await adminCall<{ tokens: Token[] }>('GET', `/apps/${app.appid}/tokens`);
+        replaceChildren(listBody, table(
+          [text.token, text.kind, text.tokenState, text.issued, text.expires],
+          reply.tokens.map((token) => [h('code', { class: 'token-value' }, token.token), token.kind, h('span', { class: `badge ${token.state === 'valid' ? 'ok' : token.state === 'overlap' ? '' : 'danger'}` }, text.states[token.state]), h('span', { class: 'time' }, formatTime(token.issued_at)), h('span', { class: 'time' }, formatTime(token.expires_at))]),
+          { 'data-testid': 'token-table' },
+        ));
+      } catch (error) {
+        replaceChildren(listBody, errorNotice(error));
+      }
+    };
+    replaceChildren(tokens, h('h3', {}, `${text.tokens} · ${app.name}`), h('p', { class: 'row-actions' }, fetchToken), output, listBody);
+    await renderList();
   };
 
   const appidCell = (app: App) => h('code', { class: app.appid === context.appid ? 'current' : '' }, app.appid);
@@ -80,23 +122,6 @@ export const appsPage: Page = (root, context) => {
     return select;
   };
 
-  const tokenCell = (app: App) => {
-    const output = h('div', { class: 'token' });
-    return h(
-      'div',
-      {},
-      button(text.getStableToken, async () => {
-        const reply = await stableToken(app.appid, app.secret);
-        if (typeof reply.access_token === 'string') {
-          replaceChildren(output, h('code', { 'data-testid': 'stable-token' }, reply.access_token), ' ', text.tokenResult(reply.expires_in ?? 0));
-        } else {
-          replaceChildren(output, notice('error', `${reply.errcode}: ${reply.errmsg}`));
-        }
-      }, { class: 'secondary' }),
-      output,
-    );
-  };
-
   const appidInput = h('input', { name: 'appid', placeholder: 'wx…', size: 20 });
   const secretInput = h('input', { name: 'secret', placeholder: '32 位', size: 34 });
   const nameInput = h('input', { name: 'name', placeholder: text.name, size: 16 });
@@ -122,6 +147,6 @@ export const appsPage: Page = (root, context) => {
     }
   });
 
-  replaceChildren(root, heading(text.heading, () => void render()), message, list, h('h3', {}, text.create), h('p', { class: 'hint' }, text.createHint), form);
+  replaceChildren(root, heading(text.heading, () => void render()), message, list, tokens, h('h3', {}, text.create), h('p', { class: 'hint' }, text.createHint), form);
   void render();
 };

@@ -6,6 +6,7 @@ import type { Services } from '../services.js';
 import { WireError } from '../server/wire-error.js';
 import { registerAppAdmin } from '../modules/app/admin.js';
 import { registerProductAdmin } from '../modules/product/admin.js';
+import { registerTokenAdmin } from '../modules/token/admin.js';
 
 export const ADMIN_PREFIX = '/_sandbox/v1';
 
@@ -110,6 +111,7 @@ export function registerAdmin(app: FastifyInstance, services: Services, options:
 
       registerAppAdmin(admin, services);
       registerProductAdmin(admin, services);
+      registerTokenAdmin(admin, services);
     },
     { prefix: ADMIN_PREFIX },
   );
