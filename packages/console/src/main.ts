@@ -114,7 +114,13 @@ function nav(active: PageName): HTMLElement {
   return h(
     'nav',
     {},
-    h('ul', {}, (Object.keys(PAGES) as PageName[]).map((name) => h('li', {}, h('a', { href: `#/${name}`, class: name === active ? 'active' : '', 'data-testid': `nav-${name}` }, names[name])))),
+    h('ul', {}, (Object.keys(PAGES) as PageName[]).map((name) => h('li', {}, h('a', {
+      href: `#/${name}`,
+      class: name === active ? 'active' : '',
+      'data-testid': `nav-${name}`,
+      // The hash does not change on a click on the current page, so draw it again here.
+      onclick: () => { if (name === active) render(); },
+    }, names[name])))),
   );
 }
 

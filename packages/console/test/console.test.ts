@@ -36,6 +36,12 @@ describe('console in Chromium', { skip: missing }, () => {
     page.setDefaultTimeout(WAIT_MS);
   });
 
+  /** Opens a console page with a fresh load, even when the browser already shows that page. */
+  async function visit(name: string): Promise<void> {
+    await page.goto('about:blank');
+    await page.goto(`${consoleUrl}#/${name}`);
+  }
+
   after(async () => {
     await context?.close();
     await browser?.close();
@@ -43,7 +49,7 @@ describe('console in Chromium', { skip: missing }, () => {
   });
 
   test('opens in Chinese and remembers the switch to English', async () => {
-    await page.goto(`${consoleUrl}#/apps`);
+    await visit('apps');
     await page.getByRole('heading', { name: '小程序与令牌' }).waitFor();
     await page.getByTestId('apps-table').getByText(APPID).waitFor();
     await screenshot(page, '01-apps-zh');
@@ -63,7 +69,7 @@ describe('console in Chromium', { skip: missing }, () => {
   });
 
   test('gets a stable token for an app from the apps page', async () => {
-    await page.goto(`${consoleUrl}#/apps`);
+    await visit('apps');
     // The token the test fetched in before() is listed.
     await page.getByTestId('token-table').getByText(token).waitFor();
     await page.getByRole('button', { name: '获取 stable_token' }).click();
@@ -83,7 +89,7 @@ describe('console in Chromium', { skip: missing }, () => {
     const added = await call(sandbox.url, '/shop/spu/add', productBody('CONSOLE-1', image, { title: '控制台测试积木' }), { token });
     assert.equal(added.json.errcode, 0, added.text);
 
-    await page.goto(`${consoleUrl}#/products`);
+    await visit('products');
     const item = page.getByTestId('queue-CONSOLE-1');
     await item.waitFor();
     const card = page.getByTestId('product-CONSOLE-1');
@@ -105,13 +111,32 @@ describe('console in Chromium', { skip: missing }, () => {
     assert.equal(product.status, 5);
   });
 
+  test('rejects a product review with a reason', async () => {
+    const image = await uploadImage(sandbox.url, token);
+    const added = await call(sandbox.url, '/shop/spu/add', productBody('CONSOLE-2', image, { title: '主图模糊的积木' }), { token });
+    assert.equal(added.json.errcode, 0, added.text);
+
+    await visit('products');
+    const item = page.getByTestId('queue-CONSOLE-2');
+    await item.getByRole('textbox').fill('主图不清晰');
+    await page.getByTestId('reject-CONSOLE-2').click();
+    await page.getByText('商品 CONSOLE-2 已驳回').waitFor();
+    assert.match((await page.getByTestId('product-CONSOLE-2').getByTestId('edit-status').textContent()) ?? '', /审核失败/);
+
+    const got = await call(sandbox.url, '/shop/spu/get', { out_product_id: 'CONSOLE-2', need_edit_spu: 1 }, { token });
+    assert.equal(got.json.errcode, 0, got.text);
+    const spu = got.json.spu as Record<string, unknown>;
+    assert.equal(spu.edit_status, 3);
+    assert.match(JSON.stringify(spu), /主图不清晰/);
+  });
+
   test('lists the audit event on the events page', async () => {
-    await page.goto(`${consoleUrl}#/events`);
+    await visit('events');
     await page.getByTestId('events').getByText('open_product_spu_audit').first().waitFor();
   });
 
   test('request log explains an error with the catalogue and the rule that fired', async () => {
-    await page.goto(`${consoleUrl}#/requests`);
+    await visit('requests');
     await page.getByTestId('request-log').locator('article').first().waitFor();
 
     // Made while the page is open: the polling brings it in without a reload.
@@ -136,7 +161,7 @@ describe('console in Chromium', { skip: missing }, () => {
   });
 
   test('advances the clock', async () => {
-    await page.goto(`${consoleUrl}#/clock`);
+    await visit('clock');
     await page.getByTestId('clock-offset').getByText('00:00:00').waitFor();
     await page.getByRole('button', { name: '+1 小时' }).click();
     await page.getByTestId('clock-offset').getByText('01:00:00').waitFor();
@@ -155,7 +180,7 @@ describe('console in Chromium', { skip: missing }, () => {
       ['faults', '/faults'],
     ];
     for (const [name, path] of pages) {
-      await page.goto(`${consoleUrl}#/${name}`);
+      await visit(name);
       if (await endpointMissing(sandbox.url, path)) {
         await page.getByTestId('notice-unavailable').first().getByText('当前沙箱版本不提供此功能').waitFor();
         if (name === 'orders') await screenshot(page, '08-orders-not-available');
@@ -173,7 +198,7 @@ describe('console in Chromium', { skip: missing }, () => {
       return;
     }
     const orderId = await createOrder(sandbox.url, token);
-    await page.goto(`${consoleUrl}#/orders`);
+    await visit('orders');
     const pay = page.getByTestId(`order-pay-${orderId}`);
     await pay.waitFor();
     await screenshot(page, '09-order-unpaid');
@@ -194,7 +219,7 @@ describe('console in Chromium', { skip: missing }, () => {
     const { json } = await admin(sandbox.url, 'GET', `/apps/${APPID}/events`);
     const event = (json.events as { id: number }[])[0];
     assert.ok(event, 'the audit test left at least one event');
-    await page.goto(`${consoleUrl}#/deliveries`);
+    await visit('deliveries');
     await page.getByTestId(`redeliver-${event.id}`).first().click();
     await page.getByTestId('notice-success').waitFor();
     const afterwards = (await admin(sandbox.url, 'GET', `/apps/${APPID}/deliveries`)).json.deliveries as unknown[];

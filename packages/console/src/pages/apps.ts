@@ -22,7 +22,7 @@ interface Token {
   state: 'valid' | 'overlap' | 'superseded' | 'expired';
 }
 
-const ACCESS_STATES = ['not_applied', 'pending_agreement', 'accessed', 'banned'];
+const ACCESS_STATES = ['not_applied', 'pending_agreement', 'accessed', 'banned'] as const;
 
 export const appsPage: Page = (root, context) => {
   const text = t().apps;
@@ -91,7 +91,7 @@ export const appsPage: Page = (root, context) => {
   };
 
   const accessCell = (app: App) => {
-    const select = h('select', { 'aria-label': text.access }, ACCESS_STATES.map((state) => h('option', { value: state, selected: state === app.access_state }, state)));
+    const select = h('select', { 'aria-label': text.access }, ACCESS_STATES.map((state) => h('option', { value: state, selected: state === app.access_state }, `${text.accessStates[state]} (${state})`)));
     select.addEventListener('change', async () => {
       try {
         await adminCall('PUT', `/apps/${app.appid}/access`, { state: select.value });
