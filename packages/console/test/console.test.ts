@@ -192,6 +192,27 @@ describe('console in Chromium', { skip: missing }, () => {
     }
   });
 
+  test('a 404 without an error code means not available', async () => {
+    // Fastify's own 404 body has no error code: the endpoint is missing.
+    await page.route('**/_sandbox/v1/apps/*/coupons', (route) =>
+      route.fulfill({ status: 404, contentType: 'application/json', body: JSON.stringify({ message: 'Route GET:/coupons not found', error: 'Not Found', statusCode: 404 }) }),
+    );
+    // A 404 with a code of its own is an ordinary error, shown as one.
+    await page.route('**/_sandbox/v1/apps/*/user-coupons', (route) =>
+      route.fulfill({ status: 404, contentType: 'application/json', body: JSON.stringify({ error: { code: 'coupon_not_found', message: 'No such coupon' } }) }),
+    );
+    try {
+      await visit('coupons');
+      await page.getByTestId('coupons').getByTestId('notice-unavailable').waitFor();
+      const error = page.getByTestId('user-coupons').getByTestId('notice-error');
+      await error.waitFor();
+      assert.match((await error.textContent()) ?? '', /HTTP 404 coupon_not_found/);
+      assert.equal(await page.getByTestId('user-coupons').getByTestId('notice-unavailable').count(), 0);
+    } finally {
+      await page.unrouteAll();
+    }
+  });
+
   test('pays an order with the buyer action button', async (t: TestContext) => {
     if (await endpointMissing(sandbox.url, `/apps/${APPID}/orders`)) {
       t.skip(`GET /_sandbox/v1/apps/${APPID}/orders answers 404 in this sandbox version; the order test runs once the orders admin API exists`);
