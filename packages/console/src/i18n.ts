@@ -37,6 +37,16 @@ const TEXT = {
       sharers: '分享员',
       deliveries: '事件推送',
       faults: '故障注入',
+      errorCodes: '错误码',
+    },
+    errorCodes: {
+      heading: '错误码',
+      search: '按错误码或关键词搜索,例如 1000001 或 库存',
+      count: (count: number) => `${count} 个错误码`,
+      code: '错误码',
+      message: '平台返回',
+      chinese: '中文说明',
+      english: 'English',
     },
     apps: {
       heading: '小程序与令牌',
@@ -214,6 +224,16 @@ const TEXT = {
       sharers: 'Sharers',
       deliveries: 'Event deliveries',
       faults: 'Fault rules',
+      errorCodes: 'Error codes',
+    },
+    errorCodes: {
+      heading: 'Error codes',
+      search: 'Search by code or word, e.g. 1000001 or stock',
+      count: (count: number) => `${count} codes`,
+      code: 'Code',
+      message: 'Platform message',
+      chinese: '中文说明',
+      english: 'English',
     },
     apps: {
       heading: 'Apps and tokens',

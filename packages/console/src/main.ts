@@ -7,6 +7,7 @@ import { appsPage, type App } from './pages/apps.js';
 import { clockPage } from './pages/clock.js';
 import { couponsPage } from './pages/coupons.js';
 import { deliveriesPage } from './pages/deliveries.js';
+import { errorCodesPage } from './pages/error-codes.js';
 import { eventsPage } from './pages/events.js';
 import { faultsPage } from './pages/faults.js';
 import { ordersPage } from './pages/orders.js';
@@ -27,6 +28,7 @@ const PAGES = {
   sharers: sharersPage,
   deliveries: deliveriesPage,
   faults: faultsPage,
+  errorCodes: errorCodesPage,
 } satisfies Record<string, Page>;
 
 type PageName = keyof typeof PAGES;

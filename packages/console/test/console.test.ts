@@ -160,6 +160,16 @@ describe('console in Chromium', { skip: missing }, () => {
     await page.getByTestId('language-switch').click();
   });
 
+  test('error codes page finds a code by word', async () => {
+    await visit('errorCodes');
+    await page.getByTestId('error-search').fill('库存');
+    const codes = page.getByTestId('error-codes');
+    await codes.getByText('1000015').waitFor();
+    assert.match((await codes.textContent()) ?? '', /初始库存必须大于0/);
+    assert.equal(await codes.getByText('40001', { exact: true }).count(), 0, 'codes without the word are filtered out');
+    await screenshot(page, '07b-error-codes');
+  });
+
   test('advances the clock', async () => {
     await visit('clock');
     await page.getByTestId('clock-offset').getByText('00:00:00').waitFor();
