@@ -121,7 +121,9 @@ describe('console in Chromium', { skip: missing }, () => {
     await item.getByRole('textbox').fill('主图不清晰');
     await page.getByTestId('reject-CONSOLE-2').click();
     await page.getByText('商品 CONSOLE-2 已驳回').waitFor();
-    assert.match((await page.getByTestId('product-CONSOLE-2').getByTestId('edit-status').textContent()) ?? '', /审核失败/);
+    const card = page.getByTestId('product-CONSOLE-2');
+    assert.match((await card.getByTestId('edit-status').textContent()) ?? '', /审核失败/);
+    assert.equal(await card.getByTestId('reject-reason').textContent(), '主图不清晰');
 
     const got = await call(sandbox.url, '/shop/spu/get', { out_product_id: 'CONSOLE-2', need_edit_spu: 1 }, { token });
     assert.equal(got.json.errcode, 0, got.text);
@@ -153,6 +155,12 @@ describe('console in Chromium', { skip: missing }, () => {
     assert.match(text, /The out_product_id is missing/, 'the English explanation');
     assert.match(text, /spu\.out_product_id\.missing/);
     await screenshot(page, '05-request-log-zh');
+
+    // "Errors only" hides the successful calls, such as the spu/add of the audit test.
+    await page.getByTestId('errors-only').check();
+    await page.locator('[data-testid="request-log"] article[data-errcode="0"]').first().waitFor({ state: 'detached' });
+    assert.ok((await page.locator('[data-testid="request-log"] article').count()) >= 1);
+    await page.getByTestId('errors-only').uncheck();
 
     await page.getByTestId('language-switch').click();
     await page.getByTestId(`request-${rid}`).getByText('Rule that fired').waitFor();

@@ -6,6 +6,7 @@ import { button, errorNotice, heading, needApp, notice, type Page } from '../ui.
 
 interface Spu {
   title?: string;
+  audit_info?: { reject_reason?: string; audit_time?: string; submit_time?: string };
   third_cat_id?: number;
   skus?: { out_sku_id?: string; sale_price?: number; stock_num?: number }[];
   [field: string]: unknown;
@@ -41,6 +42,7 @@ function copyView(title: string, spu: Spu | null, testid: string): HTMLElement {
       h('dt', {}, text.stock), h('dd', {}, String(stock)),
       h('dt', {}, text.skus), h('dd', {}, String(spu.skus?.length ?? 0)),
       h('dt', {}, text.category), h('dd', {}, String(spu.third_cat_id ?? '')),
+      spu.audit_info?.reject_reason ? [h('dt', {}, text.rejectReason), h('dd', { class: 'danger-text', 'data-testid': 'reject-reason' }, spu.audit_info.reject_reason)] : null,
     ),
     h('details', {}, h('summary', {}, 'JSON'), jsonBlock(spu)),
   );

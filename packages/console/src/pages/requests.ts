@@ -38,6 +38,8 @@ export const requestsPage: Page = (root, context) => {
   // Rows the reader opened stay open across refreshes.
   const open = new Set<string>();
   let paused = false;
+  const errorsOnly = h('input', { type: 'checkbox', 'data-testid': 'errors-only' });
+  errorsOnly.addEventListener('change', () => void render());
   let timer: number | undefined;
 
   const row = (request: RequestRow) => {
@@ -68,7 +70,8 @@ export const requestsPage: Page = (root, context) => {
   const render = async () => {
     try {
       const { requests } = await adminCall<{ requests: RequestRow[] }>('GET', `/apps/${appid}/requests?limit=100`);
-      replaceChildren(list, requests.length === 0 ? h('p', { class: 'empty' }, t().empty) : requests.map(row));
+      const shown = errorsOnly.checked ? requests.filter((request) => request.errcode !== 0) : requests;
+      replaceChildren(list, shown.length === 0 ? h('p', { class: 'empty' }, t().empty) : shown.map(row));
     } catch (error) {
       replaceChildren(list, errorNotice(error));
     }
@@ -87,7 +90,7 @@ export const requestsPage: Page = (root, context) => {
     status.textContent = paused ? text.paused : text.polling;
   }, { class: 'secondary' });
 
-  replaceChildren(root, heading(text.heading, () => void render()), h('p', {}, status, ' ', toggle), h('p', { class: 'hint' }, text.scope), list);
+  replaceChildren(root, heading(text.heading, () => void render()), h('p', { class: 'row-actions' }, status, toggle, h('label', {}, errorsOnly, ' ', text.errorsOnly)), h('p', { class: 'hint' }, text.scope), list);
   void render();
   schedule();
   return () => window.clearTimeout(timer);
