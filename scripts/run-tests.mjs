@@ -1,6 +1,8 @@
 // Runs every compiled test file with node's test runner, once per database: SQLite, then
 // PostgreSQL (WXSHOP_TEST_PG_URL, default postgres://postgres@127.0.0.1:5432/test).
-// WXSHOP_TEST_DBS=sqlite (or postgres) limits the run to one database.
+// WXSHOP_TEST_DBS=sqlite (or postgres) limits the run to one database. The console's browser tests
+// (packages/console/dist-test) run once afterwards, on SQLite: they test pages, not storage.
+// WXSHOP_TEST_BROWSER=0 leaves them out.
 import { spawnSync } from 'node:child_process';
 import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
@@ -28,6 +30,7 @@ if (files.length === 0) {
 }
 
 const databases = (process.env.WXSHOP_TEST_DBS ?? 'sqlite,postgres').split(',').map((name) => name.trim()).filter(Boolean);
+const browserFiles = findTests('packages/console/dist-test').sort();
 let failed = false;
 for (const database of databases) {
   console.log(`\n=== tests on ${database} (${files.length} files) ===`);
@@ -37,6 +40,17 @@ for (const database of databases) {
   });
   if (result.status !== 0) {
     console.error(`=== tests on ${database} failed (exit ${result.status}) ===`);
+    failed = true;
+  }
+}
+if (browserFiles.length > 0 && process.env.WXSHOP_TEST_BROWSER !== '0') {
+  console.log(`\n=== browser tests (${browserFiles.length} files) ===`);
+  const result = spawnSync(process.execPath, ['--test', ...browserFiles], {
+    stdio: 'inherit',
+    env: { ...process.env, WXSHOP_TEST_DB: 'sqlite' },
+  });
+  if (result.status !== 0) {
+    console.error(`=== browser tests failed (exit ${result.status}) ===`);
     failed = true;
   }
 }

@@ -194,11 +194,14 @@ test('order_id above 2^53 round-trips', async (t) => {
   const clock = await admin(running.url, 'GET', '/clock');
   const now: string = clock.json.now;
   const nowSeconds = Math.floor((clock.json.now_ms as number) / 1000);
+  // Orders need a buyer of the app; the sandbox lists the app's built-in buyers.
+  const buyers = await admin(running.url, 'GET', `/apps/${APPID}/buyers`);
+  const buyer: string = buyers.status === 200 ? buyers.json.buyers[0].openid : OPENID;
   const added = await served(() =>
     client.order.add({
       create_time: now,
       out_order_id: 'sdk-big-1',
-      openid: OPENID,
+      openid: buyer,
       path: 'pages/order/detail?id=sdk-big-1',
       fund_type: 1,
       expire_time: nowSeconds + 3600,
@@ -222,7 +225,7 @@ test('order_id above 2^53 round-trips', async (t) => {
   assert.match(orderId, /^\d+$/);
   assert.ok(BigInt(orderId) > 2n ** 53n, `order_id ${orderId} is above 2^53`);
 
-  const got = await client.order.get({ order_id: orderId, openid: OPENID });
+  const got = await client.order.get({ order_id: orderId, openid: buyer });
   assert.equal(got.order.order_id, orderId);
   assert.equal(got.order.out_order_id, 'sdk-big-1');
   const listed = await client.order.getList({ page: 1, page_size: 10, sort_order: 1 });

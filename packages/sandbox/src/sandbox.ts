@@ -49,6 +49,8 @@ export interface SandboxOptions {
   backgroundIntervalMs?: number;
   /** Redis for quota and frequency counters (a URL, or a URL and key prefix); without it they live in the database. */
   redis?: string | RedisOptions;
+  /** Folder of the built console served at /_sandbox/console/; defaults to @wxshop/console's dist. */
+  consoleDir?: string;
 }
 
 /** Work the sandbox runs on a timer, given the sandbox time in unix milliseconds. */
@@ -151,7 +153,7 @@ export async function createSandbox(options: SandboxOptions): Promise<Sandbox> {
   }
   await declareApps();
 
-  const app = buildApp(services, { adminKey: options.adminKey, onReset: declareApps });
+  const app = buildApp(services, { adminKey: options.adminKey, onReset: declareApps }, options.consoleDir);
 
   let background: NodeJS.Timeout | undefined;
   const interval = options.backgroundIntervalMs ?? 1000;

@@ -5,8 +5,11 @@ import { test } from 'node:test';
 
 const BIN = fileURLToPath(new URL('../bin/wxshop.js', import.meta.url));
 
+/** The environment of a CLI run: a neutral locale, so the text is Chinese unless a test says otherwise. */
+const CLI_ENV = { ...process.env, LANG: 'C.UTF-8', LC_ALL: '', LC_MESSAGES: '' };
+
 function runCli(args: string[], env: Record<string, string> = {}) {
-  return spawnSync(process.execPath, [BIN, ...args], { encoding: 'utf8', env: { ...process.env, ...env }, timeout: 15000 });
+  return spawnSync(process.execPath, [BIN, ...args], { encoding: 'utf8', env: { ...CLI_ENV, ...env }, timeout: 15000 });
 }
 
 test('serve --help prints the usage', () => {
@@ -53,7 +56,7 @@ test('non-loopback host needs an admin key', () => {
 /** Starts `wxshop serve` on a free port and returns its address, the printed appid and a stop function. */
 async function startCli(db: string): Promise<{ url: string; appid: string; stop: () => Promise<void> }> {
   const { spawn } = await import('node:child_process');
-  const child = spawn(process.execPath, [BIN, 'serve', '--port', '0', '--db', db, '--log-level', 'warn'], { stdio: ['ignore', 'pipe', 'ignore'] });
+  const child = spawn(process.execPath, [BIN, 'serve', '--port', '0', '--db', db, '--log-level', 'warn'], { stdio: ['ignore', 'pipe', 'ignore'], env: CLI_ENV });
   let output = '';
   child.stdout!.setEncoding('utf8');
   await new Promise<void>((resolve, reject) => {

@@ -20,3 +20,4 @@ export function formatErrmsg(code: number, rid: string, message?: string): strin
   const text = message ?? entry?.message ?? '';
   return entry?.rid === false ? text : `${text} rid: ${rid}`;
 }
+export { DESCRIPTIONS_ZH, describeInChinese } from './descriptions-zh.js';

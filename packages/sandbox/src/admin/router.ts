@@ -22,6 +22,7 @@ import { registerAftersaleAdmin } from '../modules/aftersale/admin.js';
 import { registerQuotaAdmin } from '../modules/quota/admin.js';
 import { registerComponentAdmin } from '../modules/component/admin.js';
 import { registerFaultAdmin } from '../platform/faults.js';
+import { registerTokenAdmin } from '../modules/token/admin.js';
 
 export const ADMIN_PREFIX = '/_sandbox/v1';
 
@@ -149,6 +150,7 @@ export function registerAdmin(app: FastifyInstance, services: Services, options:
       registerQuotaAdmin(admin, services);
       registerComponentAdmin(admin, services);
       registerFaultAdmin(admin, services.faults, () => services.clock.now());
+      registerTokenAdmin(admin, services);
     },
     { prefix: ADMIN_PREFIX },
   );

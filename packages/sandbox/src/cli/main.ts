@@ -3,13 +3,15 @@ import { parseArgs } from 'node:util';
 import pino from 'pino';
 import { createSandbox } from '../sandbox.js';
 import { ConfigError, DEFAULT_CONFIG_FILE, mergeConfig, parseAppSpec, readConfigFile, readEnvironment, type ServeConfig } from './config.js';
+import { runErrors } from './errors.js';
 import { detectLanguage, messages } from './messages.js';
 import { runSnapshot } from './snapshot.js';
 import { runOpenApi } from './openapi.js';
 
 /** Runs the `wxshop` command line; returns the exit code. */
 export async function main(argv: string[]): Promise<number> {
-  const text = messages(detectLanguage(argv, process.env));
+  const language = detectLanguage(argv, process.env);
+  const text = messages(language);
   const [command, ...rest] = argv;
   if (command === undefined || command === 'help' || command === '--help' || command === '-h') {
     process.stdout.write(`${text.usage}\n`);
@@ -17,6 +19,9 @@ export async function main(argv: string[]): Promise<number> {
   }
   if (command === 'snapshot') return runSnapshot(rest, text);
   if (command === 'openapi') return runOpenApi(rest);
+  if (command === 'errors') {
+    return runErrors(rest, language, { write: (chunk) => process.stdout.write(chunk), isTTY: process.stdout.isTTY === true }, { write: (chunk) => process.stderr.write(chunk), isTTY: process.stderr.isTTY === true });
+  }
   if (command !== 'serve') {
     process.stderr.write(`${text.unknownCommand(command)}\n`);
     return 2;
@@ -65,6 +70,7 @@ export async function main(argv: string[]): Promise<number> {
   const banner = [text.started(address), text.storage(sandbox.services.storage.description), text.appsHeader];
   for (const app of apps) banner.push(`  ${app.appid} / ${app.secret}`);
   if (apps[0]) banner.push(text.tokenHint(address, apps[0].appid, apps[0].secret));
+  banner.push(text.consoleHint(address));
   banner.push(text.adminHint(address));
   process.stdout.write(`${banner.join('\n')}\n`);
 

@@ -1,10 +1,16 @@
 /** CLI text in Chinese (the default) and English. */
 export type Language = 'zh' | 'en';
 
+/**
+ * The language of the CLI's text: `--lang`, then WXSHOP_LANG, then the locale (LC_ALL,
+ * LC_MESSAGES, LANG: English for an `en…` locale); Chinese otherwise, including the C locale.
+ */
 export function detectLanguage(argv: readonly string[], env: NodeJS.ProcessEnv): Language {
   const flag = argv.find((arg) => arg.startsWith('--lang='))?.slice('--lang='.length) ?? (argv.includes('--lang') ? argv[argv.indexOf('--lang') + 1] : undefined);
   const choice = flag ?? env.WXSHOP_LANG;
-  return choice === 'en' ? 'en' : 'zh';
+  if (choice !== undefined) return choice === 'en' ? 'en' : 'zh';
+  const locale = env.LC_ALL || env.LC_MESSAGES || env.LANG || '';
+  return /^en([_.@-]|$)/i.test(locale) ? 'en' : 'zh';
 }
 
 const TEXT = {
@@ -15,6 +21,7 @@ const TEXT = {
   serve     启动沙箱 (默认使用 SQLite 文件 wxshop.db)
   snapshot  导出或导入全部数据: wxshop snapshot export|import 文件 --db …
   openapi   输出 OpenAPI 3.1 接口文档 (--out FILE 写入文件,默认输出到标准输出)
+  errors    说明错误码的含义 (wxshop errors 1000001;wxshop errors --help 查看选项)
   help      显示本帮助
 
 serve 选项:
@@ -26,7 +33,7 @@ serve 选项:
   --config FILE        配置文件 (JSON,键: host port db apps adminKey logLevel redis redisPrefix)
   --admin-key KEY      非本机访问管理接口时须在请求头 x-wxshop-admin-key 中携带的密钥
   --log-level LEVEL    日志级别: fatal error warn info debug (默认 info)
-  --lang zh|en         界面语言 (也可用环境变量 WXSHOP_LANG)
+  --lang zh|en         界面语言 (也可用环境变量 WXSHOP_LANG;未设置时按 LANG 判断)
   --redis URL          把接口额度和频率计数放在 Redis (redis://127.0.0.1:6379),多个沙箱实例共用一套限额
   --redis-prefix P     Redis 键前缀 (默认 wxshop:)
 
@@ -36,6 +43,7 @@ serve 选项:
     appsHeader: '小程序 (appid / secret):',
     tokenHint: (url: string, appid: string, secret: string) =>
       `获取 access_token:\n  curl "${url}/cgi-bin/token?grant_type=client_credential&appid=${appid}&secret=${secret}"`,
+    consoleHint: (url: string) => `控制台: ${url}/_sandbox/console/`,
     adminHint: (url: string) => `管理接口: ${url}/_sandbox/v1/apps`,
     unknownCommand: (command: string) => `未知命令 "${command}"。运行 wxshop help 查看用法。`,
     failed: (message: string) => `启动失败: ${message}`,
@@ -52,6 +60,7 @@ Commands:
   serve     start the sandbox (SQLite file wxshop.db by default)
   snapshot  export or import the whole state: wxshop snapshot export|import FILE --db …
   openapi   print the OpenAPI 3.1 document of the wire API (--out FILE writes it to a file)
+  errors    explain an error code (wxshop errors 1000001; wxshop errors --help for options)
   help      show this help
 
 serve options:
@@ -63,7 +72,7 @@ serve options:
   --config FILE        config file (JSON keys: host port db apps adminKey logLevel redis redisPrefix)
   --admin-key KEY      key that non-loopback admin callers send in the x-wxshop-admin-key header
   --log-level LEVEL    log level: fatal error warn info debug (default info)
-  --lang zh|en         language of this text (or the WXSHOP_LANG variable)
+  --lang zh|en         language of this text (or WXSHOP_LANG; otherwise taken from LANG)
   --redis URL          keep API quota and frequency counters in Redis (redis://127.0.0.1:6379),
                        so several sandbox instances share one set of limits
   --redis-prefix P     prefix of the sandbox's Redis keys (default wxshop:)
@@ -74,6 +83,7 @@ Precedence: flags > WXSHOP_* environment variables > config file > defaults`,
     appsHeader: 'Mini programs (appid / secret):',
     tokenHint: (url: string, appid: string, secret: string) =>
       `Get an access_token:\n  curl "${url}/cgi-bin/token?grant_type=client_credential&appid=${appid}&secret=${secret}"`,
+    consoleHint: (url: string) => `Console: ${url}/_sandbox/console/`,
     adminHint: (url: string) => `Admin API: ${url}/_sandbox/v1/apps`,
     unknownCommand: (command: string) => `Unknown command "${command}". Run wxshop help for usage.`,
     failed: (message: string) => `Failed to start: ${message}`,

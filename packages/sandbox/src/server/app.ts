@@ -21,6 +21,7 @@ import { formatErrmsg, stringifyJson } from '@wxshop/api';
 import { createRid } from './rid.js';
 import { createServer } from 'node:http';
 import { MAX_MULTIPART_BODY_BYTES } from './pipeline.js';
+import { registerConsole } from './console.js';
 import { isWirePath, serveWire } from './wire-http.js';
 import type { WireRoute } from './routes.js';
 
@@ -44,8 +45,8 @@ export const WIRE_ROUTES: readonly WireRoute[] = [
   ...componentRoutes,
 ];
 
-/** Builds the HTTP application: wire API, admin API and the image links. */
-export function buildApp(services: Services, adminOptions: AdminOptions): FastifyInstance {
+/** Builds the HTTP application: wire API, admin API, console and the image links. */
+export function buildApp(services: Services, adminOptions: AdminOptions, consoleDir?: string): FastifyInstance {
   // Fastify's own logger stays off: the pipeline logs one line per request with the rid.
   const routes = new Map(WIRE_ROUTES.map((route) => [route.path, route]));
   const app: FastifyInstance = Fastify({
@@ -73,6 +74,7 @@ export function buildApp(services: Services, adminOptions: AdminOptions): Fastif
   });
 
   registerAdmin(app, services, adminOptions);
+  registerConsole(app, consoleDir);
 
   // Any other path under the API host is an unknown API on the platform.
   app.setNotFoundHandler(async (request, reply) => {

@@ -76,3 +76,9 @@ export async function countForcedSince(db: Executor, appid: string, since: numbe
 export async function deleteExpiredTokens(db: Executor, before: number): Promise<void> {
   await db.deleteFrom('tokens').where('expires_at', '<', before).execute();
 }
+
+/** Lists an app's stored tokens, newest first, at most `limit` of them. */
+export async function listTokens(db: Executor, appid: string, limit: number): Promise<TokenRecord[]> {
+  const rows = await db.selectFrom('tokens').selectAll().where('appid', '=', appid).orderBy('issued_at', 'desc').limit(limit).execute();
+  return rows.map(toRecord);
+}

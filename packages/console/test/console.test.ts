@@ -1,0 +1,314 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, test, type TestContext } from 'node:test';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { admin, APPID, call, getToken, productBody, startSandbox, uploadImage, type TestSandbox } from '../../sandbox/dist-test/helpers.js';
+import { launch, missingBrowser, screenshot } from './browser.js';
+
+const missing = missingBrowser();
+// On CI a missing browser is a failed set-up, not a reason to skip.
+if (missing && process.env.CI) throw new Error(missing);
+
+/** Longest wait for a page to show what a test expects. It is generous because test machines may be busy. */
+const WAIT_MS = 15_000;
+
+/** True when an admin endpoint does not exist in this sandbox version (404, or the unknown-path reply). */
+async function endpointMissing(url: string, path: string): Promise<boolean> {
+  const response = await admin(url, 'GET', path);
+  if (response.status === 200 && response.json.errcode === 40066) return true;
+  return response.status === 404 && response.json.error?.code !== 'app_not_found';
+}
+
+describe('console in Chromium', { skip: missing }, () => {
+  let sandbox: TestSandbox;
+  let browser: Browser;
+  let context: BrowserContext;
+  let page: Page;
+  let token: string;
+  let consoleUrl: string;
+
+  before(async () => {
+    sandbox = await startSandbox();
+    consoleUrl = `${sandbox.url}/_sandbox/console/`;
+    token = await getToken(sandbox.url);
+    browser = await launch();
+    context = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'zh-CN' });
+    page = await context.newPage();
+    page.setDefaultTimeout(WAIT_MS);
+  });
+
+  /** Opens a console page with a fresh load, even when the browser already shows that page. */
+  async function visit(name: string): Promise<void> {
+    await page.goto('about:blank');
+    await page.goto(`${consoleUrl}#/${name}`);
+  }
+
+  after(async () => {
+    await context?.close();
+    await browser?.close();
+    await sandbox?.close();
+  });
+
+  test('opens in Chinese and remembers the switch to English', async () => {
+    await visit('apps');
+    await page.getByRole('heading', { name: '小程序与令牌' }).waitFor();
+    await page.getByTestId('apps-table').getByText(APPID).waitFor();
+    await screenshot(page, '01-apps-zh');
+
+    await page.getByTestId('language-switch').click();
+    await page.getByRole('heading', { name: 'Apps and tokens' }).waitFor();
+    assert.equal(await page.getByTestId('nav-requests').textContent(), 'Request log');
+
+    // The choice survives a reload: it is kept in localStorage.
+    await page.reload();
+    await page.getByRole('heading', { name: 'Apps and tokens' }).waitFor();
+    assert.equal(await page.evaluate(() => document.documentElement.lang), 'en');
+    await screenshot(page, '02-apps-en');
+
+    await page.getByTestId('language-switch').click();
+    await page.getByRole('heading', { name: '小程序与令牌' }).waitFor();
+  });
+
+  test('gets a stable token for an app from the apps page', async () => {
+    await visit('apps');
+    // The token the test fetched in before() is listed.
+    await page.getByTestId('token-table').getByText(token).waitFor();
+    await page.getByRole('button', { name: '获取 stable_token' }).click();
+    const shown = (await page.getByTestId('stable-token').textContent()) ?? '';
+    assert.match(shown, /^[A-Za-z0-9_-]{20,}$/);
+    const row = page.getByTestId('token-table').locator('tr', { hasText: shown });
+    await row.waitFor();
+    assert.match((await row.textContent()) ?? '', /stable.*有效/);
+    await screenshot(page, '02b-tokens');
+  });
+
+  test('approves a product review from the audit queue', async () => {
+    // Manual reviews, so the product waits in the queue until the console decides.
+    const settings = await admin(sandbox.url, 'PATCH', `/apps/${APPID}/settings`, { reviewer: { mode: 'manual' } });
+    assert.equal(settings.status, 200);
+    const image = await uploadImage(sandbox.url, token);
+    const added = await call(sandbox.url, '/shop/spu/add', productBody('CONSOLE-1', image, { title: '控制台测试积木' }), { token });
+    assert.equal(added.json.errcode, 0, added.text);
+
+    await visit('products');
+    const item = page.getByTestId('queue-CONSOLE-1');
+    await item.waitFor();
+    const card = page.getByTestId('product-CONSOLE-1');
+    assert.match((await card.getByTestId('edit-status').textContent()) ?? '', /审核中/);
+    assert.match((await card.getByTestId('online').textContent()) ?? '', /尚无线上版本/);
+    await screenshot(page, '03-audit-queue');
+
+    await page.getByTestId('approve-CONSOLE-1').click();
+    await page.getByText('商品 CONSOLE-1 已审核通过').waitFor();
+    await page.getByText('没有审核中的商品。').waitFor();
+    assert.match((await card.getByTestId('edit-status').textContent()) ?? '', /审核成功/);
+    assert.match((await card.getByTestId('status').textContent()) ?? '', /上架/);
+    assert.match((await card.getByTestId('online').textContent()) ?? '', /控制台测试积木/);
+    await screenshot(page, '04-audit-approved');
+
+    const listed = await admin(sandbox.url, 'GET', `/apps/${APPID}/products`);
+    const product = listed.json.products.find((entry: { out_product_id: string }) => entry.out_product_id === 'CONSOLE-1');
+    assert.equal(product.edit_status, 4);
+    assert.equal(product.status, 5);
+  });
+
+  test('rejects a product review with a reason', async () => {
+    const image = await uploadImage(sandbox.url, token);
+    const added = await call(sandbox.url, '/shop/spu/add', productBody('CONSOLE-2', image, { title: '主图模糊的积木' }), { token });
+    assert.equal(added.json.errcode, 0, added.text);
+
+    await visit('products');
+    const item = page.getByTestId('queue-CONSOLE-2');
+    await item.getByRole('textbox').fill('主图不清晰');
+    await page.getByTestId('reject-CONSOLE-2').click();
+    await page.getByText('商品 CONSOLE-2 已驳回').waitFor();
+    const card = page.getByTestId('product-CONSOLE-2');
+    assert.match((await card.getByTestId('edit-status').textContent()) ?? '', /审核失败/);
+    assert.equal(await card.getByTestId('reject-reason').textContent(), '主图不清晰');
+
+    const got = await call(sandbox.url, '/shop/spu/get', { out_product_id: 'CONSOLE-2', need_edit_spu: 1 }, { token });
+    assert.equal(got.json.errcode, 0, got.text);
+    const spu = got.json.spu as Record<string, unknown>;
+    assert.equal(spu.edit_status, 3);
+    assert.match(JSON.stringify(spu), /主图不清晰/);
+  });
+
+  test('lists the audit event on the events page', async () => {
+    await visit('events');
+    await page.getByTestId('events').getByText('open_product_spu_audit').first().waitFor();
+  });
+
+  test('request log explains an error with the catalogue and the rule that fired', async () => {
+    await visit('requests');
+    await page.getByTestId('request-log').locator('article').first().waitFor();
+
+    // Made while the page is open: the polling brings it in without a reload.
+    const failed = await call(sandbox.url, '/shop/spu/add', { title: '没有商家商品编号' }, { token });
+    assert.equal(failed.json.errcode, 1000001);
+    const rid = / rid: (\S+)$/.exec(String(failed.json.errmsg))![1]!;
+    const entry = page.getByTestId(`request-${rid}`);
+    await entry.waitFor();
+    assert.equal(await entry.getAttribute('data-errcode'), '1000001');
+    const explanation = entry.getByTestId('error-explanation');
+    const text = (await explanation.textContent()) ?? '';
+    assert.match(text, /未上传商品out_product_id/, 'the wire message');
+    assert.match(text, /缺少 out_product_id,或请求体不是合法的 JSON/, 'the Chinese explanation');
+    assert.match(text, /The out_product_id is missing/, 'the English explanation');
+    assert.match(text, /spu\.out_product_id\.missing/);
+    await screenshot(page, '05-request-log-zh');
+
+    // "Errors only" hides the successful calls, such as the spu/add of the audit test.
+    await page.getByTestId('errors-only').check();
+    await page.locator('[data-testid="request-log"] article[data-errcode="0"]').first().waitFor({ state: 'detached' });
+    assert.ok((await page.locator('[data-testid="request-log"] article').count()) >= 1);
+    await page.getByTestId('errors-only').uncheck();
+
+    await page.getByTestId('language-switch').click();
+    await page.getByTestId(`request-${rid}`).getByText('Rule that fired').waitFor();
+    await screenshot(page, '06-request-log-en');
+    await page.getByTestId('language-switch').click();
+  });
+
+  test('error codes page finds a code by word', async () => {
+    await visit('errorCodes');
+    await page.getByTestId('error-search').fill('库存');
+    const codes = page.getByTestId('error-codes');
+    await codes.getByText('1000015').waitFor();
+    assert.match((await codes.textContent()) ?? '', /初始库存必须大于0/);
+    assert.equal(await codes.getByText('40001', { exact: true }).count(), 0, 'codes without the word are filtered out');
+    await screenshot(page, '07b-error-codes');
+  });
+
+  test('advances the clock', async () => {
+    await visit('clock');
+    await page.getByTestId('clock-offset').getByText('00:00:00').waitFor();
+    await page.getByRole('button', { name: '+1 小时' }).click();
+    await page.getByTestId('clock-offset').getByText('01:00:00').waitFor();
+    const clock = await admin(sandbox.url, 'GET', '/clock');
+    assert.equal(clock.json.offset_ms, 3_600_000);
+    await screenshot(page, '07-clock');
+  });
+
+  test('pages whose admin endpoint is missing say so', async () => {
+    const pages: [string, string][] = [
+      ['orders', `/apps/${APPID}/orders`],
+      ['aftersales', `/apps/${APPID}/aftersales`],
+      ['coupons', `/apps/${APPID}/coupons`],
+      ['sharers', `/apps/${APPID}/sharers`],
+      ['deliveries', `/apps/${APPID}/deliveries`],
+      ['faults', '/faults'],
+    ];
+    for (const [name, path] of pages) {
+      await visit(name);
+      if (await endpointMissing(sandbox.url, path)) {
+        await page.getByTestId('notice-unavailable').first().getByText('当前沙箱版本不提供此功能').waitFor();
+        if (name === 'orders') await screenshot(page, '08-orders-not-available');
+      } else {
+        // The endpoint exists: the page shows its list (or that it is empty), never the notice.
+        await page.locator('main table, main .empty').first().waitFor();
+        assert.equal(await page.getByTestId('notice-unavailable').count(), 0, `${name} shows the notice although ${path} exists`);
+      }
+    }
+  });
+
+  test('a 404 without an error code means not available', async () => {
+    // Fastify's own 404 body has no error code: the endpoint is missing.
+    await page.route('**/_sandbox/v1/apps/*/coupons', (route) =>
+      route.fulfill({ status: 404, contentType: 'application/json', body: JSON.stringify({ message: 'Route GET:/coupons not found', error: 'Not Found', statusCode: 404 }) }),
+    );
+    // A 404 with a code of its own is an ordinary error, shown as one.
+    await page.route('**/_sandbox/v1/apps/*/user-coupons', (route) =>
+      route.fulfill({ status: 404, contentType: 'application/json', body: JSON.stringify({ error: { code: 'coupon_not_found', message: 'No such coupon' } }) }),
+    );
+    try {
+      await visit('coupons');
+      await page.getByTestId('coupons').getByTestId('notice-unavailable').waitFor();
+      const error = page.getByTestId('user-coupons').getByTestId('notice-error');
+      await error.waitFor();
+      assert.match((await error.textContent()) ?? '', /HTTP 404 coupon_not_found/);
+      assert.equal(await page.getByTestId('user-coupons').getByTestId('notice-unavailable').count(), 0);
+    } finally {
+      await page.unrouteAll();
+    }
+  });
+
+  test('pays an order with the buyer action button', async (t: TestContext) => {
+    if (await endpointMissing(sandbox.url, `/apps/${APPID}/orders`)) {
+      t.skip(`GET /_sandbox/v1/apps/${APPID}/orders answers 404 in this sandbox version; the order test runs once the orders admin API exists`);
+      return;
+    }
+    const orderId = await createOrder(sandbox.url, token);
+    await visit('orders');
+    const pay = page.getByTestId(`order-pay-${orderId}`);
+    await pay.waitFor();
+    await screenshot(page, '09-order-unpaid');
+    await pay.click();
+    await page.getByTestId('orders').getByText('20 待发货').first().waitFor();
+    await screenshot(page, '10-order-paid');
+    const order = await call(sandbox.url, '/shop/order/get', { order_id: orderId, openid: BUYER_OPENID }, { token });
+    assert.equal(order.json.errcode, 0, order.text);
+    assert.equal((order.json.order as Record<string, unknown>).status, 20);
+  });
+
+  test('redelivers an event from the deliveries page', async (t: TestContext) => {
+    if (await endpointMissing(sandbox.url, `/apps/${APPID}/deliveries`)) {
+      t.skip(`GET /_sandbox/v1/apps/${APPID}/deliveries answers 404 in this sandbox version; the redelivery test runs once message push exists`);
+      return;
+    }
+    const before = (await admin(sandbox.url, 'GET', `/apps/${APPID}/deliveries`)).json.deliveries as unknown[];
+    const { json } = await admin(sandbox.url, 'GET', `/apps/${APPID}/events`);
+    const event = (json.events as { id: number }[])[0];
+    assert.ok(event, 'the audit test left at least one event');
+    await visit('deliveries');
+    await page.getByTestId(`redeliver-${event.id}`).first().click();
+    await page.getByTestId('notice-success').waitFor();
+    const afterwards = (await admin(sandbox.url, 'GET', `/apps/${APPID}/deliveries`)).json.deliveries as unknown[];
+    assert.ok(afterwards.length > before.length, 'redeliver adds a delivery attempt');
+    await screenshot(page, '11-redelivered');
+  });
+});
+
+/** The buyer of the order test; replaced by one from POST /apps/:appid/buyers when that exists. */
+let BUYER_OPENID = 'oTestBuyer0000000000000000001';
+
+/** Creates an unpaid second-level-merchant order (fund_type 1) for CONSOLE-1 and returns its order_id. */
+async function createOrder(url: string, token: string): Promise<string> {
+  const buyer = await admin(url, 'POST', `/apps/${APPID}/buyers`, {});
+  const created = buyer.json.buyer?.openid ?? buyer.json.openid;
+  if (buyer.status >= 200 && buyer.status < 300 && typeof created === 'string') BUYER_OPENID = created;
+  const now = (await admin(url, 'GET', '/clock')).json.now as string;
+  const nowSeconds = Math.floor(((await admin(url, 'GET', '/clock')).json.now_ms as number) / 1000);
+  const product = (await admin(url, 'GET', `/apps/${APPID}/products`)).json.products.find((entry: { out_product_id: string }) => entry.out_product_id === 'CONSOLE-1');
+  const reply = await call(
+    url,
+    '/shop/order/add',
+    {
+      create_time: now,
+      out_order_id: 'CONSOLE-ORDER-1',
+      openid: BUYER_OPENID,
+      path: 'pages/order/detail?id=CONSOLE-ORDER-1',
+      fund_type: 1,
+      expire_time: nowSeconds + 3600,
+      order_detail: {
+        product_infos: [
+          {
+            out_product_id: 'CONSOLE-1',
+            out_sku_id: 'CONSOLE-1-S1',
+            product_cnt: 1,
+            sale_price: 5900,
+            sku_real_price: 5900,
+            path: 'pages/goods/detail?id=CONSOLE-1',
+            title: product?.online?.title ?? '控制台测试积木',
+            head_img: product?.online?.head_img?.[0] ?? '',
+          },
+        ],
+        pay_info: { pay_method_type: 0 },
+        price_info: { order_price: 5900, freight: 0 },
+      },
+      delivery_detail: { delivery_type: 1 },
+      address_info: { receiver_name: '张三', detailed_address: '广东省广州市海珠区新港中路397号', tel_number: '13800000000' },
+    },
+    { token, query: { } },
+  );
+  assert.equal(reply.json.errcode, 0, `order/add failed: ${reply.text}`);
+  return String((reply.json.data as Record<string, unknown>).order_id);
+}
