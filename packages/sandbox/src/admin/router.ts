@@ -134,6 +134,8 @@ async function resetState(services: Services): Promise<void> {
   await db.transaction().execute(async (trx) => {
     for (const table of tables) await trx.deleteFrom(table as never).execute();
   });
+  // On SQLite the request log has its own file, outside the tables listed above.
+  await services.requestLog.clear();
   await services.clock.reset();
   services.tokens.clearCache();
   services.apps.clearCache();

@@ -41,7 +41,7 @@ const decoder = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
  */
 export async function handleWire(
   request: WireHttpRequest,
-  send: (body: Buffer) => void,
+  send: (body: string) => void,
   routes: ReadonlyMap<string, WireRoute>,
   services: Services,
 ): Promise<void> {
@@ -60,7 +60,7 @@ export async function handleWire(
     outcome = failure(error, rid, null, services, path);
   }
 
-  send(Buffer.from(outcome.body));
+  send(outcome.body);
 
   const costMs = Math.round(performance.now() - started);
   services.requestLog.record({

@@ -1,4 +1,4 @@
-import { NO_BRAND_ID, PRODUCT_LIMITS } from '@wxshop/api';
+import { NO_BRAND_ID, PRODUCT_LIMITS, type Spu } from '@wxshop/api';
 import type { Kysely } from 'kysely';
 import type { Logger } from 'pino';
 import { formatChinaTime, parseChinaTime } from '../../platform/clock.js';
@@ -17,6 +17,7 @@ import {
   findDueAudits,
   findProduct,
   insertProduct,
+  readProduct,
   listProducts,
   saveProduct,
   type ProductCopy,
@@ -38,6 +39,9 @@ const AUDIT_ID_START = 4_250_000_001n;
 export type AuditDecision = { approve: true } | { approve: false; reason: string };
 
 export class ProductService {
+  // spu/get views of records from readProduct, which are shared and never changed.
+  private readonly views = new WeakMap<ProductRecord, { draft?: Spu; online?: Spu }>();
+
   constructor(
     private readonly db: Kysely<Database>,
     private readonly categories: CategoryService,
@@ -155,8 +159,18 @@ export class ProductService {
   async get(app: AppRecord, body: JsonObject) {
     const key = readProductKey(body);
     const draft = readFlag(body, 'need_edit_spu');
-    const record = await this.requireProduct(this.db, app.appid, key);
-    return { spu: spuView(record, draft) };
+    // A shared, possibly cached record, so its views are kept with it; nothing here changes either.
+    const record = await readProduct(this.db, app.appid, key);
+    if (!record || record.deleted) throw new WireError(1000011, 'spu.not_found');
+    let views = this.views.get(record);
+    if (!views) {
+      views = {};
+      this.views.set(record, views);
+    }
+    const spu = (draft ? views.draft : views.online) ?? spuView(record, draft);
+    if (draft) views.draft = spu;
+    else views.online = spu;
+    return { spu };
   }
 
   /** spu/get_list: a page of products, filtered by online status and a time range. */

@@ -1,4 +1,6 @@
-import type { CompiledQuery } from 'kysely';
+import type { CompiledQuery, Kysely } from 'kysely';
+import { sqliteReadVersion } from '../../storage/database.js';
+import type { Database } from '../../storage/schema.js';
 import type { Executor } from '../app/store.js';
 import type { EditStatus, OnlineStatus } from './states.js';
 
@@ -110,6 +112,37 @@ export async function findProduct(db: Executor, appid: string, key: ProductKey):
   const result = await db.executeQuery<Row>({ ...template, parameters: [appid, id] });
   const row = result.rows[0];
   return row ? toRecord(row) : undefined;
+}
+
+// spu/get is the most frequent call, and most of its cost was this read. On SQLite the record is
+// kept in memory with the read version it was read at, and served while that version holds: any
+// write by this process or a commit by another process on the same file changes the version. On
+// PostgreSQL other instances write without notice, so every read goes to the database.
+const READ_CACHE_MAX_ENTRIES = 10_000;
+const readCaches = new WeakMap<Kysely<Database>, Map<string, { version: number; record: ProductRecord | undefined }>>();
+
+/**
+ * Finds a product like `findProduct`, outside a transaction, for callers that only read it: the
+ * record may be shared with other callers and must not be changed.
+ */
+export async function readProduct(db: Kysely<Database>, appid: string, key: ProductKey): Promise<ProductRecord | undefined> {
+  const version = sqliteReadVersion(db);
+  if (version === undefined) return findProduct(db, appid, key);
+  let cache = readCaches.get(db);
+  if (!cache) {
+    cache = new Map();
+    readCaches.set(db, cache);
+  }
+  const cacheKey = 'product_id' in key ? `${appid} p ${key.product_id}` : `${appid} o ${key.out_product_id}`;
+  const cached = cache.get(cacheKey);
+  if (cached && cached.version === version) return cached.record;
+  const record = await findProduct(db, appid, key);
+  // A write that ran while the read waited for the connection leaves the result unkept.
+  if (sqliteReadVersion(db) === version) {
+    if (cache.size >= READ_CACHE_MAX_ENTRIES) cache.clear();
+    cache.set(cacheKey, { version, record });
+  }
+  return record;
 }
 
 // The two product lookups are the hottest queries, so they are compiled once per dialect and run
