@@ -164,8 +164,9 @@ function compiledLookup(db: Executor, byProductId: boolean): CompiledQuery {
 
 /** Inserts a new product; returns false when its out_product_id was taken by a concurrent insert. */
 export async function insertProduct(db: Executor, record: ProductRecord): Promise<boolean> {
+  const row = toRow(record);
   try {
-    await db.insertInto('products').values(toRow(record)).execute();
+    await db.executeQuery({ ...compiledInsert(db), parameters: ROW_COLUMNS.map((column) => row[column]) });
     return true;
   } catch (error) {
     if (isUniqueViolation(error)) return false;
@@ -184,17 +185,81 @@ export function isUniqueViolation(error: unknown): boolean {
  * and states as `previous`). Returns false on a lost race, which the caller reports as 1000013.
  */
 export async function saveProduct(db: Executor, record: ProductRecord, previous: ProductRecord): Promise<boolean> {
-  const { appid, product_id, ...changes } = toRow(record);
-  const result = await db
-    .updateTable('products')
-    .set(changes)
-    .where('appid', '=', appid)
-    .where('product_id', '=', product_id)
-    .where('update_time', '=', previous.update_time)
-    .where('edit_status', '=', previous.edit_status)
-    .where('status', '=', previous.status)
-    .executeTakeFirst();
-  return Number(result.numUpdatedRows) === 1;
+  const row = toRow(record);
+  const parameters = [
+    ...CHANGED_COLUMNS.map((column) => row[column]),
+    row.appid,
+    row.product_id,
+    previous.update_time,
+    previous.edit_status,
+    previous.status,
+  ];
+  const result = await db.executeQuery({ ...compiledSave(db), parameters });
+  return Number(result.numAffectedRows) === 1;
+}
+
+// Insert and save run on every add, update and audit decision, so they too are compiled once per
+// dialect. Their parameters follow the column lists below, the order the templates are built in.
+const ROW_COLUMNS = [
+  'appid',
+  'product_id',
+  'out_product_id',
+  'draft',
+  'online',
+  'status',
+  'edit_status',
+  'audit_info',
+  'audit_due_at',
+  'recent_submissions',
+  'deleted',
+  'create_time',
+  'update_time',
+] as const satisfies readonly (keyof Row)[];
+const CHANGED_COLUMNS = ROW_COLUMNS.filter((column) => column !== 'appid' && column !== 'product_id');
+const writeTemplates = new Map<string, CompiledQuery>();
+
+function templateRow(): Row {
+  // Non-null placeholders, so that every column becomes a bound parameter.
+  const row: Record<string, string | number> = {};
+  for (const column of ROW_COLUMNS) row[column] = '';
+  return row as unknown as Row;
+}
+
+function compiledInsert(db: Executor): CompiledQuery {
+  const cacheKey = `${db.getExecutor().adapter.constructor.name}:insert`;
+  let template = writeTemplates.get(cacheKey);
+  if (!template) {
+    template = db.insertInto('products').values(templateRow()).compile();
+    checkParameterCount(template, ROW_COLUMNS.length);
+    writeTemplates.set(cacheKey, template);
+  }
+  return template;
+}
+
+function compiledSave(db: Executor): CompiledQuery {
+  const cacheKey = `${db.getExecutor().adapter.constructor.name}:save`;
+  let template = writeTemplates.get(cacheKey);
+  if (!template) {
+    const { appid: _appid, product_id: _productId, ...changes } = templateRow();
+    template = db
+      .updateTable('products')
+      .set(changes)
+      .where('appid', '=', '')
+      .where('product_id', '=', '')
+      .where('update_time', '=', 0)
+      .where('edit_status', '=', 0)
+      .where('status', '=', 0)
+      .compile();
+    checkParameterCount(template, CHANGED_COLUMNS.length + 5);
+    writeTemplates.set(cacheKey, template);
+  }
+  return template;
+}
+
+function checkParameterCount(template: CompiledQuery, expected: number): void {
+  if (template.parameters.length !== expected) {
+    throw new Error(`compiled product query has ${template.parameters.length} parameters, expected ${expected}: ${template.sql}`);
+  }
 }
 
 export interface ListFilter {
