@@ -140,11 +140,25 @@ async function runChecks(input: CheckInput): Promise<Outcome> {
     // 7–8. Validation and the service.
     const context: WireContext = { rid, now, app, body, query, rawBody, contentType, services };
     const payload = await route.handler(context);
-    const envelope = route.bareSuccess ? payload : { errcode: 0, errmsg: 'ok', ...payload };
-    return { errcode: 0, rule: 'ok', body: stringifyJson(envelope), appid };
+    return { errcode: 0, rule: 'ok', body: successBody(payload, route.bareSuccess === true), appid };
   } catch (error) {
     return failure(error, rid, appid, services, path);
   }
+}
+
+// A handler that answers with a frozen payload promises to return that same object for as long as
+// the data is unchanged (spu/get of a cached product), so its JSON is built once and kept with it.
+const frozenBodies = new WeakMap<object, string>();
+
+function successBody(payload: Record<string, unknown>, bare: boolean): string {
+  const frozen = Object.isFrozen(payload);
+  if (frozen) {
+    const kept = frozenBodies.get(payload);
+    if (kept !== undefined) return kept;
+  }
+  const body = stringifyJson(bare ? payload : { errcode: 0, errmsg: 'ok', ...payload });
+  if (frozen) frozenBodies.set(payload, body);
+  return body;
 }
 
 /** Parses a JSON body; returns undefined unless it is strict JSON with an object at the top. */
