@@ -215,7 +215,10 @@ const ROW_COLUMNS = [
   'create_time',
   'update_time',
 ] as const satisfies readonly (keyof Row)[];
-const CHANGED_COLUMNS = ROW_COLUMNS.filter((column) => column !== 'appid' && column !== 'product_id');
+// A save leaves out the columns that never change after the insert, so their indexes are not
+// rewritten on every save.
+const FIXED_COLUMNS: readonly string[] = ['appid', 'product_id', 'out_product_id', 'create_time'];
+const CHANGED_COLUMNS = ROW_COLUMNS.filter((column) => !FIXED_COLUMNS.includes(column));
 const writeTemplates = new Map<string, CompiledQuery>();
 
 function templateRow(): Row {
@@ -240,7 +243,8 @@ function compiledSave(db: Executor): CompiledQuery {
   const cacheKey = `${db.getExecutor().adapter.constructor.name}:save`;
   let template = writeTemplates.get(cacheKey);
   if (!template) {
-    const { appid: _appid, product_id: _productId, ...changes } = templateRow();
+    const row = templateRow();
+    const changes = Object.fromEntries(CHANGED_COLUMNS.map((column) => [column, row[column]]));
     template = db
       .updateTable('products')
       .set(changes)
