@@ -3,9 +3,9 @@ import { after, before, test } from 'node:test';
 import { createSandbox, type Sandbox } from '@wxshop/sandbox';
 import { APPID, call, getToken, productBody, SECRET, startSandbox, uploadImage, type TestSandbox } from './helpers.js';
 
-// spu/get may be served from memory on SQLite; these tests check it never answers with data a
-// write has replaced, whether the write came through the same sandbox or another one sharing
-// the database (a second process on the SQLite file, or a second instance on PostgreSQL).
+// spu/get may be served from memory on SQLite. These tests check that it never returns data a
+// write has replaced, whether the write came through the same sandbox or through another one on
+// the same database, like a second process on the SQLite file or a second instance on PostgreSQL.
 
 let first: TestSandbox;
 let second: Sandbox;
@@ -32,7 +32,7 @@ async function getSpu(outProductId: string) {
   return (await call(first.url, '/shop/spu/get', { out_product_id: outProductId, need_edit_spu: 1 }, { token })).json;
 }
 
-test('spu/get shows a change made through the same sandbox', async () => {
+test('spu/get sees own writes', async () => {
   assert.equal((await call(first.url, '/shop/spu/add', productBody('READ-1', image), { token })).json.errcode, 0);
   const before = await getSpu('READ-1');
   assert.equal(before.errcode, 0);
@@ -47,7 +47,7 @@ test('spu/get shows a change made through the same sandbox', async () => {
   assert.equal((await getSpu('READ-1')).errcode, 1000011);
 });
 
-test('spu/get shows a change made through another sandbox on the same database', async () => {
+test('spu/get sees writes of other instances', async () => {
   assert.equal((await getSpu('READ-2')).errcode, 1000011);
   assert.equal((await call(secondUrl, '/shop/spu/add', productBody('READ-2', image), { token: secondToken })).json.errcode, 0);
   assert.equal((await getSpu('READ-2')).errcode, 0, 'a product added elsewhere is found at once');

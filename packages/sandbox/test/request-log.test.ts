@@ -32,7 +32,7 @@ describe('request log', () => {
   });
   after(() => sandbox.close());
 
-  test('records every request, past one write batch, with the rid the caller saw', async () => {
+  test('records every request across batches', async () => {
     // 250 requests: more than the 200 rows of one batch, so a full batch and a partial one.
     const rids: string[] = [];
     for (let start = 0; start < 250; start += 25) {
@@ -49,7 +49,7 @@ describe('request log', () => {
     assert.deepEqual(missing, [], 'every rid is in the request log');
   });
 
-  test('keeps rows written just before the sandbox closes', async () => {
+  test('keeps rows buffered at close', async () => {
     const answer = await call(sandbox.url, '/shop/spu/get', { out_product_id: 'BEFORE-CLOSE' }, { token });
     const rid = ridOf(answer.json.errmsg);
     // Closed without waiting for the batch timer: close must write the buffered row.
@@ -83,7 +83,7 @@ describe('request log storage', () => {
     }
   });
 
-  test('on SQLite the log has its own file, and rows an older version kept in the main file move there', { skip: TEST_DB !== 'sqlite' }, async () => {
+  test('SQLite log file takes over old rows', { skip: TEST_DB !== 'sqlite' }, async () => {
     const sandbox = await startSandbox();
     try {
       const token = await getToken(sandbox.url);

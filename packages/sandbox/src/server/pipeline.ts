@@ -146,15 +146,15 @@ async function runChecks(input: CheckInput): Promise<Outcome> {
   }
 }
 
-// A handler that answers with a frozen payload promises to return that same object for as long as
-// the data is unchanged (spu/get of a cached product), so its JSON is built once and kept with it.
+// A handler that returns a frozen payload promises to return that same object for as long as the
+// data is unchanged (spu/get of a cached product), so its JSON is built once and stored with it.
 const frozenBodies = new WeakMap<object, string>();
 
 function successBody(payload: Record<string, unknown>, bare: boolean): string {
   const frozen = Object.isFrozen(payload);
   if (frozen) {
-    const kept = frozenBodies.get(payload);
-    if (kept !== undefined) return kept;
+    const stored = frozenBodies.get(payload);
+    if (stored !== undefined) return stored;
   }
   const body = stringifyJson(bare ? payload : { errcode: 0, errmsg: 'ok', ...payload });
   if (frozen) frozenBodies.set(payload, body);

@@ -20,8 +20,8 @@ export interface Storage {
 }
 
 /**
- * Where the request log lives on SQLite: its own file next to the database, attached to the same
- * connection under this schema name. A database in memory keeps the log in its main schema.
+ * Schema name of the request log's own SQLite file, attached to the same connection as the
+ * database. A database in memory keeps the log in its main schema.
  */
 export const REQUEST_LOG_SCHEMA = 'requests';
 
@@ -33,10 +33,10 @@ const readVersions = new WeakMap<Kysely<Database>, () => number>();
 const writeCounters = new WeakMap<Kysely<Database>, { count: number }>();
 
 /**
- * A number that changes whenever data in the SQLite database may have changed: on every write
- * statement this process runs and on every commit by another connection (another process on the
- * same file). A value read while the version stayed the same is still current. Undefined on
- * PostgreSQL, where other instances write without notice, so nothing may be cached there.
+ * Returns a number that changes whenever data in the SQLite database may have changed. It moves
+ * on every write statement this process runs and on every commit by another connection, such as
+ * another process on the same file. A value read while the version stayed the same is still
+ * current. Returns undefined on PostgreSQL, because other instances write there without notice.
  */
 export function sqliteReadVersion(db: Kysely<Database>): number | undefined {
   return readVersions.get(db)?.();
@@ -83,7 +83,7 @@ async function openSqlite(file: string): Promise<Storage> {
   await migrateToLatest(db, 'sqlite');
   if (file !== ':memory:' && file !== '') attachRequestLog(database, `${file}${REQUEST_LOG_FILE_SUFFIX}`);
 
-  // PRAGMA data_version changes when another connection commits; own writes are counted above.
+  // PRAGMA data_version changes when another connection commits. This process's writes are counted by the statement cache.
   const dataVersion = database.prepare('PRAGMA data_version').pluck();
   let lastDataVersion = dataVersion.get() as number;
   writeCounters.set(db, writes);
@@ -131,9 +131,9 @@ function withStatementCache(database: Sqlite.Database, writes: { count: number }
 /**
  * Moves the request log into its own file with `synchronous = OFF`. The log is written in batches
  * on every request, so in the main file its pages dominated the write-ahead log and its
- * checkpoints, each of which syncs the main file. On its own file a crash of the process loses
- * nothing written (the operating system keeps the pages) and a power failure may lose the last
- * rows of the log only; business data keeps `synchronous = NORMAL` in the main file.
+ * checkpoints, each of which syncs the main file. A crash of the process loses nothing written to
+ * the log file, because the operating system keeps the pages. A power failure or kernel crash may
+ * lose its last rows or damage that file, but not the main file, which keeps `synchronous = NORMAL`.
  */
 function attachRequestLog(database: Sqlite.Database, logFile: string): void {
   const schema = REQUEST_LOG_SCHEMA;
@@ -149,8 +149,8 @@ function attachRequestLog(database: Sqlite.Database, logFile: string): void {
       client_ip text not null, invoke_time bigint not null, cost_ms integer not null);
     create index if not exists ${schema}.request_log_by_app on request_log (appid, invoke_time);
   `);
-  // The migrations create the table in the main file too; rows kept there by an older version
-  // move to the log file once, and the empty table goes so that \`request_log\` names the log file's.
+  // The first migration creates the table in the main file too. Rows kept there by an older
+  // version move to the log file once, and the table is dropped so that `request_log` names the log file's.
   const inMain = database.prepare(`select 1 from main.sqlite_master where type = 'table' and name = 'request_log'`).get();
   if (inMain) {
     database.transaction(() => {

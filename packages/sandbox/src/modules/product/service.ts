@@ -39,8 +39,8 @@ const AUDIT_ID_START = 4_250_000_001n;
 export type AuditDecision = { approve: true } | { approve: false; reason: string };
 
 export class ProductService {
-  // spu/get answers for records from readProduct, which are shared and never changed.
-  private readonly answers = new WeakMap<ProductRecord, { draft?: Readonly<{ spu: Spu }>; online?: Readonly<{ spu: Spu }> }>();
+  // spu/get results for records from readProduct, which are shared and never changed.
+  private readonly results = new WeakMap<ProductRecord, { draft?: Readonly<{ spu: Spu }>; online?: Readonly<{ spu: Spu }> }>();
 
   constructor(
     private readonly db: Kysely<Database>,
@@ -159,22 +159,22 @@ export class ProductService {
   async get(app: AppRecord, body: JsonObject) {
     const key = readProductKey(body);
     const draft = readFlag(body, 'need_edit_spu');
-    // A shared, possibly cached record, so its answers are kept with it. They are frozen: the
-    // pipeline then keeps their JSON too, as the same record always gives the same answer.
+    // A shared, possibly cached record, so its results are stored with it. They are frozen, so the
+    // pipeline stores their JSON too, because the same record always gives the same response.
     const record = await readProduct(this.db, app.appid, key);
     if (!record || record.deleted) throw new WireError(1000011, 'spu.not_found');
-    let answers = this.answers.get(record);
-    if (!answers) {
-      answers = {};
-      this.answers.set(record, answers);
+    let results = this.results.get(record);
+    if (!results) {
+      results = {};
+      this.results.set(record, results);
     }
-    let answer = draft ? answers.draft : answers.online;
-    if (!answer) {
-      answer = Object.freeze({ spu: spuView(record, draft) });
-      if (draft) answers.draft = answer;
-      else answers.online = answer;
+    let result = draft ? results.draft : results.online;
+    if (!result) {
+      result = Object.freeze({ spu: spuView(record, draft) });
+      if (draft) results.draft = result;
+      else results.online = result;
     }
-    return answer;
+    return result;
   }
 
   /** spu/get_list: a page of products, filtered by online status and a time range. */
