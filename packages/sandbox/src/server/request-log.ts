@@ -34,11 +34,25 @@ export class RequestLog {
     // simple request. PostgreSQL keeps the builder's multi-row insert.
     const sqlite = storage.sqlite;
     if (sqlite) {
-      const insert = sqlite.prepare(
-        `insert or ignore into request_log (${COLUMNS.join(', ')}) values (${COLUMNS.map((column) => `@${column}`).join(', ')})`,
-      );
+      // Positional parameters bind about a quarter faster than named ones in better-sqlite3.
+      const insert = sqlite.prepare(`insert or ignore into request_log (${COLUMNS.join(', ')}) values (${COLUMNS.map(() => '?').join(', ')})`);
       this.writeSqlite = sqlite.transaction((rows: Insertable<RequestLogTable>[]) => {
-        for (const row of rows) insert.run(row);
+        for (const row of rows) {
+          insert.run(
+            row.rid,
+            row.appid ?? null,
+            row.method,
+            row.path,
+            row.query,
+            row.request_body,
+            row.response_body,
+            row.errcode,
+            row.rule,
+            row.client_ip,
+            row.invoke_time,
+            row.cost_ms,
+          );
+        }
       });
       const attached = sqlite.prepare('select 1 from pragma_database_list where name = ?').get(REQUEST_LOG_SCHEMA);
       if (attached) {
