@@ -34,7 +34,8 @@ export class RequestLog {
     // simple request. PostgreSQL keeps the builder's multi-row insert.
     const sqlite = storage.sqlite;
     if (sqlite) {
-      // Positional parameters bind about a quarter faster than named ones in better-sqlite3.
+      // Positional parameters bound about a quarter faster than named ones in a microbenchmark
+      // (better-sqlite3 12.11.1, batches of 200 rows).
       const insert = sqlite.prepare(`insert or ignore into request_log (${COLUMNS.join(', ')}) values (${COLUMNS.map(() => '?').join(', ')})`);
       this.writeSqlite = sqlite.transaction((rows: Insertable<RequestLogTable>[]) => {
         for (const row of rows) {
