@@ -118,8 +118,8 @@ export async function findProduct(db: Executor, appid: string, key: ProductKey):
 // kept in memory with the read version it was read at, and served while that version holds: any
 // write by this process or a commit by another process on the same file changes the version. On
 // PostgreSQL other instances write without notice, so every read goes to the database.
-const READ_CACHE_MAX_ENTRIES = 10_000;
-const readCaches = new WeakMap<Kysely<Database>, Map<string, { version: number; record: ProductRecord | undefined }>>();
+const READ_CACHE_MAX_ENTRIES = 5_000;
+const readCaches = new WeakMap<Kysely<Database>, { version: number; records: Map<string, ProductRecord | undefined> }>();
 
 /**
  * Finds a product like `findProduct`, outside a transaction, for callers that only read it: the
@@ -129,18 +129,18 @@ export async function readProduct(db: Kysely<Database>, appid: string, key: Prod
   const version = sqliteReadVersion(db);
   if (version === undefined) return findProduct(db, appid, key);
   let cache = readCaches.get(db);
-  if (!cache) {
-    cache = new Map();
+  // Every kept record was read at the cache's version, so a new version drops them all at once.
+  if (!cache || cache.version !== version) {
+    cache = { version, records: new Map() };
     readCaches.set(db, cache);
   }
   const cacheKey = 'product_id' in key ? `${appid} p ${key.product_id}` : `${appid} o ${key.out_product_id}`;
-  const cached = cache.get(cacheKey);
-  if (cached && cached.version === version) return cached.record;
+  if (cache.records.has(cacheKey)) return cache.records.get(cacheKey);
   const record = await findProduct(db, appid, key);
   // A write that ran while the read waited for the connection leaves the result unkept.
   if (sqliteReadVersion(db) === version) {
-    if (cache.size >= READ_CACHE_MAX_ENTRIES) cache.clear();
-    cache.set(cacheKey, { version, record });
+    if (cache.records.size >= READ_CACHE_MAX_ENTRIES) cache.records.clear();
+    cache.records.set(cacheKey, record);
   }
   return record;
 }
