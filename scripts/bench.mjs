@@ -6,7 +6,7 @@ import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
-import { cpus, tmpdir, totalmem } from 'node:os';
+import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import autocannon from 'autocannon';
@@ -75,9 +75,23 @@ async function post(url, body) {
   return response.json();
 }
 
-function summary(name, result) {
+// CPU time (user + system) a process has used, in microseconds, from /proc.
+function cpuMicros(pid) {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+  return ((Number(fields[11]) + Number(fields[12])) * 1e6) / 100;
+}
+
+function summary(name, result, cpuUsed) {
   const errors = result.non2xx + result.errors;
-  return { name, rps: Math.round(result.requests.average), p99_ms: result.latency.p99, errors };
+  return { name, rps: Math.round(result.requests.average), p99_ms: result.latency.p99, errors, cpu_us: cpuUsed / result.requests.total };
+}
+
+// Runs one load and measures the server's CPU time per request alongside. On a busy machine
+// req/s swing with the other load, while CPU time per request stays close to the server's own cost.
+async function measured(name, pid, options) {
+  const before = cpuMicros(pid);
+  const result = await run(options);
+  return summary(name, result, cpuMicros(pid) - before);
 }
 
 async function startSandbox(dir) {
@@ -120,7 +134,7 @@ async function main() {
     const echo = spawn(process.execPath, ['-e', ECHO_SERVER, String(echoPort)], { stdio: ['ignore', 'pipe', 'inherit'] });
     await waitForOutput(echo, /ready/);
     const echoBody = JSON.stringify({ out_product_id: 'P-1', need_edit_spu: 0 });
-    const echoResult = summary('node:http echo', await run({ url: `http://127.0.0.1:${echoPort}/`, method: 'POST', body: echoBody, headers: { 'content-type': 'application/json' } }));
+    const echoResult = await measured('node:http echo', echo.pid, { url: `http://127.0.0.1:${echoPort}/`, method: 'POST', body: echoBody, headers: { 'content-type': 'application/json' } });
     echo.kill();
     results.push(echoResult);
 
@@ -146,35 +160,29 @@ async function main() {
     if (seeded.errcode !== 0) throw new Error(`seed spu/add failed: ${JSON.stringify(seeded)}`);
 
     // spu/get runs first: the add run leaves thousands of reviews that the auto reviewer then decides.
-    const get = summary(
-      'spu/get',
-      await run({
-        url: `${base}/shop/spu/get?access_token=${token}`,
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ out_product_id: 'SEED-1', need_edit_spu: 1 }),
-      }),
-    );
+    const get = await measured('spu/get', sandbox.child.pid, {
+      url: `${base}/shop/spu/get?access_token=${token}`,
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ out_product_id: 'SEED-1', need_edit_spu: 1 }),
+    });
     results.push(get);
     let counter = 0;
     let failedAdds = 0;
-    const add = summary(
-      'spu/add',
-      await run({
-        url: base,
-        requests: [
-          {
-            method: 'POST',
-            path: `/shop/spu/add?access_token=${token}`,
-            headers: { 'content-type': 'application/json' },
-            setupRequest: (request) => ({ ...request, body: JSON.stringify(product(`BENCH-${process.pid}-${counter++}`)) }),
-            onResponse: (_status, body) => {
-              if (!body.startsWith('{"errcode":0,')) failedAdds++;
-            },
+    const add = await measured('spu/add', sandbox.child.pid, {
+      url: base,
+      requests: [
+        {
+          method: 'POST',
+          path: `/shop/spu/add?access_token=${token}`,
+          headers: { 'content-type': 'application/json' },
+          setupRequest: (request) => ({ ...request, body: JSON.stringify(product(`BENCH-${process.pid}-${counter++}`)) }),
+          onResponse: (_status, body) => {
+            if (!body.startsWith('{"errcode":0,')) failedAdds++;
           },
-        ],
-      }),
-    );
+        },
+      ],
+    });
     // A throughput made of error responses would be meaningless, so every add must succeed.
     add.errors += failedAdds;
     results.push(add);
@@ -189,15 +197,16 @@ async function main() {
     await once(again.child, 'exit');
 
     console.log(`machine: ${cpus().length} × ${cpus()[0]?.model ?? 'unknown CPU'}, ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}`);
-    console.log(`load: autocannon, ${CONNECTIONS} connections, ${SECONDS} s per endpoint, SQLite file storage\n`);
-    console.log('| endpoint | req/s | p99 ms | errors | ratio to echo | target |');
-    console.log('|---|---|---|---|---|---|');
+    console.log(`load: autocannon, ${CONNECTIONS} connections, ${SECONDS} s per endpoint, SQLite file storage`);
+    console.log(`machine load average at the end: ${loadavg().map((value) => value.toFixed(2)).join(', ')} (figures are only comparable on a quiet machine)\n`);
+    console.log('| endpoint | req/s | p99 ms | errors | ratio to echo | target | server CPU µs/req | echo CPU / this CPU |');
+    console.log('|---|---|---|---|---|---|---|---|');
     const targets = { 'spu/add': 0.3, 'spu/get': 0.6 };
     for (const row of results) {
       const ratio = row.rps / echoResult.rps;
       const target = targets[row.name];
       const verdict = target === undefined ? '' : `≥ ${target.toFixed(2)} ${ratio >= target ? 'met' : 'MISSED'}`;
-      console.log(`| ${row.name} | ${row.rps} | ${row.p99_ms} | ${row.errors} | ${ratio.toFixed(2)} | ${verdict} |`);
+      console.log(`| ${row.name} | ${row.rps} | ${row.p99_ms} | ${row.errors} | ${ratio.toFixed(2)} | ${verdict} | ${row.cpu_us.toFixed(0)} | ${(echoResult.cpu_us / row.cpu_us).toFixed(2)} |`);
     }
     console.log(`\ncold start to first response: ${sandbox.coldStartMs.toFixed(0)} ms (new database), ${again.coldStartMs.toFixed(0)} ms (existing database); target ≤ 300 ms`);
     console.log(`RSS: ${idleRss.toFixed(1)} MB idle after start (target ≤ 80 MB), ${loadedRss.toFixed(1)} MB after the load`);

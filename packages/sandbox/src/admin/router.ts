@@ -166,15 +166,19 @@ async function resetState(services: Services): Promise<void> {
   await services.requestLog.flush();
   const db = services.storage.db;
   // Every table the migrations made, so a module's new table is reset without being listed here.
-  const own = services.storage.dialect === 'postgres'
-    ? (await sql<{ schema: string }>`select current_schema() as schema`.execute(db)).rows[0]?.schema
-    : undefined;
-  const tables = (await db.introspection.getTables())
-    .filter((table) => own === undefined || table.schema === own)
-    .map((table) => table.name);
+  // On PostgreSQL only this schema is read: Kysely's introspector reads every schema and fails
+  // when another sandbox on the same database drops its schema meanwhile.
+  const tables = services.storage.dialect === 'postgres'
+    ? (
+        await sql<{ name: string }>`select table_name as name from information_schema.tables
+          where table_schema = current_schema() and table_type = 'BASE TABLE' and table_name not like 'kysely_migration%'`.execute(db)
+      ).rows.map((row) => row.name)
+    : (await db.introspection.getTables()).map((table) => table.name);
   await db.transaction().execute(async (trx) => {
     for (const table of tables) await trx.deleteFrom(table as never).execute();
   });
+  // On SQLite the request log has its own file, outside the tables listed above.
+  await services.requestLog.clear();
   await services.clock.reset();
   services.tokens.clearCache();
   services.apps.clearCache();

@@ -45,7 +45,7 @@ const decoder = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
  */
 export async function handleWire(
   request: WireHttpRequest,
-  send: (body: Buffer) => void,
+  send: (body: string) => void,
   routes: ReadonlyMap<string, WireRoute>,
   services: Services,
 ): Promise<void> {
@@ -64,7 +64,7 @@ export async function handleWire(
     outcome = failure(error, rid, null, services, path);
   }
 
-  send(Buffer.from(outcome.body));
+  send(outcome.body);
 
   const costMs = Math.round(performance.now() - started);
   services.requestLog.record({
@@ -143,11 +143,25 @@ async function runChecks(input: CheckInput): Promise<Outcome> {
     // 7–8. Validation and the service.
     const context: WireContext = { rid, now, app, body, query, rawBody, contentType, services, component: caller.component, clientIp: request.ip };
     const payload = await route.handler(context);
-    const envelope = route.bareSuccess ? payload : { errcode: 0, errmsg: 'ok', ...payload };
-    return { errcode: 0, rule: 'ok', body: stringifyJson(envelope), appid };
+    return { errcode: 0, rule: 'ok', body: successBody(payload, route.bareSuccess === true), appid };
   } catch (error) {
     return failure(error, rid, appid, services, path);
   }
+}
+
+// A handler that returns a frozen payload promises to return that same object for as long as the
+// data is unchanged (spu/get of a cached product), so its JSON is built once and stored with it.
+const frozenBodies = new WeakMap<object, string>();
+
+function successBody(payload: Record<string, unknown>, bare: boolean): string {
+  const frozen = Object.isFrozen(payload);
+  if (frozen) {
+    const stored = frozenBodies.get(payload);
+    if (stored !== undefined) return stored;
+  }
+  const body = stringifyJson(bare ? payload : { errcode: 0, errmsg: 'ok', ...payload });
+  if (frozen) frozenBodies.set(payload, body);
+  return body;
 }
 
 /** Parses a JSON body; returns undefined unless it is strict JSON with an object at the top. */

@@ -1,6 +1,6 @@
 import type { Insertable } from 'kysely';
 import type { Logger } from 'pino';
-import type { Storage } from '../storage/database.js';
+import { REQUEST_LOG_SCHEMA, type Storage } from '../storage/database.js';
 import type { RequestLogTable } from '../storage/schema.js';
 
 const COLUMNS = ['rid', 'appid', 'method', 'path', 'query', 'request_body', 'response_body', 'errcode', 'rule', 'client_ip', 'invoke_time', 'cost_ms'] as const;
@@ -22,6 +22,8 @@ export class RequestLog {
   private dropped = 0;
 
   private readonly writeSqlite: ((rows: Insertable<RequestLogTable>[]) => void) | undefined;
+  // Set when the log lives in its own attached file, which a reset of the main file's tables misses.
+  private readonly clearSeparateFile: (() => void) | undefined;
 
   constructor(
     private readonly storage: Storage,
@@ -32,13 +34,40 @@ export class RequestLog {
     // simple request. PostgreSQL keeps the builder's multi-row insert.
     const sqlite = storage.sqlite;
     if (sqlite) {
-      const insert = sqlite.prepare(
-        `insert or ignore into request_log (${COLUMNS.join(', ')}) values (${COLUMNS.map((column) => `@${column}`).join(', ')})`,
-      );
+      // Positional parameters bound about a quarter faster than named ones in a microbenchmark
+      // (better-sqlite3 12.11.1, batches of 200 rows).
+      const insert = sqlite.prepare(`insert or ignore into request_log (${COLUMNS.join(', ')}) values (${COLUMNS.map(() => '?').join(', ')})`);
       this.writeSqlite = sqlite.transaction((rows: Insertable<RequestLogTable>[]) => {
-        for (const row of rows) insert.run(row);
+        for (const row of rows) {
+          insert.run(
+            row.rid,
+            row.appid ?? null,
+            row.method,
+            row.path,
+            row.query,
+            row.request_body,
+            row.response_body,
+            row.errcode,
+            row.rule,
+            row.client_ip,
+            row.invoke_time,
+            row.cost_ms,
+          );
+        }
       });
+      const attached = sqlite.prepare('select 1 from pragma_database_list where name = ?').get(REQUEST_LOG_SCHEMA);
+      if (attached) {
+        const clear = sqlite.prepare(`delete from ${REQUEST_LOG_SCHEMA}.request_log`);
+        this.clearSeparateFile = () => void clear.run();
+      }
     }
+  }
+
+  /** Deletes every logged request, buffered or stored; part of a reset of the sandbox. */
+  async clear(): Promise<void> {
+    await this.flush();
+    if (this.clearSeparateFile) this.clearSeparateFile();
+    else await this.storage.db.deleteFrom('request_log').execute();
   }
 
   record(row: Insertable<RequestLogTable>): void {

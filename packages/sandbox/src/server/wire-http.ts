@@ -40,8 +40,10 @@ export function serveWire(
       bodyTooLarge: tooLarge,
       drop: () => req.socket.destroy(),
     };
-    const send = (body: Buffer) => {
-      res.writeHead(200, { 'content-type': WIRE_CONTENT_TYPE, 'content-length': body.length });
+    // A string body leaves node:http one buffer to write, the status line and headers joined
+    // with the body, where a Buffer body is written as separate pieces.
+    const send = (body: string) => {
+      res.writeHead(200, { 'content-type': WIRE_CONTENT_TYPE, 'content-length': Buffer.byteLength(body) });
       res.end(body);
     };
     handleWire(request, send, routes, services).catch((error: unknown) => {

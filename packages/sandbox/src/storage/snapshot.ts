@@ -47,6 +47,12 @@ function kindOf(dataType: string): ColumnKind {
   return 'text';
 }
 
+/**
+ * The request log is a record of calls, not shop state, and on SQLite it lives in a file of its
+ * own, so snapshots leave it out (and ignore it in snapshots that have it).
+ */
+const LOG_TABLE = 'request_log';
+
 /** Lists the sandbox's own tables (on PostgreSQL, those of the current schema only), by name. */
 async function ownTables(db: Kysely<any>, dialect: Dialect): Promise<TableInfo[]> {
   const schema = dialect === 'postgres'
@@ -54,7 +60,7 @@ async function ownTables(db: Kysely<any>, dialect: Dialect): Promise<TableInfo[]
     : undefined;
   const tables = await db.introspection.getTables();
   return tables
-    .filter((table) => !table.isView && (schema === undefined || table.schema === schema))
+    .filter((table) => !table.isView && table.name !== LOG_TABLE && (schema === undefined || table.schema === schema))
     .map((table) => ({ name: table.name, columns: table.columns.map((column) => ({ name: column.name, kind: kindOf(column.dataType) })) }))
     .sort((a, b) => a.name.localeCompare(b.name));
 }
@@ -161,6 +167,7 @@ export async function importSnapshot(storage: Pick<Storage, 'db' | 'dialect'>, s
   if (unknownMigrations.length > 0) {
     throw new SnapshotError(`The snapshot comes from a newer wxshop (migrations ${unknownMigrations.join(', ')}); upgrade before importing`);
   }
+  delete snapshot.tables[LOG_TABLE];
   const tables = await ownTables(db, storage.dialect);
   const byName = new Map(tables.map((table) => [table.name, table]));
   for (const [name, table] of Object.entries(snapshot.tables)) {

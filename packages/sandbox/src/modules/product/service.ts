@@ -1,4 +1,4 @@
-import { NO_BRAND_ID, PRODUCT_LIMITS } from '@wxshop/api';
+import { NO_BRAND_ID, PRODUCT_LIMITS, type Spu } from '@wxshop/api';
 import type { Kysely } from 'kysely';
 import type { Logger } from 'pino';
 import { formatChinaTime, parseChinaTime } from '../../platform/clock.js';
@@ -19,6 +19,7 @@ import {
   findProduct,
   hasApprovedProduct,
   insertProduct,
+  readProduct,
   listProducts,
   saveProduct,
   type ProductCopy,
@@ -40,6 +41,9 @@ const AUDIT_ID_START = 4_250_000_001n;
 export type AuditDecision = { approve: true } | { approve: false; reason: string };
 
 export class ProductService {
+  // spu/get results for records from readProduct, which are shared and never changed.
+  private readonly results = new WeakMap<ProductRecord, { draft?: Readonly<{ spu: Spu }>; online?: Readonly<{ spu: Spu }> }>();
+
   constructor(
     private readonly db: Kysely<Database>,
     private readonly categories: CategoryService,
@@ -171,8 +175,22 @@ export class ProductService {
   async get(app: AppRecord, body: JsonObject) {
     const key = readProductKey(body);
     const draft = readFlag(body, 'need_edit_spu');
-    const record = await this.requireProduct(this.db, app.appid, key);
-    return { spu: spuView(record, draft) };
+    // A shared, possibly cached record, so its results are stored with it. They are frozen, so the
+    // pipeline stores their JSON too, because the same record always gives the same response.
+    const record = await readProduct(this.db, app.appid, key);
+    if (!record || record.deleted) throw new WireError(1000011, 'spu.not_found');
+    let results = this.results.get(record);
+    if (!results) {
+      results = {};
+      this.results.set(record, results);
+    }
+    let result = draft ? results.draft : results.online;
+    if (!result) {
+      result = Object.freeze({ spu: spuView(record, draft) });
+      if (draft) results.draft = result;
+      else results.online = result;
+    }
+    return result;
   }
 
   /**

@@ -1,4 +1,6 @@
-import type { CompiledQuery } from 'kysely';
+import type { CompiledQuery, Kysely } from 'kysely';
+import { sqliteReadVersion } from '../../storage/database.js';
+import type { Database } from '../../storage/schema.js';
 import type { Executor } from '../app/store.js';
 import type { EditStatus, OnlineStatus } from './states.js';
 
@@ -112,6 +114,37 @@ export async function findProduct(db: Executor, appid: string, key: ProductKey):
   return row ? toRecord(row) : undefined;
 }
 
+// spu/get is the most frequent call, and most of its cost was this read. On SQLite the record is
+// kept in memory with the read version it was read at, and served while that version holds: any
+// write by this process or a commit by another process on the same file changes the version. On
+// PostgreSQL other instances write without notice, so every read goes to the database.
+const READ_CACHE_MAX_ENTRIES = 5_000;
+const readCaches = new WeakMap<Kysely<Database>, { version: number; records: Map<string, ProductRecord | undefined> }>();
+
+/**
+ * Finds a product like `findProduct`, outside a transaction, for callers that only read it: the
+ * record may be shared with other callers and must not be changed.
+ */
+export async function readProduct(db: Kysely<Database>, appid: string, key: ProductKey): Promise<ProductRecord | undefined> {
+  const version = sqliteReadVersion(db);
+  if (version === undefined) return findProduct(db, appid, key);
+  let cache = readCaches.get(db);
+  // Every kept record was read at the cache's version, so a new version drops them all at once.
+  if (!cache || cache.version !== version) {
+    cache = { version, records: new Map() };
+    readCaches.set(db, cache);
+  }
+  const cacheKey = 'product_id' in key ? `${appid} p ${key.product_id}` : `${appid} o ${key.out_product_id}`;
+  if (cache.records.has(cacheKey)) return cache.records.get(cacheKey);
+  const record = await findProduct(db, appid, key);
+  // A write that ran while the read waited for the connection leaves the result unkept.
+  if (sqliteReadVersion(db) === version) {
+    if (cache.records.size >= READ_CACHE_MAX_ENTRIES) cache.records.clear();
+    cache.records.set(cacheKey, record);
+  }
+  return record;
+}
+
 // The two product lookups are the hottest queries, so they are compiled once per dialect and run
 // with new parameters instead of being rebuilt by the query builder on every request. Their only
 // parameters are the appid and the id, in that order.
@@ -131,8 +164,9 @@ function compiledLookup(db: Executor, byProductId: boolean): CompiledQuery {
 
 /** Inserts a new product; returns false when its out_product_id was taken by a concurrent insert. */
 export async function insertProduct(db: Executor, record: ProductRecord): Promise<boolean> {
+  const row = toRow(record);
   try {
-    await db.insertInto('products').values(toRow(record)).execute();
+    await db.executeQuery({ ...compiledInsert(db), parameters: ROW_COLUMNS.map((column) => row[column]) });
     if (!record.deleted) await changeCount(db, record.appid, record.status, 1);
     return true;
   } catch (error) {
@@ -152,20 +186,20 @@ export function isUniqueViolation(error: unknown): boolean {
  * and states as `previous`). Returns false on a lost race, which the caller reports as 1000013.
  */
 export async function saveProduct(db: Executor, record: ProductRecord, previous: ProductRecord): Promise<boolean> {
-  const { appid, product_id, ...changes } = toRow(record);
-  const result = await db
-    .updateTable('products')
-    .set(changes)
-    .where('appid', '=', appid)
-    .where('product_id', '=', product_id)
-    .where('update_time', '=', previous.update_time)
-    .where('edit_status', '=', previous.edit_status)
-    .where('status', '=', previous.status)
-    .executeTakeFirst();
-  if (Number(result.numUpdatedRows) !== 1) return false;
+  const row = toRow(record);
+  const parameters = [
+    ...CHANGED_COLUMNS.map((column) => row[column]),
+    row.appid,
+    row.product_id,
+    previous.update_time,
+    previous.edit_status,
+    previous.status,
+  ];
+  const result = await db.executeQuery({ ...compiledSave(db), parameters });
+  if (Number(result.numAffectedRows) !== 1) return false;
   if (previous.status !== record.status || previous.deleted !== record.deleted) {
-    if (!previous.deleted) await changeCount(db, appid, previous.status, -1);
-    if (!record.deleted) await changeCount(db, appid, record.status, 1);
+    if (!previous.deleted) await changeCount(db, row.appid, previous.status, -1);
+    if (!record.deleted) await changeCount(db, row.appid, record.status, 1);
   }
   return true;
 }
@@ -177,6 +211,74 @@ async function changeCount(db: Executor, appid: string, status: number, by: numb
     .values({ appid, status, live: by })
     .onConflict((conflict) => conflict.columns(['appid', 'status']).doUpdateSet((eb) => ({ live: eb('product_counts.live', '+', by) })))
     .execute();
+}
+
+// Insert and save run on every add, update and audit decision, so they too are compiled once per
+// dialect. Their parameters follow the column lists below, the order the templates are built in.
+const ROW_COLUMNS = [
+  'appid',
+  'product_id',
+  'out_product_id',
+  'draft',
+  'online',
+  'status',
+  'edit_status',
+  'audit_info',
+  'audit_due_at',
+  'recent_submissions',
+  'deleted',
+  'create_time',
+  'update_time',
+] as const satisfies readonly (keyof Row)[];
+// A save leaves out the columns that never change after the insert, so their indexes are not
+// rewritten on every save.
+const FIXED_COLUMNS: readonly string[] = ['appid', 'product_id', 'out_product_id', 'create_time'];
+const CHANGED_COLUMNS = ROW_COLUMNS.filter((column) => !FIXED_COLUMNS.includes(column));
+const writeTemplates = new Map<string, CompiledQuery>();
+
+function templateRow(): Row {
+  // Non-null placeholders, so that every column becomes a bound parameter.
+  const row: Record<string, string | number> = {};
+  for (const column of ROW_COLUMNS) row[column] = '';
+  return row as unknown as Row;
+}
+
+function compiledInsert(db: Executor): CompiledQuery {
+  const cacheKey = `${db.getExecutor().adapter.constructor.name}:insert`;
+  let template = writeTemplates.get(cacheKey);
+  if (!template) {
+    template = db.insertInto('products').values(templateRow()).compile();
+    checkParameterCount(template, ROW_COLUMNS.length);
+    writeTemplates.set(cacheKey, template);
+  }
+  return template;
+}
+
+function compiledSave(db: Executor): CompiledQuery {
+  const cacheKey = `${db.getExecutor().adapter.constructor.name}:save`;
+  let template = writeTemplates.get(cacheKey);
+  if (!template) {
+    const row = templateRow();
+    const changes = Object.fromEntries(CHANGED_COLUMNS.map((column) => [column, row[column]]));
+    template = db
+      .updateTable('products')
+      .set(changes)
+      .where('appid', '=', '')
+      .where('product_id', '=', '')
+      .where('update_time', '=', 0)
+      .where('edit_status', '=', 0)
+      .where('status', '=', 0)
+      .compile();
+    checkParameterCount(template, CHANGED_COLUMNS.length + 5);
+    writeTemplates.set(cacheKey, template);
+  }
+  return template;
+}
+
+function checkParameterCount(template: CompiledQuery, expected: number): void {
+  if (template.parameters.length !== expected) {
+    throw new Error(`compiled product query has ${template.parameters.length} parameters, expected ${expected}: ${template.sql}`);
+  }
 }
 
 export interface ListFilter {

@@ -1,0 +1,115 @@
+import assert from 'node:assert/strict';
+import { existsSync } from 'node:fs';
+import { after, before, describe, test } from 'node:test';
+import Sqlite from 'better-sqlite3';
+import { createSandbox, type Sandbox } from '@wxshop/sandbox';
+import { admin, APPID, call, getToken, SECRET, startSandbox, TEST_DB, type TestSandbox } from './helpers.js';
+
+function ridOf(errmsg: unknown): string {
+  const match = / rid: (\S+)$/.exec(String(errmsg));
+  assert.ok(match, `errmsg ${String(errmsg)} ends with a rid`);
+  return match[1]!;
+}
+
+async function loggedRids(url: string): Promise<string[]> {
+  const log = await admin(url, 'GET', `/apps/${APPID}/requests?limit=1000`);
+  assert.equal(log.status, 200);
+  return (log.json.requests as { rid: string }[]).map((row) => row.rid);
+}
+
+/** Opens a second sandbox on the same database, as a restart does. */
+function reopen(dbUrl: string): Promise<Sandbox> {
+  return createSandbox({ storage: { url: dbUrl }, apps: [{ appid: APPID, secret: SECRET }], backgroundIntervalMs: 0 });
+}
+
+describe('request log', () => {
+  let sandbox: TestSandbox;
+  let token: string;
+
+  before(async () => {
+    sandbox = await startSandbox();
+    token = await getToken(sandbox.url);
+  });
+  after(() => sandbox.close());
+
+  test('records every request across batches', async () => {
+    // 250 requests: more than the 200 rows of one batch, so a full batch and a partial one.
+    const rids: string[] = [];
+    for (let start = 0; start < 250; start += 25) {
+      const answers = await Promise.all(
+        Array.from({ length: 25 }, (_, i) => call(sandbox.url, '/shop/spu/get', { out_product_id: `MISSING-${start + i}` }, { token })),
+      );
+      for (const answer of answers) {
+        assert.equal(answer.json.errcode, 1000011);
+        rids.push(ridOf(answer.json.errmsg));
+      }
+    }
+    const logged = new Set(await loggedRids(sandbox.url));
+    const missing = rids.filter((rid) => !logged.has(rid));
+    assert.deepEqual(missing, [], 'every rid is in the request log');
+  });
+
+  test('keeps rows buffered at close', async () => {
+    const answer = await call(sandbox.url, '/shop/spu/get', { out_product_id: 'BEFORE-CLOSE' }, { token });
+    const rid = ridOf(answer.json.errmsg);
+    // Closed without waiting for the batch timer: close must write the buffered row.
+    await sandbox.sandbox.close();
+    const again = await reopen(sandbox.dbUrl);
+    try {
+      const url = await again.listen('127.0.0.1', 0);
+      assert.ok((await loggedRids(url)).includes(rid), `rid ${rid} survived the restart`);
+      const row = (await admin(url, 'GET', `/apps/${APPID}/requests?limit=1000`)).json.requests.find((entry: { rid: string }) => entry.rid === rid);
+      assert.equal(row.path, '/shop/spu/get');
+      assert.equal(row.errcode, 1000011);
+      assert.equal(row.request_body, '{"out_product_id":"BEFORE-CLOSE"}');
+      assert.match(row.query, /^access_token=.{10}xxxx$/);
+    } finally {
+      await again.close();
+    }
+  });
+});
+
+describe('request log storage', () => {
+  test('reset empties the request log', async () => {
+    const sandbox = await startSandbox();
+    try {
+      const token = await getToken(sandbox.url);
+      await call(sandbox.url, '/shop/spu/get', { out_product_id: 'X' }, { token });
+      assert.ok((await loggedRids(sandbox.url)).length > 0);
+      assert.equal((await admin(sandbox.url, 'POST', '/reset')).status, 200);
+      assert.deepEqual(await loggedRids(sandbox.url), []);
+    } finally {
+      await sandbox.close();
+    }
+  });
+
+  test('SQLite log file takes over old rows', { skip: TEST_DB !== 'sqlite' }, async () => {
+    const sandbox = await startSandbox();
+    try {
+      const token = await getToken(sandbox.url);
+      await call(sandbox.url, '/shop/spu/get', { out_product_id: 'X' }, { token });
+      await sandbox.sandbox.close();
+      assert.ok(existsSync(`${sandbox.dbUrl}-requests`), 'the log file sits next to the database');
+
+      const raw = new Sqlite(sandbox.dbUrl);
+      const mainTable = raw.prepare(`select 1 from sqlite_master where type = 'table' and name = 'request_log'`).get();
+      assert.equal(mainTable, undefined, 'the main file has no request_log table');
+      // The table as the first migration made it, holding a row from before the move.
+      raw.exec(`create table request_log (rid text primary key, appid text, method text not null, path text not null,
+        query text not null, request_body text not null, response_body text not null, errcode integer not null,
+        rule text not null, client_ip text not null, invoke_time bigint not null, cost_ms integer not null)`);
+      raw.prepare(`insert into request_log values ('00000001-old-row', ?, 'POST', '/shop/spu/get', '', '{}', '{}', 0, 'ok', '127.0.0.1', 1, 0)`).run(APPID);
+      raw.close();
+
+      const again = await reopen(sandbox.dbUrl);
+      try {
+        const url = await again.listen('127.0.0.1', 0);
+        assert.ok((await loggedRids(url)).includes('00000001-old-row'));
+      } finally {
+        await again.close();
+      }
+    } finally {
+      await sandbox.close();
+    }
+  });
+});
