@@ -2,7 +2,7 @@ import { parseJson, stringifyJson, type JsonValue } from '@wxshop/api';
 
 /**
  * Keeps credentials out of the request log. Tokens keep their first ten characters followed by
- * `xxxx`, the way the platform's rid lookup shows them; secrets and keys become `xxxx`.
+ * `xxxx`, the way the platform's rid lookup shows them. Secrets and keys become `xxxx`.
  */
 const TOKEN_KEYS = ['access_token', 'component_access_token', 'authorizer_access_token', 'authorizer_refresh_token', 'pre_auth_code'];
 const SECRET_KEYS = ['secret', 'appsecret', 'component_appsecret', 'encoding_aes_key', 'EncodingAESKey', 'aes_key', 'token'];

@@ -48,7 +48,7 @@ test(`acknowledged writes survive ${CYCLES} kill -9 cycles`, { timeout: sized(12
               if (n % 5 === 4) {
                 const victim = `c${cycle}-w${index}-${n - 2}`;
                 if (added.has(victim)) {
-                  // Until the answer arrives the delete may or may not have happened.
+                  // Until the response arrives, the delete may or may not have happened.
                   uncertain.add(victim);
                   const removal = await call(server.url, '/shop/spu/del', { out_product_id: victim }, { token });
                   if (removal.json.errcode === 0) deleted.add(victim);

@@ -128,7 +128,7 @@ let server: TestSandbox;
 let token: string;
 let image: string;
 const seeds = new Map<string, unknown>();
-/** Paths this sandbox serves (the rest answer 40066); most requests go to these. */
+/** Paths this sandbox serves (the rest return 40066); most requests go to these. */
 const served: string[] = [];
 
 before(async () => {

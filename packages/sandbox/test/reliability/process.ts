@@ -45,10 +45,19 @@ export interface SandboxProcess {
   stop(): Promise<void>;
 }
 
+/** The test's environment without the test-size settings, which `wxshop serve` would reject. */
+function serverEnvironment(): NodeJS.ProcessEnv {
+  const env = { ...process.env };
+  delete env.WXSHOP_RELIABILITY;
+  delete env.WXSHOP_FUZZ_SEED;
+  return env;
+}
+
 /** Starts `wxshop serve` as a child process on a free loopback port and waits for its banner. */
 export async function startProcess(db: string, args: string[] = []): Promise<SandboxProcess> {
   const child = spawn(process.execPath, [BIN, 'serve', '--port', '0', '--db', db, '--lang', 'en', ...args], {
     stdio: ['ignore', 'pipe', 'pipe'],
+    env: serverEnvironment(),
   });
   let stdout = '';
   let stderr = '';

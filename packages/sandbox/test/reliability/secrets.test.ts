@@ -6,7 +6,7 @@ import { test } from 'node:test';
 import pino from 'pino';
 import { APPID, SECRET, admin, call, getToken, productBody, startSandbox, uploadImage } from '../helpers.js';
 
-test('no token, secret or key appears in a log line or a request-log row', async () => {
+test('logs and request log hold no credentials', async () => {
   const lines: string[] = [];
   const sink = new Writable({
     write(chunk, _encoding, done) {
