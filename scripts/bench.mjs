@@ -1,5 +1,5 @@
 // Benchmarks the sandbox against a raw node:http JSON echo server measured in the same run:
-// spu/add and spu/get throughput as a ratio to the echo, cold start to first response, and idle
+// spu/add, spu/get, order/add and order/get throughput as a ratio to the echo, cold start to first response, and idle
 // RSS. Every server runs in its own process on 127.0.0.1; autocannon drives the load from this one.
 // Usage: npm run bench [-- --seconds N --connections N]
 import { spawn } from 'node:child_process';
@@ -187,6 +187,53 @@ async function main() {
     add.errors += failedAdds;
     results.push(add);
 
+    // Orders: a 2022 (fund_type 1) order from one of the app's built-in buyers, then reads of it.
+    const buyerList = await (await fetch(`${base}/_sandbox/v1/apps/${APPID}/buyers`)).json();
+    const openid = buyerList.buyers[0].openid;
+    const clock = await (await fetch(`${base}/_sandbox/v1/clock`)).json();
+    const order = (id) => ({
+      create_time: clock.now,
+      out_order_id: id,
+      openid,
+      path: `pages/order?id=${id}`,
+      fund_type: 1,
+      expire_time: Math.floor(clock.now_ms / 1000) + 3600,
+      order_detail: {
+        product_infos: [{ out_product_id: 'SEED-1', out_sku_id: 'SEED-1-S', product_cnt: 2, sale_price: 100, sku_real_price: 200, path: 'pages/goods?id=SEED-1', title: '压测商品', head_img: image }],
+        pay_info: { pay_method_type: 0 },
+        price_info: { order_price: 300, freight: 100 },
+      },
+      delivery_detail: { delivery_type: 1 },
+      address_info: { receiver_name: '压测', detailed_address: '测试路1号', tel_number: '13800000000', province: '广东省', city: '深圳市', town: '南山区' },
+    });
+    const seededOrder = await post(`${base}/shop/order/add?access_token=${token}`, order('ORDER-SEED'));
+    if (seededOrder.errcode !== 0) throw new Error(`seed order/add failed: ${JSON.stringify(seededOrder)}`);
+    const orderGet = await measured('order/get', sandbox.child.pid, {
+      url: `${base}/shop/order/get?access_token=${token}`,
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ out_order_id: 'ORDER-SEED', openid }),
+    });
+    results.push(orderGet);
+    let orderCounter = 0;
+    let failedOrders = 0;
+    const orderAdd = await measured('order/add', sandbox.child.pid, {
+      url: base,
+      requests: [
+        {
+          method: 'POST',
+          path: `/shop/order/add?access_token=${token}`,
+          headers: { 'content-type': 'application/json' },
+          setupRequest: (request) => ({ ...request, body: JSON.stringify(order(`ORDER-${process.pid}-${orderCounter++}`)) }),
+          onResponse: (_status, body) => {
+            if (!body.startsWith('{"errcode":0,')) failedOrders++;
+          },
+        },
+      ],
+    });
+    orderAdd.errors += failedOrders;
+    results.push(orderAdd);
+
     const loadedRss = rssMb(sandbox.child.pid);
     sandbox.child.kill('SIGTERM');
     await once(sandbox.child, 'exit');
@@ -201,7 +248,7 @@ async function main() {
     console.log(`machine load average at the end: ${loadavg().map((value) => value.toFixed(2)).join(', ')} (figures are only comparable on a quiet machine)\n`);
     console.log('| endpoint | req/s | p99 ms | errors | ratio to echo | target | server CPU µs/req | echo CPU / this CPU |');
     console.log('|---|---|---|---|---|---|---|---|');
-    const targets = { 'spu/add': 0.3, 'spu/get': 0.6 };
+    const targets = { 'spu/add': 0.3, 'spu/get': 0.6, 'order/add': 0.3, 'order/get': 0.6 };
     for (const row of results) {
       const ratio = row.rps / echoResult.rps;
       const target = targets[row.name];
