@@ -19,12 +19,13 @@ export interface ResourceList {
   /** Builds the buttons for one item. They call `act`, so the list refreshes after each action. */
   actions?(item: Item, act: (method: string, path: string, body?: unknown) => Promise<void>): Node[];
   testid: string;
+  /** Runs after each action, next to the list's own refresh: for other lists the action changes. */
+  afterAction?(): Promise<unknown>;
 }
 
 /**
- * Builds a list read from an admin endpoint that may not exist yet in this sandbox version. It shows
- * a table with a JSON detail and action buttons per row, or the "not available" notice when the
- * endpoint is missing.
+ * Builds a list read from an admin endpoint: a table with a JSON detail and action buttons per row.
+ * After each action it shows the outcome and reads the list again.
  */
 export function resourceList(options: ResourceList): { element: HTMLElement; refresh(): Promise<void> } {
   const element = h('div', { 'data-testid': options.testid });
@@ -39,7 +40,7 @@ export function resourceList(options: ResourceList): { element: HTMLElement; ref
     } catch (error) {
       replaceChildren(message, errorNotice(error));
     }
-    await refresh();
+    await Promise.all([refresh(), options.afterAction?.()]);
   };
 
   const refresh = async () => {
