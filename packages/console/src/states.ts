@@ -139,5 +139,5 @@ export const SHARER_BIND_STATUS: Labels = {
   4: { zh: '邀请已过期', en: 'invitation expired' },
 };
 
-/** The binding status in which an invitation waits for the invited user's answer. */
+/** The binding status in which an invitation waits for the invited user's reply. */
 export const SHARER_INVITED = 3;

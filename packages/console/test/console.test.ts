@@ -316,7 +316,7 @@ describe('console in Chromium', { skip: missing }, () => {
   });
 });
 
-/** Creates an unpaid second-level-merchant order (fund_type 1) for CONSOLE-1 and returns its order_id. */
+/** Creates a buyer and an unpaid second-level-merchant order (fund_type 1) of CONSOLE-1; returns the order_id and the buyer's openid. */
 async function createOrder(url: string, token: string): Promise<{ orderId: string; openid: string }> {
   const buyer = await admin(url, 'POST', `/apps/${APPID}/buyers`, { nickname: '下单买家' });
   assert.equal(buyer.status, 201, JSON.stringify(buyer.json));

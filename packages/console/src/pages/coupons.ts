@@ -69,8 +69,6 @@ export const couponsPage: Page = (root, context) => {
         ),
       );
     },
-    // Using a coupon changes the coupon's claimed and used counts.
-    afterAction: () => coupons.refresh(),
   });
 
   const loadBuyersAndSettings = async () => {
