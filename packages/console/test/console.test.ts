@@ -224,6 +224,18 @@ describe('console in Chromium', { skip: missing }, () => {
     const order = await call(sandbox.url, '/shop/order/get', { order_id: orderId, openid }, { token });
     assert.equal(order.json.errcode, 0, order.text);
     assert.equal((order.json.order as Record<string, unknown>).status, 20);
+
+    // The buyer asks for a refund from the order's row, then withdraws it on the aftersales page.
+    await page.getByTestId(`order-aftersale-${orderId}`).click();
+    await page.getByTestId('orders').getByTestId('notice-success').waitFor();
+    const listed = await admin(sandbox.url, 'GET', `/apps/${APPID}/aftersales`);
+    const aftersale = (listed.json.aftersales as { aftersale_id: string; order_id: string; status: number }[]).find((item) => item.order_id === orderId);
+    assert.ok(aftersale, JSON.stringify(listed.json));
+    assert.equal(aftersale.status, 2);
+    await visit('aftersales');
+    await page.getByTestId(`aftersale-cancel-${aftersale.aftersale_id}`).click();
+    await page.getByTestId('aftersales').getByText('1 用户取消').waitFor();
+    await screenshot(page, '10b-aftersale-withdrawn');
   });
 
   test('redelivers an event from the deliveries page', async () => {
