@@ -47,10 +47,11 @@ export function resourceList(options: ResourceList): { element: HTMLElement; ref
     try {
       const reply = await adminCall<Record<string, unknown>>('GET', options.path);
       const items = Array.isArray(reply[options.field]) ? (reply[options.field] as Item[]) : [];
-      const headers = [...options.columns.map((column) => column.title), t().actions, t().details];
+      // Lists without actions get no empty actions column.
+      const headers = [...options.columns.map((column) => column.title), ...(options.actions ? [t().actions] : []), t().details];
       const rows = items.map((item) => [
         ...options.columns.map((column) => column.cell(item)),
-        h('div', { class: 'row-actions' }, options.actions ? options.actions(item, act) : []),
+        ...(options.actions ? [h('div', { class: 'row-actions' }, options.actions(item, act))] : []),
         h('details', {}, h('summary', {}, 'JSON'), jsonBlock(item)),
       ]);
       replaceChildren(body, table(headers, rows));
