@@ -4,7 +4,7 @@ import { AFTERSALE_BUYER_ACTIONS, AFTERSALE_STATUS, label } from '../states.js';
 import { heading, needApp, type Page } from '../ui.js';
 import { actionButton, field, resourceList } from './resource.js';
 
-/** The waybill of the goods the buyer sends back: a made-up SF Express number, unique enough for a sandbox. */
+/** Makes up the waybill of the goods the buyer sends back: an SF Express number from the current time. */
 function returnWaybill(): Record<string, string> {
   return { delivery_id: 'SF', delivery_name: '顺丰速运', waybill_id: `SF${Date.now()}` };
 }

@@ -15,7 +15,7 @@ function lifecycle(): HTMLElement {
   );
 }
 
-/** A refund-only aftersale of the order's first line, for its full price, as the buyer would ask for it. */
+/** Builds the buyer's refund-only aftersale request for the order's first line, at its full price. */
 function refundRequest(order: Item, reason: string): Item | undefined {
   const detail = order.order_detail as Item | undefined;
   const line = (detail?.product_infos as Item[] | undefined)?.[0];

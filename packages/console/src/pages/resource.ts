@@ -19,7 +19,7 @@ export interface ResourceList {
   /** Builds the buttons for one item. They call `act`, so the list refreshes after each action. */
   actions?(item: Item, act: (method: string, path: string, body?: unknown) => Promise<void>): Node[];
   testid: string;
-  /** Runs after each action, next to the list's own refresh: for other lists the action changes. */
+  /** Refreshes other lists that an action changes; runs after each action, with the list's own refresh. */
   afterAction?(): Promise<unknown>;
 }
 
