@@ -20,13 +20,6 @@ export class AdminHttpError extends Error {
   }
 }
 
-/** Error raised when the endpoint does not exist in this sandbox version. */
-export class NotAvailableError extends Error {
-  constructor(readonly endpoint: string) {
-    super(`${endpoint} is not available`);
-  }
-}
-
 export function adminKey(): string {
   try {
     return localStorage.getItem(KEY_STORAGE) ?? '';
@@ -45,23 +38,9 @@ export function setAdminKey(key: string): void {
 }
 
 /**
- * True when a reply means "no such endpoint": HTTP 404 without an error code of its own (a
- * missing app or order has one), or the wire's unknown-path reply (HTTP 200 with errcode 40066),
- * which the sandbox returns today for a path under /_sandbox/v1 that it does not know.
- */
-function isMissingEndpoint(status: number, body: unknown): boolean {
-  const record = (body ?? {}) as { errcode?: unknown; error?: { code?: unknown } };
-  if (status === 200 && record.errcode === 40066) return true;
-  if (status !== 404) return false;
-  const code = record.error?.code;
-  return typeof code !== 'string' || code === 'not_found' || code === 'unknown_endpoint' || code === 'FST_ERR_NOT_FOUND';
-}
-
-/**
  * Calls the admin API and returns the parsed JSON body.
  *
- * @throws NotAvailableError when the endpoint does not exist in this sandbox
- * @throws AdminHttpError for any other non-2xx reply
+ * @throws AdminHttpError for any non-2xx reply
  * @example const { apps } = await adminCall<{ apps: App[] }>('GET', '/apps');
  */
 export async function adminCall<T>(method: string, path: string, body?: unknown): Promise<T> {
@@ -77,8 +56,6 @@ export async function adminCall<T>(method: string, path: string, body?: unknown)
   } catch {
     parsed = { error: { code: 'not_json', message: text.slice(0, 200) } };
   }
-  const endpoint = `${method} ${ADMIN_PREFIX}${path.split('?')[0]}`;
-  if (isMissingEndpoint(response.status, parsed)) throw new NotAvailableError(endpoint);
   if (!response.ok) {
     const error = (parsed as { error?: { code?: string; message?: string } }).error ?? {};
     throw new AdminHttpError(response.status, error.code ?? 'unknown', error.message ?? response.statusText);

@@ -4,30 +4,36 @@ import { h, replaceChildren } from './dom.js';
 import { language, setLanguage, t } from './i18n.js';
 import { aftersalesPage } from './pages/aftersales.js';
 import { appsPage, type App } from './pages/apps.js';
+import { buyersPage } from './pages/buyers.js';
 import { clockPage } from './pages/clock.js';
 import { couponsPage } from './pages/coupons.js';
 import { deliveriesPage } from './pages/deliveries.js';
 import { errorCodesPage } from './pages/error-codes.js';
 import { eventsPage } from './pages/events.js';
 import { faultsPage } from './pages/faults.js';
+import { onboardingPage } from './pages/onboarding.js';
 import { ordersPage } from './pages/orders.js';
 import { productsPage } from './pages/products.js';
+import { quotaPage } from './pages/quota.js';
 import { requestsPage } from './pages/requests.js';
 import { sharersPage } from './pages/sharers.js';
 import { errorNotice, type Page } from './ui.js';
 
 const PAGES = {
   apps: appsPage,
+  onboarding: onboardingPage,
   products: productsPage,
-  requests: requestsPage,
-  clock: clockPage,
-  events: eventsPage,
+  buyers: buyersPage,
   orders: ordersPage,
   aftersales: aftersalesPage,
   coupons: couponsPage,
   sharers: sharersPage,
+  events: eventsPage,
   deliveries: deliveriesPage,
+  requests: requestsPage,
+  quota: quotaPage,
   faults: faultsPage,
+  clock: clockPage,
   errorCodes: errorCodesPage,
 } satisfies Record<string, Page>;
 

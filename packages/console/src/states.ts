@@ -65,32 +65,79 @@ export interface BuyerAction {
 }
 
 /**
- * The buyer's side of the order lifecycle: which actions each status offers and where they lead.
- * The merchant's steps (shipping: 20 → 30) happen over the wire API and are shown, not offered.
+ * The order lifecycle, step for step as the sandbox's transition table (packages/sandbox/src/
+ * modules/order/states.ts) has it, with a label for each step.
  */
-export const ORDER_BUYER_ACTIONS: readonly BuyerAction[] = [
-  { action: 'pay', from: [10, 11], to: 20 },
-  { action: 'cancel', from: [10, 11], to: 250 },
-  { action: 'confirm_receive', from: [30], to: 100 },
+export const ORDER_TRANSITIONS: readonly { action: string; from: readonly number[]; to: number; by: { zh: string; en: string } }[] = [
+  { action: 'cashier_paid', from: [10], to: 11, by: { zh: '买家在收银台付款 (2021 版流程)', en: 'buyer pays at the cashier (2021 flow)' } },
+  { action: 'pay', from: [10, 11], to: 20, by: { zh: '买家付款', en: 'buyer pays' } },
+  { action: 'cancel', from: [10, 11], to: 250, by: { zh: '买家或商家取消', en: 'buyer or merchant cancels' } },
+  { action: 'expire', from: [10, 11], to: 181, by: { zh: '超过支付期限', en: 'payment time runs out' } },
+  { action: 'ship_part', from: [20, 21], to: 21, by: { zh: '商家部分发货', en: 'merchant ships some items' } },
+  { action: 'ship_all', from: [20, 21], to: 30, by: { zh: '商家发货完成', en: 'merchant ships everything' } },
+  { action: 'ship_without_logistics', from: [20, 21], to: 100, by: { zh: '无需物流的订单发货即完成', en: 'an order without logistics completes when shipped' } },
+  { action: 'confirm', from: [30], to: 100, by: { zh: '买家确认收货', en: 'buyer confirms receipt' } },
+  { action: 'refund_all', from: [20, 21, 30, 100], to: 200, by: { zh: '全部商品售后完成', en: 'every item refunded' } },
 ];
 
-/** Every step of the order lifecycle, buyer's and merchant's, for the diagram on the orders page. */
-export const ORDER_TRANSITIONS: readonly { from: number; to: number; by: { zh: string; en: string } }[] = [
-  { from: 10, to: 20, by: { zh: '买家付款', en: 'buyer pays' } },
-  { from: 10, to: 250, by: { zh: '买家取消', en: 'buyer cancels' } },
-  { from: 10, to: 181, by: { zh: '超过支付期限', en: 'payment time runs out' } },
-  { from: 20, to: 21, by: { zh: '商家部分发货', en: 'merchant ships some items' } },
-  { from: 20, to: 30, by: { zh: '商家发货完成', en: 'merchant ships everything' } },
-  { from: 21, to: 30, by: { zh: '商家发货完成', en: 'merchant ships the rest' } },
-  { from: 30, to: 100, by: { zh: '买家确认收货', en: 'buyer confirms receipt' } },
-  { from: 20, to: 200, by: { zh: '全部商品售后完成', en: 'every item refunded' } },
-];
+/**
+ * The buyer's actions on an order, offered as buttons: `action` is the last path part of
+ * POST /_sandbox/v1/apps/:appid/orders/:order_id/:action and also the transition's name.
+ * The merchant's steps (shipping) happen over the wire API and are shown, not offered.
+ */
+export const ORDER_BUYER_ACTIONS: readonly BuyerAction[] = ORDER_TRANSITIONS.filter((step) => ['pay', 'cancel', 'confirm'].includes(step.action));
 
-/** Statuses in which the buyer may ask for an aftersale. */
+/** Statuses in which the buyer may ask for an aftersale (the order was paid and is not closed). */
 export const AFTERSALE_OPEN_FROM: readonly number[] = [20, 21, 30, 100];
 
-/** The buyer's side of the aftersale lifecycle. */
+/**
+ * The buyer's side of the v2 aftersale lifecycle (packages/sandbox/src/modules/aftersale/
+ * states.ts): `action` is the last path part of POST /_sandbox/v1/apps/:appid/aftersales/:id/:action.
+ */
 export const AFTERSALE_BUYER_ACTIONS: readonly BuyerAction[] = [
-  { action: 'cancel', from: [2, 6], to: 1 },
-  { action: 'ship_back', from: [6], to: 8 },
+  { action: 'cancel', from: [2, 4, 5, 6], to: 1 },
+  { action: 'update', from: [4, 5], to: 2 },
+  { action: 'return', from: [6], to: 8 },
 ];
+
+/** Qualification audit status: 0 under review, 1 approved, 9 rejected. */
+export const AUDIT_STATUS: Labels = {
+  0: { zh: '审核中', en: 'under review' },
+  1: { zh: '审核通过', en: 'approved' },
+  9: { zh: '审核驳回', en: 'rejected' },
+};
+
+/** Merchant coupon status. */
+export const COUPON_STATUS: Labels = {
+  1: { zh: '未生效', en: 'not yet effective' },
+  2: { zh: '生效', en: 'effective' },
+  3: { zh: '已过期', en: 'expired' },
+  4: { zh: '已作废', en: 'voided' },
+};
+
+/** A user's coupon: status and the platform actions on it (POST …/user-coupons/status). */
+export const USER_COUPON_STATUS: Labels = {
+  100: { zh: '可用', en: 'usable' },
+  101: { zh: '已过期', en: 'expired' },
+  102: { zh: '已使用', en: 'used' },
+  103: { zh: '商家已作废', en: 'discarded by merchant' },
+};
+
+export const USER_COUPON_ACTIONS: readonly BuyerAction[] = [
+  { action: 'use', from: [100], to: 102 },
+  { action: 'unuse', from: [102], to: 100 },
+  { action: 'expire', from: [100], to: 101 },
+  { action: 'discard', from: [100], to: 103 },
+];
+
+/** Sharer binding (packages/sandbox/src/modules/sharer/states.ts). */
+export const SHARER_BIND_STATUS: Labels = {
+  0: { zh: '未绑定', en: 'unbound' },
+  1: { zh: '已绑定', en: 'bound' },
+  2: { zh: '已拒绝', en: 'refused' },
+  3: { zh: '邀请中', en: 'invited' },
+  4: { zh: '邀请已过期', en: 'invitation expired' },
+};
+
+/** The binding status in which an invitation waits for the invited user's reply. */
+export const SHARER_INVITED = 3;

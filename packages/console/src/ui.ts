@@ -1,4 +1,4 @@
-import { AdminHttpError, NotAvailableError } from './admin.js';
+import { AdminHttpError } from './admin.js';
 import { h } from './dom.js';
 import { t } from './i18n.js';
 
@@ -12,15 +12,12 @@ export interface PageContext {
 /** A page draws itself into `root` and may return a function that stops its timers. */
 export type Page = (root: HTMLElement, context: PageContext) => void | (() => void);
 
-export function notice(kind: 'info' | 'error' | 'success' | 'unavailable', ...content: (Node | string)[]): HTMLDivElement {
+export function notice(kind: 'info' | 'error' | 'success', ...content: (Node | string)[]): HTMLDivElement {
   return h('div', { class: `notice ${kind}`, role: kind === 'error' ? 'alert' : 'status', 'data-testid': `notice-${kind}` }, ...content);
 }
 
-/** Turns a failed admin call into a notice. A missing endpoint gets the "not available" notice. */
+/** Turns a failed admin call into an error notice. */
 export function errorNotice(error: unknown): HTMLDivElement {
-  if (error instanceof NotAvailableError) {
-    return notice('unavailable', h('strong', {}, t().notAvailableTitle), h('p', {}, t().notAvailable(error.endpoint)));
-  }
   if (error instanceof AdminHttpError) return notice('error', t().failed(error.status, error.code, error.message));
   return notice('error', error instanceof Error ? error.message : String(error));
 }

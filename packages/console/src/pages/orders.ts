@@ -11,8 +11,23 @@ function lifecycle(): HTMLElement {
     'details',
     { class: 'lifecycle', open: true },
     h('summary', {}, t().orders.lifecycle),
-    h('ul', {}, ORDER_TRANSITIONS.map((step) => h('li', {}, `${label(ORDER_STATUS, step.from, lang)} → ${label(ORDER_STATUS, step.to, lang)} : ${step.by[lang]}`))),
+    h('ul', {}, ORDER_TRANSITIONS.map((step) => h('li', {}, `${step.from.map((from) => label(ORDER_STATUS, from, lang)).join(' / ')} → ${label(ORDER_STATUS, step.to, lang)} : ${step.by[lang]}`))),
   );
+}
+
+/** Builds the buyer's refund-only aftersale request for the order's first line, at its full price. */
+function refundRequest(order: Item, reason: string): Item | undefined {
+  const detail = order.order_detail as Item | undefined;
+  const line = (detail?.product_infos as Item[] | undefined)?.[0];
+  if (!line) return undefined;
+  const amount = Number(line.sku_real_price ?? line.real_price ?? line.sale_price ?? 0) * Number(line.product_cnt ?? 1);
+  return {
+    type: 1,
+    product_info: { out_product_id: line.out_product_id, out_sku_id: line.out_sku_id, product_cnt: line.product_cnt },
+    orderamt: amount,
+    refund_reason: reason,
+    refund_reason_type: 1,
+  };
 }
 
 export const ordersPage: Page = (root, context) => {
@@ -20,7 +35,7 @@ export const ordersPage: Page = (root, context) => {
   const appid = context.appid;
   const text = t().orders;
   const lang = language();
-  const actionLabels: Record<string, string> = { pay: text.pay, cancel: text.cancelOrder, confirm_receive: text.confirmReceive };
+  const actionLabels: Record<string, string> = { pay: text.pay, cancel: text.cancelOrder, confirm: text.confirmReceive };
 
   const list = resourceList({
     path: `/apps/${appid}/orders`,
@@ -40,7 +55,8 @@ export const ordersPage: Page = (root, context) => {
         actionButton(actionLabels[action.action] ?? action.action, () => act('POST', `/apps/${appid}/orders/${id}/${action.action}`), `order-${action.action}-${id}`),
       );
       if (AFTERSALE_OPEN_FROM.includes(status)) {
-        buttons.push(actionButton(text.applyAftersale, () => act('POST', `/apps/${appid}/aftersales`, { order_id: id, type: 1 }), `order-aftersale-${id}`, 'secondary'));
+        const request = refundRequest(item, text.aftersaleReason);
+        if (request) buttons.push(actionButton(text.applyAftersale, () => act('POST', `/apps/${appid}/orders/${id}/aftersales`, request), `order-aftersale-${id}`, 'secondary'));
       }
       return buttons.length > 0 ? buttons : [h('span', { class: 'hint' }, text.noAction)];
     },

@@ -19,12 +19,13 @@ export interface ResourceList {
   /** Builds the buttons for one item. They call `act`, so the list refreshes after each action. */
   actions?(item: Item, act: (method: string, path: string, body?: unknown) => Promise<void>): Node[];
   testid: string;
+  /** Refreshes other lists that an action changes; runs after each action, with the list's own refresh. */
+  afterAction?(): Promise<unknown>;
 }
 
 /**
- * Builds a list read from an admin endpoint that may not exist yet in this sandbox version. It shows
- * a table with a JSON detail and action buttons per row, or the "not available" notice when the
- * endpoint is missing.
+ * Builds a list read from an admin endpoint: a table with a JSON detail and action buttons per row.
+ * After each action it shows the outcome and reads the list again.
  */
 export function resourceList(options: ResourceList): { element: HTMLElement; refresh(): Promise<void> } {
   const element = h('div', { 'data-testid': options.testid });
@@ -39,17 +40,18 @@ export function resourceList(options: ResourceList): { element: HTMLElement; ref
     } catch (error) {
       replaceChildren(message, errorNotice(error));
     }
-    await refresh();
+    await Promise.all([refresh(), options.afterAction?.()]);
   };
 
   const refresh = async () => {
     try {
       const reply = await adminCall<Record<string, unknown>>('GET', options.path);
       const items = Array.isArray(reply[options.field]) ? (reply[options.field] as Item[]) : [];
-      const headers = [...options.columns.map((column) => column.title), t().actions, t().details];
+      // Lists without actions get no empty actions column.
+      const headers = [...options.columns.map((column) => column.title), ...(options.actions ? [t().actions] : []), t().details];
       const rows = items.map((item) => [
         ...options.columns.map((column) => column.cell(item)),
-        h('div', { class: 'row-actions' }, options.actions ? options.actions(item, act) : []),
+        ...(options.actions ? [h('div', { class: 'row-actions' }, options.actions(item, act))] : []),
         h('details', {}, h('summary', {}, 'JSON'), jsonBlock(item)),
       ]);
       replaceChildren(body, table(headers, rows));
