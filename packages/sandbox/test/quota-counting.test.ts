@@ -30,7 +30,7 @@ async function used(url: string, token: string): Promise<number> {
   return (response.json.quota as { used: number }).used;
 }
 
-/** The stored count of the path today, read through a second connection that never commits. */
+/** Reads the stored count of the path through a second connection that never commits. */
 function storedCount(dbUrl: string): number {
   const reader = new Sqlite(dbUrl, { readonly: true });
   try {

@@ -13,8 +13,9 @@ export interface Counters {
   /** `database` or `redis`, for logs and the health check. */
   readonly backend: 'database' | 'redis';
   /**
-   * Adds one to the counter unless it has already reached `limit`, in one atomic step, so exactly
-   * `limit` concurrent callers succeed. Returns the new count, or undefined when the limit was reached.
+   * Adds one to the counter unless it has already reached `limit`, in one atomic step, so no more
+   * than `limit` concurrent callers succeed. On SQLite the step may take a unit this process
+   * reserved earlier (see SqliteLeases); elsewhere exactly `limit` callers succeed. Returns the new count, or undefined when the limit was reached.
    * `expiresAt` (sandbox ms) is when the counter may be forgotten; `now` is the sandbox time.
    */
   take(scope: string, name: string, limit: number, expiresAt: number, now: number): Promise<number | undefined>;
@@ -246,7 +247,8 @@ class SqliteLeases {
   /** Returns a lease's unused units and forgets it; false inside a transaction, which may roll back. */
   private giveBackOne(lease: Lease): boolean {
     if (this.sqlite.inTransaction) return false;
-    // A row that another process reset in the meantime holds less than the lease; it is left as it is.
+    // NOTE: if another process reset the row since the lease was taken, the units come off the new
+    // count (or nothing does, when it is smaller), so up to one lease of calls may go uncounted.
     if (lease.units > 0) this.release.run(lease.units, lease.scope, lease.name, lease.units);
     this.leases.delete(`${lease.scope}\n${lease.name}`);
     return true;
