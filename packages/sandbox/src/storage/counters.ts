@@ -1,3 +1,4 @@
+import type Sqlite from 'better-sqlite3';
 import { sql } from 'kysely';
 import type { Logger } from 'pino';
 import type { Storage } from './database.js';
@@ -12,8 +13,9 @@ export interface Counters {
   /** `database` or `redis`, for logs and the health check. */
   readonly backend: 'database' | 'redis';
   /**
-   * Adds one to the counter unless it has already reached `limit`, in one atomic step, so exactly
-   * `limit` concurrent callers succeed. Returns the new count, or undefined when the limit was reached.
+   * Adds one to the counter unless it has already reached `limit`, in one atomic step, so no more
+   * than `limit` concurrent callers succeed. On SQLite the step may take a unit this process
+   * reserved earlier (see SqliteLeases); elsewhere exactly `limit` callers succeed. Returns the new count, or undefined when the limit was reached.
    * `expiresAt` (sandbox ms) is when the counter may be forgotten; `now` is the sandbox time.
    */
   take(scope: string, name: string, limit: number, expiresAt: number, now: number): Promise<number | undefined>;
@@ -46,26 +48,15 @@ export async function openCounters(storage: Storage, logger: Logger, redis?: Red
 /** Counters in the `counters` table, incremented with one upsert that checks the limit. */
 class DatabaseCounters implements Counters {
   readonly backend = 'database';
-  private readonly takeSqlite: ((scope: string, name: string, expiresAt: number, limit: number) => number | undefined) | undefined;
+  private readonly leases: SqliteLeases | undefined;
 
   constructor(private readonly storage: Storage) {
-    // On SQLite the upsert runs as one prepared statement: the counter is on every wire request.
-    const sqlite = storage.sqlite;
-    if (sqlite) {
-      const statement = sqlite.prepare(
-        'insert into counters (scope, name, "count", expires_at) values (?, ?, 1, ?) ' +
-          'on conflict (scope, name) do update set "count" = counters."count" + 1 where counters."count" < ? returning "count"',
-      );
-      this.takeSqlite = (scope, name, expiresAt, limit) => {
-        const row = statement.get(scope, name, expiresAt, limit) as { count: number } | undefined;
-        return row === undefined ? undefined : Number(row.count);
-      };
-    }
+    if (storage.sqlite) this.leases = new SqliteLeases(storage.sqlite);
   }
 
   async take(scope: string, name: string, limit: number, expiresAt: number): Promise<number | undefined> {
     if (limit <= 0) return undefined;
-    if (this.takeSqlite) return this.takeSqlite(scope, name, expiresAt, limit);
+    if (this.leases) return this.leases.take(scope, name, limit, expiresAt);
     // PostgreSQL serialises concurrent upserts of one row, so the limit check and the increment are one step.
     const result = await sql<{ count: number }>`
       insert into counters (scope, name, "count", expires_at) values (${scope}, ${name}, 1, ${expiresAt})
@@ -77,29 +68,204 @@ class DatabaseCounters implements Counters {
 
   async read(scope: string, name: string): Promise<number> {
     const row = await this.storage.db.selectFrom('counters').select('count').where('scope', '=', scope).where('name', '=', name).executeTakeFirst();
-    return row ? Number(row.count) : 0;
+    const count = row ? Number(row.count) : 0;
+    // Units this process reserved but has not used yet are not calls.
+    return Math.max(0, count - (this.leases?.unused(scope, name) ?? 0));
   }
 
   async readAll(scope: string): Promise<Record<string, number>> {
     const rows = await this.storage.db.selectFrom('counters').select(['name', 'count']).where('scope', '=', scope).execute();
-    return Object.fromEntries(rows.map((row) => [row.name, Number(row.count)]));
+    return Object.fromEntries(rows.map((row) => [row.name, Math.max(0, Number(row.count) - (this.leases?.unused(scope, row.name) ?? 0))]));
   }
 
   async clear(scope: string, name?: string): Promise<void> {
+    if (this.leases?.clear(scope, name)) return;
+    this.leases?.drop(scope, name);
     let query = this.storage.db.deleteFrom('counters').where('scope', '=', scope);
     if (name !== undefined) query = query.where('name', '=', name);
     await query.execute();
+    this.leases?.drop(scope, name);
   }
 
   async purgeExpired(now: number): Promise<void> {
+    this.leases?.giveBack(now);
     await this.storage.db.deleteFrom('counters').where('expires_at', '<', now).execute();
   }
 
   async clearAll(): Promise<void> {
+    this.leases?.drop();
     await this.storage.db.deleteFrom('counters').execute();
+    this.leases?.drop();
   }
 
-  async close(): Promise<void> {}
+  async close(): Promise<void> {
+    this.leases?.giveBack();
+  }
+}
+
+/** Most units one lease reserves. */
+const LEASE_MAX_UNITS = 100;
+/** A lease takes at most this fraction of what is left under the limit: 1/64. */
+const LEASE_SHARE_DIVISOR = 64;
+/** After a commit by another connection, counting stays exact for this long (wall ms). */
+const SHARED_QUIET_MS = 10_000;
+
+interface Lease {
+  scope: string;
+  name: string;
+  /** Units reserved in the row and not used yet. */
+  units: number;
+  /** The limit the lease was taken under; another limit returns it. */
+  limit: number;
+  /** The database count right after the lease was taken, for the value `take` returns. */
+  base: number;
+  used: number;
+  expiresAt: number;
+}
+
+/**
+ * Counting on SQLite without a write per call. A call used to commit its own upsert of the counter
+ * row, the largest single cost of a read such as spu/get. Instead this process reserves a block of
+ * units in the row (a lease) in one transaction and hands them out from memory, so the row always
+ * holds at least every call admitted: no process can admit more than the limit.
+ *
+ * A lease takes at most 1/64 of what is left under the limit and at most 100 units, and none when
+ * that is below 2, so the last 128 units of any limit are counted one call at a time, as before.
+ * Unused units go back to the row every background tick, at a limit change and at a graceful stop;
+ * a killed process leaves its unused units counted as used (at most 100 per counter). When this
+ * process sees that another one committed to the same file (PRAGMA data_version moved, checked
+ * when a lease runs out and on every background tick), it returns its leases and counts every
+ * call in the row for the next 10 s, so processes sharing a file keep their shared limit. Until
+ * it notices, units it holds are not available to the other process: near a limit that process
+ * may refuse a call early, by at most 1/64 of what was left when the lease was taken. Inside a
+ * transaction of another request on the shared connection nothing is leased or returned, because
+ * that transaction may still roll back.
+ */
+class SqliteLeases {
+  private readonly leases = new Map<string, Lease>();
+  private readonly takeOne: Sqlite.Statement;
+  private readonly readCount: Sqlite.Statement;
+  private readonly reserve: Sqlite.Statement;
+  private readonly release: Sqlite.Statement;
+  private readonly deleteScope: Sqlite.Statement;
+  private readonly deleteOne: Sqlite.Statement;
+  private readonly dataVersion: Sqlite.Statement;
+  private readonly lease: (scope: string, name: string, limit: number, expiresAt: number) => Lease | undefined;
+  private lastDataVersion: number;
+  private sharedUntil = 0;
+
+  constructor(private readonly sqlite: Sqlite.Database) {
+    this.takeOne = sqlite.prepare(
+      'insert into counters (scope, name, "count", expires_at) values (?, ?, 1, ?) ' +
+        'on conflict (scope, name) do update set "count" = counters."count" + 1 where counters."count" < ? returning "count"',
+    );
+    this.readCount = sqlite.prepare('select "count" from counters where scope = ? and name = ?').pluck();
+    this.reserve = sqlite.prepare(
+      'insert into counters (scope, name, "count", expires_at) values (?, ?, ?, ?) ' +
+        'on conflict (scope, name) do update set "count" = counters."count" + excluded."count"',
+    );
+    this.release = sqlite.prepare('update counters set "count" = "count" - ? where scope = ? and name = ? and "count" >= ?');
+    this.deleteScope = sqlite.prepare('delete from counters where scope = ?');
+    this.deleteOne = sqlite.prepare('delete from counters where scope = ? and name = ?');
+    this.dataVersion = sqlite.prepare('PRAGMA data_version').pluck();
+    this.lastDataVersion = this.dataVersion.get() as number;
+    // Reads the count and reserves units in one immediate transaction, so no other process writes in between.
+    this.lease = sqlite
+      .transaction((scope: string, name: string, limit: number, expiresAt: number): Lease | undefined => {
+        const count = Number(this.readCount.get(scope, name) ?? 0);
+        const units = Math.min(LEASE_MAX_UNITS, Math.floor((limit - count) / LEASE_SHARE_DIVISOR));
+        if (units < 2) return undefined;
+        this.reserve.run(scope, name, units, expiresAt);
+        return { scope, name, units, limit, base: count, used: 0, expiresAt };
+      })
+      .immediate;
+  }
+
+  take(scope: string, name: string, limit: number, expiresAt: number): number | undefined {
+    const key = `${scope}\n${name}`;
+    let lease = this.leases.get(key);
+    // Spending a held lease needs no statement at all. Other writers are looked for only when
+    // a lease runs out, and on every background tick.
+    if (lease !== undefined && lease.limit === limit && lease.units > 0 && !this.isShared()) return this.spend(lease);
+    this.noticeOtherWriters();
+    if (lease !== undefined && (lease.limit !== limit || lease.units === 0 || this.isShared())) {
+      if (!this.giveBackOne(lease)) {
+        // Inside another request's transaction: spend what is left if the limit did not drop, as
+        // the reserved units then still lie within it.
+        if (lease.units > 0 && lease.limit <= limit) return this.spend(lease);
+      }
+      lease = undefined;
+    }
+    if (lease === undefined && !this.isShared() && !this.sqlite.inTransaction) {
+      lease = this.lease(scope, name, limit, expiresAt);
+      if (lease) this.leases.set(key, lease);
+    }
+    if (lease !== undefined) return this.spend(lease);
+    const row = this.takeOne.get(scope, name, expiresAt, limit) as { count: number } | undefined;
+    return row === undefined ? undefined : Number(row.count);
+  }
+
+  /** Reserved units of one counter not used yet. */
+  unused(scope: string, name: string): number {
+    return this.leases.get(`${scope}\n${name}`)?.units ?? 0;
+  }
+
+  /**
+   * Deletes counters of a scope at once when no transaction is open, so no lease can be taken
+   * from the old row in between; returns false when the caller must delete through the query builder.
+   */
+  clear(scope: string, name?: string): boolean {
+    if (this.sqlite.inTransaction) return false;
+    this.drop(scope, name);
+    if (name === undefined) this.deleteScope.run(scope);
+    else this.deleteOne.run(scope, name);
+    return true;
+  }
+
+  /** Forgets leases without returning them, because their rows are being deleted. */
+  drop(scope?: string, name?: string): void {
+    for (const [key, lease] of this.leases) {
+      if (scope === undefined || (lease.scope === scope && (name === undefined || lease.name === name))) this.leases.delete(key);
+    }
+  }
+
+  /** Returns every unused unit to its row; leases of rows expired before `now` are forgotten. */
+  giveBack(now?: number): void {
+    this.noticeOtherWriters();
+    for (const lease of this.leases.values()) {
+      if (now !== undefined && lease.expiresAt < now) this.leases.delete(`${lease.scope}\n${lease.name}`);
+      else this.giveBackOne(lease);
+    }
+  }
+
+  private spend(lease: Lease): number {
+    lease.units--;
+    lease.used++;
+    return lease.base + lease.used;
+  }
+
+  /** Returns a lease's unused units and forgets it; false inside a transaction, which may roll back. */
+  private giveBackOne(lease: Lease): boolean {
+    if (this.sqlite.inTransaction) return false;
+    // NOTE: if another process reset the row since the lease was taken, the units come off the new
+    // count (or nothing does, when it is smaller), so up to one lease of calls may go uncounted.
+    if (lease.units > 0) this.release.run(lease.units, lease.scope, lease.name, lease.units);
+    this.leases.delete(`${lease.scope}\n${lease.name}`);
+    return true;
+  }
+
+  private isShared(): boolean {
+    return this.sharedUntil > Date.now();
+  }
+
+  /** PRAGMA data_version moves only when another connection commits: another process shares the file. */
+  private noticeOtherWriters(): void {
+    const version = this.dataVersion.get() as number;
+    if (version === this.lastDataVersion) return;
+    this.lastDataVersion = version;
+    this.sharedUntil = Date.now() + SHARED_QUIET_MS;
+    for (const lease of [...this.leases.values()]) this.giveBackOne(lease);
+  }
 }
 
 // Adds one to hash field ARGV[1] of KEYS[1] unless it has reached ARGV[2]; returns the new count or -1.

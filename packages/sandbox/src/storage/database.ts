@@ -31,6 +31,7 @@ export const REQUEST_LOG_FILE_SUFFIX = '-requests';
 // Read versions and write counters of the SQLite databases opened here, keyed by their query builder.
 const readVersions = new WeakMap<Kysely<Database>, () => number>();
 const writeCounters = new WeakMap<Kysely<Database>, { count: number }>();
+const handles = new WeakMap<Kysely<Database>, Sqlite.Database>();
 
 /**
  * Returns a number that changes whenever data in the SQLite database may have changed. It moves
@@ -40,6 +41,15 @@ const writeCounters = new WeakMap<Kysely<Database>, { count: number }>();
  */
 export function sqliteReadVersion(db: Kysely<Database>): number | undefined {
   return readVersions.get(db)?.();
+}
+
+/**
+ * The raw SQLite handle behind a query builder, for the few writes that run as one synchronous
+ * transaction; undefined on PostgreSQL. Such a write must check `inTransaction` first (another
+ * request's transaction may be open on the one connection) and call `noteSqliteWrite`.
+ */
+export function sqliteHandle(db: Kysely<Database>): Sqlite.Database | undefined {
+  return handles.get(db);
 }
 
 /** Records a business-data write made through the raw SQLite handle, bypassing the query builder. */
@@ -87,6 +97,7 @@ async function openSqlite(file: string): Promise<Storage> {
   const dataVersion = database.prepare('PRAGMA data_version').pluck();
   let lastDataVersion = dataVersion.get() as number;
   writeCounters.set(db, writes);
+  handles.set(db, database);
   readVersions.set(db, () => {
     const current = dataVersion.get() as number;
     if (current !== lastDataVersion) {

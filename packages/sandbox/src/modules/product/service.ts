@@ -15,10 +15,10 @@ import type { CategoryService } from '../category/service.js';
 import type { ImageService } from '../image/service.js';
 import { EDIT_TRANSITIONS, ONLINE_TRANSITIONS, type EditStatus, type OnlineStatus } from './states.js';
 import {
+  createProduct,
   findDueAudits,
   findProduct,
   hasApprovedProduct,
-  insertProduct,
   readProduct,
   listProducts,
   saveProduct,
@@ -65,32 +65,30 @@ export class ProductService {
     const [auditId] = await this.ids.take('audit_id', AUDIT_ID_START);
     const skuIds = await this.ids.take('sku_id', SKU_ID_START, input.copy.skus.length);
 
-    return this.db.transaction().execute(async (trx) => {
-      if (await findProduct(trx, app.appid, { out_product_id: outProductId })) {
-        throw new WireError(1000012, 'spu.add.out_product_id.taken');
-      }
-      await this.checkCatalogueRules(trx, app, input);
+    // The checks read outside a transaction; the unique index on out_product_id decides a race.
+    if (await findProduct(this.db, app.appid, { out_product_id: outProductId })) {
+      throw new WireError(1000012, 'spu.add.out_product_id.taken');
+    }
+    await this.checkCatalogueRules(this.db, app, input);
 
-      const copy = assignSkuIds(input, undefined, skuIds);
-      const record: ProductRecord = {
-        appid: app.appid,
-        product_id: productId!.toString(),
-        out_product_id: outProductId,
-        draft: copy,
-        online: null,
-        status: 0,
-        edit_status: 2,
-        audit_info: { submit_time: now, audit_id: auditId!.toString() },
-        audit_due_at: this.auditDueAt(app, now),
-        recent_submissions: [now],
-        deleted: false,
-        create_time: now,
-        update_time: now,
-      };
-      // A concurrent add of the same out_product_id can pass the check above on PostgreSQL.
-      if (!(await insertProduct(trx, record))) throw new WireError(1000012, 'spu.add.out_product_id.taken');
-      return { data: { ...idsView(record, copy), create_time: formatChinaTime(now) } };
-    });
+    const copy = assignSkuIds(input, undefined, skuIds);
+    const record: ProductRecord = {
+      appid: app.appid,
+      product_id: productId!.toString(),
+      out_product_id: outProductId,
+      draft: copy,
+      online: null,
+      status: 0,
+      edit_status: 2,
+      audit_info: { submit_time: now, audit_id: auditId!.toString() },
+      audit_due_at: this.auditDueAt(app, now),
+      recent_submissions: [now],
+      deleted: false,
+      create_time: now,
+      update_time: now,
+    };
+    if (!(await createProduct(this.db, record))) throw new WireError(1000012, 'spu.add.out_product_id.taken');
+    return { data: { ...idsView(record, copy), create_time: formatChinaTime(now) } };
   }
 
   /**

@@ -1,5 +1,6 @@
+import type Sqlite from 'better-sqlite3';
 import type { CompiledQuery, Kysely } from 'kysely';
-import { sqliteReadVersion } from '../../storage/database.js';
+import { noteSqliteWrite, sqliteHandle, sqliteReadVersion } from '../../storage/database.js';
 import type { Database } from '../../storage/schema.js';
 import type { Executor } from '../app/store.js';
 import type { EditStatus, OnlineStatus } from './states.js';
@@ -173,6 +174,59 @@ export async function insertProduct(db: Executor, record: ProductRecord): Promis
     if (isUniqueViolation(error)) return false;
     throw error;
   }
+}
+
+/**
+ * Inserts a new product with its count in a transaction of its own; returns false when its
+ * out_product_id is taken. On SQLite, when no other transaction is open on the connection, it runs
+ * as one synchronous transaction of two prepared statements: nothing else can run in between, and
+ * it skips the query builder's transaction handling, which cost more than the statements.
+ */
+export async function createProduct(db: Kysely<Database>, record: ProductRecord): Promise<boolean> {
+  const sqlite = sqliteHandle(db);
+  if (sqlite && !sqlite.inTransaction) {
+    const writer = sqliteWriter(db, sqlite);
+    const row = toRow(record);
+    try {
+      writer(ROW_COLUMNS.map((column) => row[column]), record.deleted ? undefined : record.status);
+      return true;
+    } catch (error) {
+      if (isUniqueViolation(error)) return false;
+      throw error;
+    } finally {
+      noteSqliteWrite(db);
+    }
+  }
+  // A failed statement aborts a PostgreSQL transaction, so a taken id must roll it back, not commit.
+  const taken = new Error('out_product_id taken');
+  try {
+    await db.transaction().execute(async (trx) => {
+      if (!(await insertProduct(trx, record))) throw taken;
+    });
+    return true;
+  } catch (error) {
+    if (error === taken) return false;
+    throw error;
+  }
+}
+
+type ProductWriter = (parameters: unknown[], countedStatus: number | undefined) => void;
+const sqliteWriters = new WeakMap<Sqlite.Database, ProductWriter>();
+
+function sqliteWriter(db: Kysely<Database>, sqlite: Sqlite.Database): ProductWriter {
+  let writer = sqliteWriters.get(sqlite);
+  if (!writer) {
+    const insert = sqlite.prepare(compiledInsert(db).sql);
+    const count = sqlite.prepare(
+      'insert into product_counts (appid, status, live) values (?, ?, 1) on conflict (appid, status) do update set live = product_counts.live + 1',
+    );
+    writer = sqlite.transaction((parameters: unknown[], countedStatus: number | undefined) => {
+      insert.run(parameters);
+      if (countedStatus !== undefined) count.run(parameters[0], countedStatus);
+    }).immediate as ProductWriter;
+    sqliteWriters.set(sqlite, writer);
+  }
+  return writer;
 }
 
 /** True for a unique-constraint failure of either dialect (PostgreSQL 23505, SQLite CONSTRAINT_UNIQUE). */

@@ -39,8 +39,13 @@ const CHINA_OFFSET_MS = 8 * 3600 * 1000;
 
 /** The China-time calendar day of a sandbox time, `YYYY-MM-DD`, which names a day's counters. */
 export function chinaDay(ms: number): string {
-  return formatChinaTime(ms).slice(0, 10);
+  // Every counted call names its day, so the last day's text is kept.
+  const day = Math.floor((ms + CHINA_OFFSET_MS) / DAY_MS);
+  if (day !== lastDay.index) lastDay = { index: day, text: formatChinaTime(ms).slice(0, 10) };
+  return lastDay.text;
 }
+
+let lastDay = { index: Number.NaN, text: '' };
 
 /** The China-time calendar month, `YYYY-MM`. */
 export function chinaMonth(ms: number): string {
