@@ -112,7 +112,7 @@ test('validation error not retried', async () => {
 test('timeout raises WxShopTimeoutError once', async () => {
   const platform = await scriptedPlatform([() => undefined]);
   try {
-    await assert.rejects(client(platform.url).scene.check({ scene: 1 }, { timeoutMs: 100 }), WxShopTimeoutError);
+    await assert.rejects(client(platform.url).scene.check({ scene: 1 }, { timeoutMs: 1000 }), WxShopTimeoutError);
     assert.equal(platform.calls(), 1);
   } finally {
     await platform.close();
