@@ -11,6 +11,7 @@ import type { Database } from '../../storage/schema.js';
 import type { AppRecord, Executor } from '../app/store.js';
 import type { BuyerService } from '../buyer/service.js';
 import type { ProductService } from '../product/service.js';
+import { checkTicketOrderId, matchCatalogue } from './catalogue.js';
 import { readBuyerOpenid, readOrderKey } from './keys.js';
 import { ORDER_TRANSITIONS, UNPAID, type OrderAction } from './states.js';
 import { findDueSettlements, findExpiredOrders, findOrder, insertOrder, saveOrder, type OrderKey, type OrderRecord } from './store.js';
@@ -46,11 +47,12 @@ export class OrderService {
   async add(app: AppRecord, body: JsonObject, now: number) {
     const outOrderId = readOutOrderId(body);
     const input = readOrderAdd(body, outOrderId, now);
+    checkTicketOrderId(body, input.fund_type);
     if (input.openid === undefined || input.openid === '') throw new WireError(1010014, 'order.add.openid.missing');
     const [sequence] = await this.ids.take('order_id', 1n);
     const orderId = (ORDER_ID_BASE + sequence! * ORDER_ID_STEP).toString();
 
-    const result = await this.db.transaction().execute(async (trx) => {
+    const attempt = () => this.db.transaction().execute(async (trx) => {
       if (!(await this.buyers.isBuyer(trx, app.appid, input.openid!))) throw new WireError(1010014, 'order.add.openid.not_of_app');
       if (input.trace_id !== '') {
         if (hasNul(input.trace_id)) throw new WireError(1010061, 'order.add.trace_id.invalid');
@@ -62,15 +64,13 @@ export class OrderService {
       checkAmounts(input);
 
       const existing = await findOrder(trx, app.appid, { out_order_id: outOrderId });
+      if (existing && app.settings.strict_duplicates === true) throw new WireError(1010012, 'order.add.duplicate.strict');
       // 2022 flow: create-only, a repeated out_order_id keeps the first version.
       if (existing && (existing.fund_type === 1 || input.fund_type === 1)) return { record: existing, created: false };
       // 2021 flow: a repeated add overwrites the order while it waits for payment.
       if (existing && !UNPAID.includes(existing.status)) throw new WireError(1000000, 'order.add.overwrite_after_payment');
 
-      for (const line of input.lines) {
-        const ids = await this.products.findSkuIds(trx, app.appid, line.out_product_id, line.out_sku_id);
-        if (ids) Object.assign(line, ids);
-      }
+      await matchCatalogue(trx, this.products, app.appid, body, input);
       const ticket = input.fund_type === 0
         ? existing?.detail.ticket && existing.detail.ticket.expires_at > now
           ? existing.detail.ticket
@@ -129,6 +129,15 @@ export class OrderService {
       }
       return { record, created: true };
     });
+    let result;
+    try {
+      result = await attempt();
+    } catch (error) {
+      // Another add of the same out_order_id committed first (PostgreSQL). Running again finds
+      // that order and answers as a repeated add does: the stored ids (2022) or an overwrite (2021).
+      if (!(error instanceof WireError && error.rule === 'order.add.concurrent_add')) throw error;
+      result = await attempt();
+    }
 
     const { record } = result;
     const data: Record<string, unknown> = { order_id: wireId(record.order_id, input.stringify_ids), out_order_id: record.out_order_id };
