@@ -57,7 +57,7 @@ before(async () => {
 });
 after(() => sb.close());
 
-/** A 2022 order with one line (1000 fen, one unit, no freight); `line` overrides its members. */
+/** Builds a 2022 order with one line (1000 fen, one unit, no freight). `line` overrides its members. */
 async function oneLine(outOrderId: string, line: Record<string, unknown>, price: Record<string, unknown> = {}) {
   const body: Record<string, any> = await v2Order(sb.url, buyer, outOrderId);
   body.order_detail = {
@@ -68,7 +68,7 @@ async function oneLine(outOrderId: string, line: Record<string, unknown>, price:
   return body;
 }
 
-/** A catalogue product's line: its merchant ids, optionally with its platform ids. */
+/** Builds the ids of a catalogue product's line: merchant ids, optionally with platform ids. */
 function catalogueLine(outProductId: string, withIds: boolean): Record<string, unknown> {
   const ids = catalogue.get(outProductId)!;
   return {
@@ -78,7 +78,7 @@ function catalogueLine(outProductId: string, withIds: boolean): Record<string, u
   };
 }
 
-/** The order was not stored: order/get answers 1010011. */
+/** Asserts that the order was not stored: order/get returns 1010011. */
 async function assertNoOrder(outOrderId: string): Promise<void> {
   assertError(await call(sb.url, '/shop/order/get', { out_order_id: outOrderId, openid: buyer }, { token }), 1010011, MESSAGE.orderMissing);
 }

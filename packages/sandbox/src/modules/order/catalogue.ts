@@ -11,8 +11,8 @@ const ON_SALE = 5;
  * Matches the lines of an order/add against the shop's catalogue, inside the add transaction.
  *
  * Orders may hold products the shop never uploaded, so a line is only checked when it carries a
- * platform `product_id` or `sku_id`: an id the shop does not have answers 1010002, a product not
- * on sale 1010008. Every line that matches a shop product gets its platform ids. A line with an
+ * platform `product_id` or `sku_id`. An id the shop does not have raises 1010002, a product not on
+ * sale 1010008. Every line that matches a shop product gets its platform ids. A line with an
  * empty `title` or `head_img` takes them from the approved copy of its product; without one it
  * answers 1010015. When any line is a presale product (`product_type` 1 on spu/add), price_info
  * must carry `deposit_price` and `balance_price` (1010025).
@@ -24,21 +24,21 @@ export async function matchCatalogue(trx: Executor, products: ProductService, ap
   for (const [index, line] of input.lines.entries()) {
     const rule = `order.add.product_infos[${index}]`;
     const item = sent[index];
-    const given = isObject(item) ? platformIds(item) : {};
+    const namedIds = isObject(item) ? platformIds(item) : {};
     let product: OrderLineProduct | undefined;
-    if (given.product_id !== undefined) {
-      product = given.product_id === INVALID ? undefined : await products.findForOrderLine(trx, appid, { product_id: given.product_id });
+    if (namedIds.product_id !== undefined) {
+      product = namedIds.product_id === INVALID ? undefined : await products.findForOrderLine(trx, appid, { product_id: namedIds.product_id });
       if (!product) throw new WireError(1010002, `${rule}.product_id.unknown`);
     } else {
       product = await products.findForOrderLine(trx, appid, { out_product_id: line.out_product_id });
     }
-    if (given.sku_id !== undefined && !product?.skus.some((sku) => sku.sku_id === given.sku_id)) throw new WireError(1010002, `${rule}.sku_id.unknown`);
-    if ((given.product_id !== undefined || given.sku_id !== undefined) && product!.status !== ON_SALE) {
+    if (namedIds.sku_id !== undefined && !product?.skus.some((sku) => sku.sku_id === namedIds.sku_id)) throw new WireError(1010002, `${rule}.sku_id.unknown`);
+    if ((namedIds.product_id !== undefined || namedIds.sku_id !== undefined) && product!.status !== ON_SALE) {
       throw new WireError(1010008, `${rule}.not_on_sale_${product!.status}`);
     }
     if (product) {
       line.product_id = product.product_id;
-      line.sku_id = typeof given.sku_id === 'string' ? given.sku_id : product.skus.find((sku) => sku.out_sku_id === line.out_sku_id)?.sku_id ?? '0';
+      line.sku_id = typeof namedIds.sku_id === 'string' ? namedIds.sku_id : product.skus.find((sku) => sku.out_sku_id === line.out_sku_id)?.sku_id ?? '0';
       presale ||= product.presale;
     }
     if (line.title === '' || line.head_img === '') {
@@ -56,7 +56,7 @@ export async function matchCatalogue(trx: Executor, products: ProductService, ap
   }
 }
 
-/** The platform ids a line names; `''` and `0` count as absent, other non-ids as INVALID. */
+/** Reads the platform ids a line names. `''` and `0` count as absent, other non-ids as INVALID. */
 function platformIds(item: JsonObject): { product_id?: string | typeof INVALID; sku_id?: string | typeof INVALID } {
   const ids: { product_id?: string | typeof INVALID; sku_id?: string | typeof INVALID } = {};
   for (const key of ['product_id', 'sku_id'] as const) {

@@ -134,7 +134,7 @@ export class OrderService {
       result = await attempt();
     } catch (error) {
       // Another add of the same out_order_id committed first (PostgreSQL). Running again finds
-      // that order and answers as a repeated add does: the stored ids (2022) or an overwrite (2021).
+      // that order and returns what a repeated add returns: the stored ids (2022) or an overwrite (2021).
       if (!(error instanceof WireError && error.rule === 'order.add.concurrent_add')) throw error;
       result = await attempt();
     }

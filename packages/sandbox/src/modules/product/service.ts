@@ -40,7 +40,7 @@ const AUDIT_ID_START = 4_250_000_001n;
 
 export type AuditDecision = { approve: true } | { approve: false; reason: string };
 
-/** A shop product as an order line sees it (ProductService.findForOrderLine). */
+/** The facts about a shop product that order/add checks (ProductService.findForOrderLine). */
 export interface OrderLineProduct {
   product_id: string;
   out_product_id: string;
@@ -48,6 +48,7 @@ export interface OrderLineProduct {
   skus: { sku_id: string; out_sku_id: string }[];
   /** Title and first head image of the approved copy; null while no copy was ever approved. */
   approved: { title: string; head_img: string } | null;
+  /** True for a presale product: `product_type` 1, the 2021 spu/add field. */
   presale: boolean;
 }
 
@@ -117,10 +118,8 @@ export class ProductService {
   }
 
   /**
-   * What an order line needs to know about a shop product, found by platform or merchant id:
-   * its sku ids, its online status, the approved copy's display fields (null before the first
-   * approval) and whether it is a presale product (`product_type` 1). Undefined when the shop has
-   * no such product or deleted it; `db` is the caller's transaction.
+   * Finds a shop product by platform or merchant id for an order line. Returns undefined when the
+   * shop has no such product or deleted it. `db` is the caller's transaction.
    */
   async findForOrderLine(db: Executor, appid: string, key: { product_id: string } | { out_product_id: string }): Promise<OrderLineProduct | undefined> {
     const id = 'product_id' in key ? key.product_id : key.out_product_id;
