@@ -265,6 +265,17 @@ describe('observed answers', () => {
     assert.equal(String((await getOrder(sb.url, token, 'RACE-ADD-1', buyer)).order_id), [...ids][0]);
   });
 
+  test('10 concurrent identical 2021 adds all answer 0 with one order', async () => {
+    const body = await v1Order(sb.url, buyer, 'RACE-ADD-2');
+    const responses: WireResponse[] = await Promise.all(Array.from({ length: 10 }, () => call(sb.url, '/shop/order/add', body, { token })));
+    for (const response of responses) assert.equal(response.json.errcode, 0, response.text);
+    const ids = new Set(responses.map((response) => String((response.json.data as any).order_id)));
+    assert.equal(ids.size, 1, [...ids].join(', '));
+    const order = await getOrder(sb.url, token, 'RACE-ADD-2', buyer);
+    assert.equal(String(order.order_id), [...ids][0]);
+    assert.equal(order.status, 10);
+  });
+
   test('2747026 is advised as retryable after a wait', () => {
     assert.equal(explain(2747026)?.retry, 'backoff');
   });

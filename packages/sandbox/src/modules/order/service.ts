@@ -31,6 +31,8 @@ const PAY_ACTIONS = [1, 2, 3, 4, 5, 10] as const;
 const DAY_MS = 24 * 3600 * 1000;
 /** Statuses in which the address may still change: before any parcel was sent. */
 const ADDRESS_CHANGE_STATUSES = [10, 11, 20];
+/** Attempts of one order/add that keeps losing races with adds of the same out_order_id. */
+const MAX_ADD_ROUNDS = 10;
 /** Orders handled per run of the expiry job. */
 const EXPIRY_BATCH = 200;
 
@@ -129,14 +131,19 @@ export class OrderService {
       }
       return { record, created: true };
     });
+    // Another add of the same out_order_id committed first (PostgreSQL): its insert won, or its
+    // 2021 overwrite changed the order after this one read it. Running again sees that order and
+    // returns what a repeated add returns: the stored ids (2022) or an overwrite (2021). Each round
+    // lets at least one racing add through, so the bound only matters past that many racers.
     let result;
-    try {
-      result = await attempt();
-    } catch (error) {
-      // Another add of the same out_order_id committed first (PostgreSQL). Running again finds
-      // that order and returns what a repeated add returns: the stored ids (2022) or an overwrite (2021).
-      if (!(error instanceof WireError && error.rule === 'order.add.concurrent_add')) throw error;
-      result = await attempt();
+    for (let round = 1; ; round++) {
+      try {
+        result = await attempt();
+        break;
+      } catch (error) {
+        const lostRace = error instanceof WireError && (error.rule === 'order.add.concurrent_add' || error.rule === 'order.add.concurrent_write');
+        if (!lostRace || round >= MAX_ADD_ROUNDS) throw error;
+      }
     }
 
     const { record } = result;
