@@ -106,18 +106,6 @@ export class ProductService {
   }
 
   /**
-   * The platform ids of an order line's product and sku, when the shop has that product. Orders
-   * use it to fill product_id and sku_id; `db` is the caller's transaction.
-   */
-  async findSkuIds(db: Executor, appid: string, outProductId: string, outSkuId: string): Promise<{ product_id: string; sku_id: string } | undefined> {
-    if (hasNul(outProductId) || hasNul(outSkuId)) return undefined;
-    const record = await findProduct(db, appid, { out_product_id: outProductId });
-    if (!record || record.deleted) return undefined;
-    const sku = record.online?.skus.find((item) => item.out_sku_id === outSkuId) ?? record.draft.skus.find((item) => item.out_sku_id === outSkuId);
-    return { product_id: record.product_id, sku_id: sku?.sku_id ?? '0' };
-  }
-
-  /**
    * Finds a shop product by platform or merchant id for an order line. Returns undefined when the
    * shop has no such product or deleted it. `db` is the caller's transaction.
    */
