@@ -1393,7 +1393,7 @@ export const ERROR_CODES: readonly ErrorCodeEntry[] = [
     description: 'Another write on the same order is still in progress.',
     module: 'aftersale',
     family: 'state',
-    retry: 'no',
+    retry: 'backoff',
     onErrorCodePage: false,
     rid: false,
   },

@@ -377,6 +377,9 @@ export class EcAftersaleService {
     if (orderIdMistake && key.aftersale_id !== undefined && (await this.orders.find(trx, app.appid, { order_id: key.aftersale_id }))) {
       throw new WireError(9700206, 'ecaftersale.acceptrefund.order_id_as_aftersale_id');
     }
+    if (orderIdMistake && key.out_aftersale_id !== undefined && (await this.orders.find(trx, app.appid, { out_order_id: key.out_aftersale_id }))) {
+      throw new WireError(9700206, 'ecaftersale.acceptrefund.out_order_id_as_out_aftersale_id');
+    }
     throw new WireError(2747007, 'ecaftersale.not_found');
   }
 

@@ -97,7 +97,7 @@ export function registerAppAdmin(admin: FastifyInstance, services: Services): vo
 
   admin.patch<{ Params: { appid: string } }>('/apps/:appid/settings', async (request) => {
     const body = adminBody(request);
-    const known = ['reviewer', 'deposit_ok', 'opened_scene_groups', 'account_info', 'external_image_errcode'];
+    const known = ['reviewer', 'deposit_ok', 'opened_scene_groups', 'account_info', 'external_image_errcode', 'strict_duplicates'];
     const unknown = Object.keys(body).filter((key) => !known.includes(key));
     if (unknown.length > 0) throw new AdminError(400, 'unknown_setting', `Unknown settings ${unknown.join(', ')}; valid: ${known.join(', ')}`);
     const current = await requireApp(services, request.params.appid);
@@ -112,6 +112,10 @@ export function registerAppAdmin(admin: FastifyInstance, services: Services): vo
         throw new AdminError(400, 'invalid_external_image_errcode', 'external_image_errcode must be 1070010 or 1070013');
       }
       settings.external_image_errcode = body.external_image_errcode;
+    }
+    if (body.strict_duplicates !== undefined) {
+      if (typeof body.strict_duplicates !== 'boolean') throw new AdminError(400, 'invalid_strict_duplicates', 'strict_duplicates must be a boolean');
+      settings.strict_duplicates = body.strict_duplicates;
     }
     if (body.opened_scene_groups !== undefined) {
       const groups = body.opened_scene_groups;

@@ -9,6 +9,11 @@ export interface AppSettings {
    * hint) or 1070013 (same meaning on the error-code page, without the hint). Absent means 1070010.
    */
   external_image_errcode?: 1070010 | 1070013;
+  /**
+   * Answer order/add with 1010012 when the out_order_id is already used, instead of the documented
+   * keep-first (2022 flow) or overwrite (2021 flow). Absent means false.
+   */
+  strict_duplicates?: boolean;
   /** Scene groups opened for the account (1 = Channels and Official Accounts). */
   opened_scene_groups: number[];
   reviewer: ReviewerPolicy;

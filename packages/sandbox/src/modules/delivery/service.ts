@@ -40,7 +40,7 @@ export class DeliveryService {
         shipDoneTime = typeof text === 'string' ? parseChinaTime(text) ?? null : null;
         if (shipDoneTime === null) throw new WireError(990018, 'delivery.send.ship_done_time.invalid');
       }
-      const parcels = readParcels(body, order);
+      const parcels = readParcels(body, order, finish);
       const next = structuredClone(order);
       for (const parcel of parcels) {
         for (const item of parcel.product_info_list) {
@@ -81,15 +81,19 @@ export class DeliveryService {
   }
 }
 
-/** Reads delivery_list: required for express orders, each parcel a company, a waybill and order lines. */
-function readParcels(body: JsonObject, order: OrderRecord): Parcel[] {
-  const value = field(body, 'delivery_list');
-  const express = order.detail.delivery.delivery_type === EXPRESS;
-  if (value === undefined || value === null) {
-    if (express) throw new WireError(990007, 'delivery.send.delivery_list.missing');
-    return [];
-  }
+/**
+ * Reads delivery_list, each parcel a company, a waybill and order lines. An absent list is read as
+ * an empty one. An express order needs parcels on a partial shipment (990007); the final call
+ * (finish_all_delivery 1) may bring none when earlier parcels already cover every line, which
+ * the caller checks (1010042).
+ */
+function readParcels(body: JsonObject, order: OrderRecord, finish: number): Parcel[] {
+  const given = field(body, 'delivery_list');
+  const value = given === undefined || given === null ? [] : given;
   if (!Array.isArray(value)) throw new WireError(990007, 'delivery.send.delivery_list.not_array');
+  if (value.length === 0 && finish === 0 && order.detail.delivery.delivery_type === EXPRESS) {
+    throw new WireError(990007, 'delivery.send.delivery_list.missing');
+  }
   if (value.length > MAX_PARCELS_PER_ORDER) throw new WireError(1010018, 'delivery.send.too_many_parcels');
   const remaining = new Map(order.detail.lines.map((line) => [`${line.out_product_id}\u0000${line.out_sku_id}`, line.product_cnt - line.shipped_cnt]));
   const seen = new Set<string>();

@@ -9,6 +9,8 @@ export const orderRoutes: WireRoute[] = [
   },
   {
     path: '/shop/order/getpaymentparams',
+    // A form-encoded body (no JSON, hence no openid) was answered with the openid error.
+    malformedBody: 1010014,
     handler: ({ app, body, now, services }) => services.orders.getPaymentParams(app!, body, now),
   },
   {

@@ -11,6 +11,7 @@ import type { Database } from '../../storage/schema.js';
 import type { AppRecord, Executor } from '../app/store.js';
 import type { BuyerService } from '../buyer/service.js';
 import type { ProductService } from '../product/service.js';
+import { checkTicketOrderId, matchCatalogue } from './catalogue.js';
 import { readBuyerOpenid, readOrderKey } from './keys.js';
 import { ORDER_TRANSITIONS, UNPAID, type OrderAction } from './states.js';
 import { findDueSettlements, findExpiredOrders, findOrder, insertOrder, saveOrder, type OrderKey, type OrderRecord } from './store.js';
@@ -30,6 +31,8 @@ const PAY_ACTIONS = [1, 2, 3, 4, 5, 10] as const;
 const DAY_MS = 24 * 3600 * 1000;
 /** Statuses in which the address may still change: before any parcel was sent. */
 const ADDRESS_CHANGE_STATUSES = [10, 11, 20];
+/** Attempts of one order/add that keeps losing races with adds of the same out_order_id. */
+const MAX_ADD_ROUNDS = 10;
 /** Orders handled per run of the expiry job. */
 const EXPIRY_BATCH = 200;
 
@@ -46,11 +49,12 @@ export class OrderService {
   async add(app: AppRecord, body: JsonObject, now: number) {
     const outOrderId = readOutOrderId(body);
     const input = readOrderAdd(body, outOrderId, now);
+    checkTicketOrderId(body, input.fund_type);
     if (input.openid === undefined || input.openid === '') throw new WireError(1010014, 'order.add.openid.missing');
     const [sequence] = await this.ids.take('order_id', 1n);
     const orderId = (ORDER_ID_BASE + sequence! * ORDER_ID_STEP).toString();
 
-    const result = await this.db.transaction().execute(async (trx) => {
+    const attempt = () => this.db.transaction().execute(async (trx) => {
       if (!(await this.buyers.isBuyer(trx, app.appid, input.openid!))) throw new WireError(1010014, 'order.add.openid.not_of_app');
       if (input.trace_id !== '') {
         if (hasNul(input.trace_id)) throw new WireError(1010061, 'order.add.trace_id.invalid');
@@ -62,15 +66,13 @@ export class OrderService {
       checkAmounts(input);
 
       const existing = await findOrder(trx, app.appid, { out_order_id: outOrderId });
+      if (existing && app.settings.strict_duplicates === true) throw new WireError(1010012, 'order.add.duplicate.strict');
       // 2022 flow: create-only, a repeated out_order_id keeps the first version.
       if (existing && (existing.fund_type === 1 || input.fund_type === 1)) return { record: existing, created: false };
       // 2021 flow: a repeated add overwrites the order while it waits for payment.
       if (existing && !UNPAID.includes(existing.status)) throw new WireError(1000000, 'order.add.overwrite_after_payment');
 
-      for (const line of input.lines) {
-        const ids = await this.products.findSkuIds(trx, app.appid, line.out_product_id, line.out_sku_id);
-        if (ids) Object.assign(line, ids);
-      }
+      await matchCatalogue(trx, this.products, app.appid, body, input);
       const ticket = input.fund_type === 0
         ? existing?.detail.ticket && existing.detail.ticket.expires_at > now
           ? existing.detail.ticket
@@ -129,6 +131,20 @@ export class OrderService {
       }
       return { record, created: true };
     });
+    // Another add of the same out_order_id committed first (PostgreSQL): its insert won, or its
+    // 2021 overwrite changed the order after this one read it. Running again sees that order and
+    // returns what a repeated add returns: the stored ids (2022) or an overwrite (2021). Each round
+    // lets at least one racing add through, so the bound only matters past that many racers.
+    let result;
+    for (let round = 1; ; round++) {
+      try {
+        result = await attempt();
+        break;
+      } catch (error) {
+        const lostRace = error instanceof WireError && (error.rule === 'order.add.concurrent_add' || error.rule === 'order.add.concurrent_write');
+        if (!lostRace || round >= MAX_ADD_ROUNDS) throw error;
+      }
+    }
 
     const { record } = result;
     const data: Record<string, unknown> = { order_id: wireId(record.order_id, input.stringify_ids), out_order_id: record.out_order_id };

@@ -166,9 +166,9 @@ function readLines(value: JsonValue | undefined, fundType: 0 | 1): OrderLine[] {
     const skuRealPrice = amount('sku_real_price', fundType === 1 || realPrice === undefined);
     const linePath = readString(item, 'path');
     if (linePath === undefined || linePath === INVALID || linePath === '') throw new WireError(1010024, `${rule}.path.missing`);
+    // Empty display fields are filled from the catalogue or refused (1010015) in matchCatalogue.
     const title = text('title');
     const headImg = text('head_img');
-    if (title === '' || headImg === '') throw new WireError(1010003, `${rule}.display_fields.empty`);
     return {
       out_product_id: outProductId,
       out_sku_id: outSkuId,

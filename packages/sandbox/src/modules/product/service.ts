@@ -40,6 +40,18 @@ const AUDIT_ID_START = 4_250_000_001n;
 
 export type AuditDecision = { approve: true } | { approve: false; reason: string };
 
+/** The facts about a shop product that order/add checks (ProductService.findForOrderLine). */
+export interface OrderLineProduct {
+  product_id: string;
+  out_product_id: string;
+  status: OnlineStatus;
+  skus: { sku_id: string; out_sku_id: string }[];
+  /** Title and first head image of the approved copy; null while no copy was ever approved. */
+  approved: { title: string; head_img: string } | null;
+  /** True for a presale product: `product_type` 1, the 2021 spu/add field. */
+  presale: boolean;
+}
+
 export class ProductService {
   // spu/get results for records from readProduct, which are shared and never changed.
   private readonly results = new WeakMap<ProductRecord, { draft?: Readonly<{ spu: Spu }>; online?: Readonly<{ spu: Spu }> }>();
@@ -92,15 +104,25 @@ export class ProductService {
   }
 
   /**
-   * The platform ids of an order line's product and sku, when the shop has that product. Orders
-   * use it to fill product_id and sku_id; `db` is the caller's transaction.
+   * Finds a shop product by platform or merchant id for an order line. Returns undefined when the
+   * shop has no such product or deleted it. `db` is the caller's transaction.
    */
-  async findSkuIds(db: Executor, appid: string, outProductId: string, outSkuId: string): Promise<{ product_id: string; sku_id: string } | undefined> {
-    if (hasNul(outProductId) || hasNul(outSkuId)) return undefined;
-    const record = await findProduct(db, appid, { out_product_id: outProductId });
+  async findForOrderLine(db: Executor, appid: string, key: { product_id: string } | { out_product_id: string }): Promise<OrderLineProduct | undefined> {
+    const id = 'product_id' in key ? key.product_id : key.out_product_id;
+    if (hasNul(id)) return undefined;
+    const record = await findProduct(db, appid, key);
     if (!record || record.deleted) return undefined;
-    const sku = record.online?.skus.find((item) => item.out_sku_id === outSkuId) ?? record.draft.skus.find((item) => item.out_sku_id === outSkuId);
-    return { product_id: record.product_id, sku_id: sku?.sku_id ?? '0' };
+    const copy = record.online ?? record.draft;
+    const skus = [...(record.online?.skus ?? []), ...record.draft.skus].map((sku) => ({ sku_id: sku.sku_id, out_sku_id: sku.out_sku_id }));
+    const productType = copy.extras.product_type;
+    return {
+      product_id: record.product_id,
+      out_product_id: record.out_product_id,
+      status: record.status,
+      skus,
+      approved: record.online ? { title: record.online.title, head_img: record.online.head_img[0] ?? '' } : null,
+      presale: productType === 1 || productType === '1',
+    };
   }
 
   /** spu/update: replaces the draft and submits it for review again. */
