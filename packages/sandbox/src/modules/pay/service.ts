@@ -130,7 +130,7 @@ export class PayService {
     });
     return {
       payment_params: {
-        timeStamp: String(Math.floor(now / 1000)),
+        timeStamp: Math.floor(now / 1000),
         nonceStr: randomBytes(16).toString('hex'),
         package: `prepay_id=${stored}`,
         paySign: randomBytes(96).toString('base64'),
