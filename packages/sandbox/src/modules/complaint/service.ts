@@ -2,7 +2,7 @@ import { toWireInteger } from '@wxshop/api';
 import type { Kysely } from 'kysely';
 import { enqueueEvent } from '../../push/outbox.js';
 import { transition, TransitionRejected } from '../../platform/transitions.js';
-import { field, INVALID, isObject, readId, readInt, readString, readStringArray, type JsonObject } from '../../server/fields.js';
+import { field, hasNul, INVALID, isObject, readId, readInt, readString, readStringArray, type JsonObject } from '../../server/fields.js';
 import { WireError } from '../../server/wire-error.js';
 import type { Database } from '../../storage/schema.js';
 import type { IdAllocator } from '../../storage/ids.js';
@@ -48,7 +48,7 @@ export class ComplaintService {
     const end = readInt(body, 'end_create_time');
     const orderId = readString(body, 'order_id');
     const afterSale = readId(body, 'after_sale_order_id');
-    if ([state, type, begin, end, orderId, afterSale].includes(INVALID)) throw new WireError(-2, 'complaint.get_list.filter_invalid');
+    if ([state, type, begin, end, orderId, afterSale].includes(INVALID) || hasNul(typeof orderId === 'string' ? orderId : '')) throw new WireError(-2, 'complaint.get_list.filter_invalid');
     if (typeof begin === 'number' && typeof end === 'number' && begin > end) throw new WireError(990009, 'complaint.get_list.time_reversed');
     const { total, items } = await listComplaints(this.db, {
       appid: app.appid,

@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { AdminError, adminBody } from '../../admin/router.js';
+import { hasNul } from '../../server/fields.js';
 import { WireError } from '../../server/wire-error.js';
 import type { Services } from '../../services.js';
 import { requireApp } from '../app/admin.js';
@@ -31,6 +32,7 @@ export function registerFundsAdmin(admin: FastifyInstance, services: Services): 
 
   admin.post<{ Params: { appid: string; ticket: string } }>('/apps/:appid/funds/qrcodes/:ticket/scan', async (request) => {
     const app = await requireApp(services, request.params.appid);
+    if (hasNul(request.params.ticket)) throw new AdminError(404, 'not_found', 'No such QR ticket');
     const body = adminBody(request);
     const action = body.action ?? 'confirm';
     if (!SCAN_ACTIONS.includes(action as (typeof SCAN_ACTIONS)[number])) throw new AdminError(400, 'invalid_action', 'action must be "scan", "confirm" or "cancel"');
@@ -45,6 +47,7 @@ export function registerFundsAdmin(admin: FastifyInstance, services: Services): 
 
   admin.post<{ Params: { appid: string; no: string; action: string } }>('/apps/:appid/funds/withdrawals/:no/:action', async (request) => {
     const app = await requireApp(services, request.params.appid);
+    if (hasNul(request.params.no)) throw new AdminError(404, 'not_found', 'No such withdrawal');
     const action = request.params.action as WithdrawAction;
     if (!WITHDRAW_ACTIONS.includes(action)) throw new AdminError(404, 'unknown_action', `Actions: ${WITHDRAW_ACTIONS.join(', ')}`);
     const body = adminBody(request);

@@ -3,7 +3,7 @@ import type { Kysely } from 'kysely';
 import type { Logger } from 'pino';
 import { formatChinaTime } from '../../platform/clock.js';
 import { transition, TransitionRejected } from '../../platform/transitions.js';
-import { field, INVALID, isObject, readInt, readString, type JsonObject } from '../../server/fields.js';
+import { field, hasNul, INVALID, isObject, readInt, readString, type JsonObject } from '../../server/fields.js';
 import { WireError } from '../../server/wire-error.js';
 import type { Database } from '../../storage/schema.js';
 import type { AppRecord, Executor } from '../app/store.js';
@@ -63,7 +63,8 @@ export function yuan(fen: number): string {
 
 function requireString(body: JsonObject, key: string, rule: string): string {
   const value = readString(body, key);
-  if (value === undefined || value === INVALID || value === '') throw new WireError(-2, rule);
+  // A NUL can never match a stored value, and PostgreSQL text cannot take it as a parameter.
+  if (value === undefined || value === INVALID || value === '' || hasNul(value)) throw new WireError(-2, rule);
   return value;
 }
 
@@ -139,7 +140,7 @@ export class FundsService {
 
   async getOrderFlow(app: AppRecord, body: JsonObject) {
     const id = readString(body, 'funds_flow_id') ?? readString(body, 'funds_flow_no');
-    if (id === undefined || id === INVALID || id === '') throw new WireError(-2, 'funds.getorderflow.id_missing');
+    if (id === undefined || id === INVALID || id === '' || hasNul(id)) throw new WireError(-2, 'funds.getorderflow.id_missing');
     const flow = (await this.flows(app.appid)).find((item) => item.funds_flow_id === id);
     if (!flow) throw new WireError(9710001, 'funds.getorderflow.not_found');
     return {
@@ -239,7 +240,7 @@ export class FundsService {
 
   private async requireTicket(db: Executor, app: AppRecord, body: JsonObject, rule: string): Promise<QrcodeRecord> {
     const ticket = readString(body, 'qrcode_ticket');
-    if (ticket === undefined || ticket === INVALID || ticket === '') throw new WireError(-2, `${rule}.ticket_missing`);
+    if (ticket === undefined || ticket === INVALID || ticket === '' || hasNul(ticket)) throw new WireError(-2, `${rule}.ticket_missing`);
     const found = await findQrcode(db, app.appid, ticket);
     if (!found) throw new WireError(60208, `${rule}.ticket_unknown`);
     return found;

@@ -1,4 +1,6 @@
 import type { FastifyInstance } from 'fastify';
+import { AdminError } from '../../admin/router.js';
+import { hasNul } from '../../server/fields.js';
 import type { Services } from '../../services.js';
 import { requireApp } from '../app/admin.js';
 import { platformAction } from '../funds/admin.js';
@@ -13,6 +15,7 @@ export function registerPayAdmin(admin: FastifyInstance, services: Services): vo
 
   admin.post<{ Params: { appid: string; trade: string } }>('/apps/:appid/pay/trades/:trade/pay', async (request) => {
     const app = await requireApp(services, request.params.appid);
+    if (hasNul(request.params.trade)) throw new AdminError(404, 'not_found', 'No such trade');
     const paid = await platformAction(() => services.pay.buyerPay(app, request.params.trade, services.clock.now()));
     return { trades: paid.map(tradeView) };
   });

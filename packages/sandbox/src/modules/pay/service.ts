@@ -3,7 +3,7 @@ import type { Kysely } from 'kysely';
 import { enqueueEvent } from '../../push/outbox.js';
 import { formatChinaTime } from '../../platform/clock.js';
 import { transition, TransitionRejected } from '../../platform/transitions.js';
-import { field, INVALID, isObject, readInt, readString, type JsonObject } from '../../server/fields.js';
+import { field, hasNul, INVALID, isObject, readInt, readString, type JsonObject } from '../../server/fields.js';
 import { WireError } from '../../server/wire-error.js';
 import type { Database } from '../../storage/schema.js';
 import type { AppRecord, Executor } from '../app/store.js';
@@ -25,7 +25,8 @@ interface SubOrderInput {
 
 function text(body: JsonObject, key: string, rule: string): string {
   const value = readString(body, key);
-  if (value === undefined || value === INVALID || value === '') throw new WireError(-2, rule);
+  // A NUL can never match a stored value, and PostgreSQL text cannot take it as a parameter.
+  if (value === undefined || value === INVALID || value === '' || hasNul(value)) throw new WireError(-2, rule);
   return value;
 }
 
@@ -149,7 +150,7 @@ export class PayService {
   private async requireTrade(trx: Executor, app: AppRecord, body: JsonObject, rule: string): Promise<TradeRecord> {
     const no = readString(body, 'trade_no');
     const transactionId = readString(body, 'transaction_id');
-    if (no === INVALID || transactionId === INVALID || (!no && !transactionId)) throw new WireError(-2, `${rule}.trade_no_missing`);
+    if (no === INVALID || transactionId === INVALID || (!no && !transactionId) || hasNul(no ?? '') || hasNul(transactionId ?? '')) throw new WireError(-2, `${rule}.trade_no_missing`);
     const trade = no ? await findTrade(trx, app.appid, no) : await findTradeByTransaction(trx, app.appid, transactionId!);
     if (!trade || (no && transactionId && trade.detail.transaction_id !== transactionId)) throw new WireError(9710001, `${rule}.not_found`);
     return trade;
