@@ -26,6 +26,9 @@ import { EcAftersaleService } from './modules/aftersale/ec-service.js';
 import { LegacyAftersaleService } from './modules/aftersale/legacy-service.js';
 import { QuotaService } from './modules/quota/service.js';
 import { ComponentService } from './modules/component/service.js';
+import { FundsService } from './modules/funds/service.js';
+import { PayService } from './modules/pay/service.js';
+import { ComplaintService } from './modules/complaint/service.js';
 import { FaultService } from './platform/faults.js';
 import { openCounters, type RedisOptions } from './storage/counters.js';
 import { openStorage, type StorageOptions } from './storage/database.js';
@@ -125,6 +128,9 @@ export async function createSandbox(options: SandboxOptions): Promise<Sandbox> {
     quota: new QuotaService(storage.db, counters, requestLog, async (appid) => (await apps.get(appid)) !== undefined),
     components: new ComponentService(storage.db, logger),
     faults,
+    funds: new FundsService(storage.db, orders, logger),
+    pay: new PayService(storage.db, buyers),
+    complaints: new ComplaintService(storage.db, orders, ids),
   };
   // A product that passed review ticks the onboarding task spu_audit_success.
   register.registerTaskProbe('spu_audit_success', (db, appid) => services.products.hasApprovedProduct(db, appid));
@@ -168,6 +174,7 @@ export async function createSandbox(options: SandboxOptions): Promise<Sandbox> {
     { name: 'order expiry', run: (now) => services.orders.expireDue(now) },
     { name: 'order settlement', run: (now) => services.orders.settleDue(now, (appid) => services.apps.get(appid)) },
     { name: 'after-sale timeouts', run: (now) => services.aftersales.runDue(now, (appid) => services.apps.get(appid)) },
+    { name: 'withdrawals', run: (now) => services.funds.runDue(now, (appid) => services.apps.get(appid)) },
     { name: 'component verify tickets', run: (now) => services.components.pushDueTickets(now) },
     { name: 'fault rules and expired counters', run: async (now) => { await services.faults.reload(); await services.quota.counters.purgeExpired(now); } },
   ];

@@ -21,6 +21,9 @@ import type { EcAftersaleService } from './modules/aftersale/ec-service.js';
 import type { LegacyAftersaleService } from './modules/aftersale/legacy-service.js';
 import type { QuotaService } from './modules/quota/service.js';
 import type { ComponentService } from './modules/component/service.js';
+import type { FundsService } from './modules/funds/service.js';
+import type { PayService } from './modules/pay/service.js';
+import type { ComplaintService } from './modules/complaint/service.js';
 import type { FaultService } from './platform/faults.js';
 import type { RequestLog } from './server/request-log.js';
 import type { Storage } from './storage/database.js';
@@ -57,4 +60,8 @@ export interface Services {
   quota: QuotaService;
   components: ComponentService;
   faults: FaultService;
+  funds: FundsService;
+  /** shop/pay/* (the mini program payment service). */
+  pay: PayService;
+  complaints: ComplaintService;
 }

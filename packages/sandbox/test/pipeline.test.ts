@@ -112,8 +112,8 @@ after(async () => {
 });
 
 describe('40066 unknown path', () => {
-  test('platform path not served answers 40066', async () => {
-    await expectError(url, () => call(url, '/shop/funds/getbalance', {}, { token }), 40066, INVALID_URL);
+  test('misspelt platform path answers 40066', async () => {
+    await expectError(url, () => call(url, '/shop/funds/get_balance', {}, { token }), 40066, INVALID_URL);
   });
 
   test('/shop/delivery/receive answers 40066', async () => {

@@ -23,6 +23,9 @@ import { registerQuotaAdmin } from '../modules/quota/admin.js';
 import { registerComponentAdmin } from '../modules/component/admin.js';
 import { registerFaultAdmin } from '../platform/faults.js';
 import { registerTokenAdmin } from '../modules/token/admin.js';
+import { registerFundsAdmin } from '../modules/funds/admin.js';
+import { registerPayAdmin } from '../modules/pay/admin.js';
+import { registerComplaintAdmin } from '../modules/complaint/admin.js';
 
 export const ADMIN_PREFIX = '/_sandbox/v1';
 
@@ -126,7 +129,8 @@ export function registerAdmin(app: FastifyInstance, services: Services, options:
         const orders_expired = await services.orders.expireDue(services.clock.now());
         const aftersale_timeouts = await services.aftersales.runDue(services.clock.now(), (appid) => services.apps.get(appid));
         const orders_settled = await services.orders.settleDue(services.clock.now(), (appid) => services.apps.get(appid));
-        return { ...clockView(services), audits_decided, onboarding_decided, user_coupons_expired, orders_expired, aftersale_timeouts, orders_settled };
+        const withdrawals_moved = await services.funds.runDue(services.clock.now(), (appid) => services.apps.get(appid));
+        return { ...clockView(services), audits_decided, onboarding_decided, user_coupons_expired, orders_expired, aftersale_timeouts, orders_settled, withdrawals_moved };
       });
 
       admin.post('/reset', async () => {
@@ -151,6 +155,9 @@ export function registerAdmin(app: FastifyInstance, services: Services, options:
       registerComponentAdmin(admin, services);
       registerFaultAdmin(admin, services.faults, () => services.clock.now());
       registerTokenAdmin(admin, services);
+      registerFundsAdmin(admin, services);
+      registerPayAdmin(admin, services);
+      registerComplaintAdmin(admin, services);
     },
     { prefix: ADMIN_PREFIX },
   );

@@ -113,7 +113,7 @@ export const EVENT_SPECS: Readonly<Record<string, EventSpec>> = {
   aftersale_user_upload_return_info_overdue: aftersale(),
   aftersale_user_apply_platform_judge_overdue: aftersale(),
   aftersale_complaint_update_order_state: aftersale(),
-  complaint_notify: { element: 'complaint_info', fields: { complaint_order_id: 'int64', state: 'number' }, reply: 'success' },
+  complaint_notify: { element: 'complaint_info', fields: { complaint_order_id: 'int64', state: 'number', event: 'number' }, reply: 'success' },
 
   // Payment service.
   funds_order_pay: { element: 'order_info', fields: { trade_no: 'string', transaction_id: 'string', pay_time: 'string' }, reply: 'success' },

@@ -17,6 +17,9 @@ import { aftersaleRoutes } from '../modules/aftersale/routes.js';
 import { sceneRoutes } from '../modules/scene/routes.js';
 import { quotaRoutes } from '../modules/quota/routes.js';
 import { componentRoutes } from '../modules/component/routes.js';
+import { fundsRoutes } from '../modules/funds/routes.js';
+import { payRoutes } from '../modules/pay/routes.js';
+import { complaintRoutes } from '../modules/complaint/routes.js';
 import { formatErrmsg, stringifyJson } from '@wxshop/api';
 import { createRid } from './rid.js';
 import { createServer } from 'node:http';
@@ -43,6 +46,9 @@ export const WIRE_ROUTES: readonly WireRoute[] = [
   ...sceneRoutes,
   ...quotaRoutes,
   ...componentRoutes,
+  ...fundsRoutes,
+  ...payRoutes,
+  ...complaintRoutes,
 ];
 
 /** Builds the HTTP application: wire API, admin API, console and the image links. */

@@ -40,6 +40,11 @@ export interface Database {
   component_platforms: ComponentPlatformTable;
   component_credentials: ComponentCredentialTable;
   component_authorizations: ComponentAuthorizationTable;
+  funds_accounts: FundsAccountTable;
+  funds_withdrawals: FundsWithdrawalTable;
+  funds_qrcodes: FundsQrcodeTable;
+  pay_trades: PayTradeTable;
+  complaints: ComplaintTable;
 }
 
 type Millis = ColumnType<number, number, number>;
@@ -472,4 +477,72 @@ export interface ComponentAuthorizationTable {
   refresh_token: string;
   authorized_at: Millis;
   revoked: number;
+}
+
+export interface FundsAccountTable {
+  appid: string;
+  /** JSON of the account_info last set. */
+  account: string;
+  /** China day (yyyyMMdd) the change count belongs to. */
+  change_day: string;
+  changes: number;
+  updated_at: Millis;
+}
+
+export interface FundsWithdrawalTable {
+  appid: string;
+  out_request_no: string;
+  /** See modules/funds/states.ts. */
+  status: number;
+  amount: Millis;
+  /** JSON of remark, bank_memo, bank_name, bank_num, reason. */
+  detail: string;
+  /** China day (yyyyMMdd) of the submission, for the one-a-day rule. */
+  day: string;
+  create_time: Millis;
+  update_time: Millis;
+  /** When the clock moves the withdrawal on by itself; null when it waits for someone. */
+  due_at: NullableMillis;
+}
+
+export interface FundsQrcodeTable {
+  ticket: string;
+  appid: string;
+  /** 0 not scanned, 1 confirmed, 2 cancelled, 4 scanned; expiry is read from expires_at. */
+  status: number;
+  scan_user_type: number;
+  /** The withdrawal the ticket confirms, if any. */
+  out_request_no: string | null;
+  created_at: Millis;
+  expires_at: Millis;
+}
+
+export interface PayTradeTable {
+  appid: string;
+  trade_no: string;
+  combine_trade_no: string;
+  mchid: string;
+  openid: string;
+  /** See modules/pay/states.ts. */
+  state: number;
+  amount: Millis;
+  /** JSON of description, transaction_id, pay_time, expire_time, refund_list, profit_sharing_list. */
+  detail: string;
+  create_time: Millis;
+  update_time: Millis;
+  version: number;
+}
+
+export interface ComplaintTable {
+  appid: string;
+  complaint_order_id: string;
+  order_id: string;
+  after_sale_order_id: string;
+  /** See modules/complaint/states.ts. */
+  state: number;
+  type: number;
+  /** JSON of openid, phone_number, judge_result, expired_time and the history list. */
+  detail: string;
+  create_time: Millis;
+  update_time: Millis;
 }

@@ -22,6 +22,18 @@ interface CatalogueEntry extends Category {
   retired?: boolean;
 }
 
+/** Deposit and delivery-method rule of a category, as /shop/ec/category/getcategoryrule answers. */
+export interface CategoryRule {
+  /** Deposit in fen. */
+  deposit: number;
+  /** Delivery methods: deliver_type 0 express, 6 same-city; acct_type lists the buyer accounts a virtual delivery goes to. */
+  deliveries: { deliver_type: number; acct_type: number[] }[];
+}
+
+/** Deposit of a category whose sale needs a qualification, and of every other category, in fen. */
+const QUALIFIED_DEPOSIT = 1_000_000;
+const BASIC_DEPOSIT = 200_000;
+
 export type CategoryLookup =
   | { kind: 'level3'; category: CatalogueEntry }
   | { kind: 'parent'; level: 1 | 2 }
@@ -52,6 +64,19 @@ export class CategoryService {
     if (category) return { kind: 'level3', category };
     const level = this.parentLevels.get(id);
     return level ? { kind: 'parent', level } : { kind: 'unknown' };
+  }
+
+  /**
+   * The category's deposit and delivery rule. Categories that need a qualification carry the higher
+   * deposit. Virtual goods and local services are delivered as vouchers to the buyer's WeChat id or
+   * phone; everything else ships by express, and food and fresh goods may also go same-city.
+   */
+  rule(category: Category): CategoryRule {
+    const deposit = category.qualification_type === 1 ? QUALIFIED_DEPOSIT : BASIC_DEPOSIT;
+    if (/虚拟商品|本地生活/.test(category.first_cat_name)) return { deposit, deliveries: [{ deliver_type: 3, acct_type: [1, 3] }] };
+    const deliveries = [{ deliver_type: 0, acct_type: [] as number[] }];
+    if (/食品|生鲜/.test(category.first_cat_name)) deliveries.push({ deliver_type: 6, acct_type: [] });
+    return { deposit, deliveries };
   }
 
   /**

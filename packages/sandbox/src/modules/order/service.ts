@@ -14,7 +14,7 @@ import type { ProductService } from '../product/service.js';
 import { checkTicketOrderId, matchCatalogue } from './catalogue.js';
 import { readBuyerOpenid, readOrderKey } from './keys.js';
 import { ORDER_TRANSITIONS, UNPAID, type OrderAction } from './states.js';
-import { findDueSettlements, findExpiredOrders, findOrder, insertOrder, saveOrder, type OrderKey, type OrderRecord } from './store.js';
+import { findDueSettlements, findExpiredOrders, findOrder, insertOrder, listOrders, saveOrder, type OrderKey, type OrderRecord } from './store.js';
 import { checkAmounts, readAddress, readOrderAdd, readOutOrderId } from './validate.js';
 import { orderView, wireId } from './view.js';
 
@@ -35,6 +35,22 @@ const ADDRESS_CHANGE_STATUSES = [10, 11, 20];
 const MAX_ADD_ROUNDS = 10;
 /** Orders handled per run of the expiry job. */
 const EXPIRY_BATCH = 200;
+
+/** Money of one paid order, as the funds module reads it. */
+export interface PaidOrder {
+  order_id: string;
+  /** order_price in fen. */
+  amount: number;
+  /** Fen refunded through after-sales. */
+  refunded: number;
+  pay_time: number;
+  settled: boolean;
+  /** Last change of the order, the booking time of its refund. */
+  updated_at: number;
+}
+
+/** Paid orders the funds module reads per app; a sandbox shop stays far below it. */
+const PAID_ORDERS_MAX = 100_000;
 
 export class OrderService {
   constructor(
@@ -409,6 +425,25 @@ export class OrderService {
       }
     }
     return settled;
+  }
+
+  /**
+   * Money of every paid order of an app, oldest payment first, for the funds module: the paid
+   * amount, what after-sales refunded, and whether the platform has settled it.
+   */
+  async paidOrders(appid: string): Promise<PaidOrder[]> {
+    const { items } = await listOrders(this.db, { appid, paidOnly: true, ascending: true, offset: 0, limit: PAID_ORDERS_MAX });
+    return items
+      .filter((order) => order.pay_time !== null)
+      .map((order) => ({
+        order_id: order.order_id,
+        amount: order.detail.price_info.order_price,
+        refunded: order.detail.lines.reduce((sum, line) => sum + line.refunded, 0),
+        pay_time: order.pay_time!,
+        settled: order.detail.settled,
+        updated_at: order.updated_at,
+      }))
+      .sort((a, b) => a.pay_time - b.pay_time);
   }
 
   private async requireOrder(trx: Executor, app: AppRecord, key: OrderKey): Promise<OrderRecord> {

@@ -7,6 +7,7 @@ import { couponsSharers } from './0004_coupons_sharers.js';
 import { push } from './0005_push.js';
 import { quotaPlatforms } from './0006_quota_platforms.js';
 import { productLists } from './0007_product_lists.js';
+import { fundsPayComplaints } from './0008_funds_pay_complaints.js';
 
 /**
  * Versioned schema migrations, written once for both dialects, one file each. Names sort in the
@@ -21,5 +22,6 @@ export function migrations(dialect: Dialect): Record<string, Migration> {
     '0005_push': push(dialect),
     '0006_quota_platforms': quotaPlatforms(dialect),
     '0007_product_lists': productLists,
+    '0008_funds_pay_complaints': fundsPayComplaints,
   };
 }
