@@ -5,6 +5,7 @@ import { toOpenApi } from '@wxshop/api';
 import { formatChinaTime } from '../platform/clock.js';
 import type { Services } from '../services.js';
 import { WireError } from '../server/wire-error.js';
+import { replaceNul, type JsonObject } from '../server/fields.js';
 import { registerAppAdmin } from '../modules/app/admin.js';
 import { registerProductAdmin } from '../modules/product/admin.js';
 import { registerAuditAdmin } from '../modules/audit/admin.js';
@@ -73,7 +74,8 @@ export function adminBody(request: FastifyRequest): Record<string, unknown> {
   if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
     throw new AdminError(400, 'invalid_body', 'Request body must be a JSON object');
   }
-  return parsed as Record<string, unknown>;
+  // U+0000 becomes U+FFFD, as on the wire, so both databases store the same text.
+  return (raw.includes('\\u0000') ? replaceNul(parsed as JsonObject) : parsed) as Record<string, unknown>;
 }
 
 /** Registers the admin API: the platform side of the sandbox, for tests, the console and the CLI. */
