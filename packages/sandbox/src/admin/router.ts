@@ -78,6 +78,19 @@ export function adminBody(request: FastifyRequest): Record<string, unknown> {
   return (raw.includes('\\u0000') ? replaceNul(parsed as JsonObject) : parsed) as Record<string, unknown>;
 }
 
+/**
+ * Reads an integer query parameter of an admin list; absent gives `fallback`, anything else
+ * outside `min`..`max` (or not an integer) is a 400 naming the parameter.
+ */
+export function adminQueryInt(value: string | undefined, name: string, min: number, max: number, fallback: number | undefined): number | undefined {
+  if (value === undefined) return fallback;
+  const parsed = /^-?\d{1,16}$/.test(value) ? Number(value) : Number.NaN;
+  if (!Number.isSafeInteger(parsed) || parsed < min || parsed > max) {
+    throw new AdminError(400, `invalid_${name}`, `${name} must be an integer from ${min} to ${max}`);
+  }
+  return parsed;
+}
+
 /** Registers the admin API: the platform side of the sandbox, for tests, the console and the CLI. */
 export function registerAdmin(app: FastifyInstance, services: Services, options: AdminOptions): void {
   app.register(
