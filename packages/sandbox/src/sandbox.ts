@@ -107,7 +107,7 @@ export async function createSandbox(options: SandboxOptions): Promise<Sandbox> {
     ids,
     requestLog,
     apps,
-    tokens: new TokenService(storage.db),
+    tokens: new TokenService(storage.db, storage.dialect),
     categories,
     images,
     accounts,

@@ -105,6 +105,12 @@ test('audit_category: 1000009, 1050011, 1050004, 1050009, 1050003, 1000042 and 9
   // A misspelt category block leaves the category unknown, as on the platform.
   const misspelt = { audit_req: { license: [image], categoryInfo: { level1: 1301, level2: 1303, level3: 130301, certificate: [image] } } };
   assertWireError(await call(url, '/shop/audit/audit_category', misspelt, { token }), 1000009);
+  // The body as posted on the platform: camelCase block and no audit_req wrapper.
+  const unwrapped = { license: [image], scene_group_list: [], categoryInfo: { certificate: [image], level1: 1301, level3: 130301, level2: 1303 } };
+  assertWireError(await call(url, '/shop/audit/audit_category', unwrapped, { token }), 1000009);
+  // Comments make the JSON unparsable; the platform reads it as empty and finds no category.
+  const commented = `{"audit_req": {"license": ["${image}"], // licence\n "category_info": {"level1": 1301, "level2": 1303, "level3": 130301, "certificate": ["${image}"]}}}`;
+  assertWireError(await call(url, '/shop/audit/audit_category', undefined, { token, raw: commented }), 1000009);
   assertWireError(await call(url, '/shop/audit/audit_category', categoryBody(image, { level2: 1302 }), { token }), 1000009);
   assertWireError(await call(url, '/shop/audit/audit_category', categoryBody(image, { level1: 1001, level2: 1002, level3: 100201 }), { token }), 1050011);
   assertWireError(await call(url, '/shop/audit/audit_category', categoryBody(image, { certificate: [] }), { token }), 1050004);

@@ -122,6 +122,32 @@ describe('snapshot through the admin API', () => {
   });
 });
 
+describe('snapshot values checked against the columns', () => {
+  const column = (snapshot: any, table: string, name: string) => snapshot.tables[table].columns.findIndex((c: { name: string }) => c.name === name);
+  const mutations: [string, (snapshot: any) => void][] = [
+    ['a text in an integer column', (s) => { s.tables.apps.rows[0][column(s, 'apps', 'created_at')] = 'yesterday'; }],
+    ['1e308 in an integer column', (s) => { s.tables.apps.rows[0][column(s, 'apps', 'created_at')] = 1e308; }],
+    ['a fraction in an integer column', (s) => { s.tables.apps.rows[0][column(s, 'apps', 'created_at')] = 1.5; }],
+    ['a number in a text column', (s) => { s.tables.apps.rows[0][column(s, 'apps', 'secret')] = 12; }],
+    ['invalid JSON in apps.settings', (s) => { s.tables.apps.rows[0][column(s, 'apps', 'settings')] = '{bad json'; }],
+    ['invalid JSON in products.draft', (s) => { s.tables.products.rows[0][column(s, 'products', 'draft')] = '{"title":'; }],
+    ['a repeated primary key', (s) => { s.tables.apps.rows.push([...s.tables.apps.rows[0]]); }],
+    ['a binary value that is not base64', (s) => { s.tables.images.rows[0][column(s, 'images', 'bytes')] = 'not base64!'; }],
+  ];
+
+  for (const [name, mutate] of mutations) {
+    test(`${name} is refused with 400 and the state is kept`, async () => {
+      const before = await observe(source.url, token, image);
+      const snapshot = parseJson(await exportFrom(source.url)) as any;
+      mutate(snapshot);
+      const refused = await importInto(source.url, stringifyJson(snapshot));
+      assert.equal(refused.status, 400, JSON.stringify(refused.json));
+      assert.equal(refused.json.error.code, 'invalid_snapshot');
+      assert.deepEqual(await observe(source.url, token, image), before);
+    });
+  }
+});
+
 describe('snapshot across databases', { skip: TEST_DB !== 'postgres' && 'runs in the PostgreSQL pass' }, () => {
   test('SQLite export imports into PostgreSQL, and back', async () => {
     const dir = tempDir();

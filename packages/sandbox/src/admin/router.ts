@@ -5,6 +5,7 @@ import { toOpenApi } from '@wxshop/api';
 import { formatChinaTime } from '../platform/clock.js';
 import type { Services } from '../services.js';
 import { WireError } from '../server/wire-error.js';
+import { replaceNul, type JsonObject } from '../server/fields.js';
 import { registerAppAdmin } from '../modules/app/admin.js';
 import { registerProductAdmin } from '../modules/product/admin.js';
 import { registerAuditAdmin } from '../modules/audit/admin.js';
@@ -76,7 +77,21 @@ export function adminBody(request: FastifyRequest): Record<string, unknown> {
   if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
     throw new AdminError(400, 'invalid_body', 'Request body must be a JSON object');
   }
-  return parsed as Record<string, unknown>;
+  // U+0000 becomes U+FFFD, as on the wire, so both databases store the same text.
+  return (raw.includes('\\u0000') ? replaceNul(parsed as JsonObject) : parsed) as Record<string, unknown>;
+}
+
+/**
+ * Reads an integer query parameter of an admin list; absent gives `fallback`, anything else
+ * outside `min`..`max` (or not an integer) is a 400 naming the parameter.
+ */
+export function adminQueryInt(value: string | undefined, name: string, min: number, max: number, fallback: number | undefined): number | undefined {
+  if (value === undefined) return fallback;
+  const parsed = /^-?\d{1,16}$/.test(value) ? Number(value) : Number.NaN;
+  if (!Number.isSafeInteger(parsed) || parsed < min || parsed > max) {
+    throw new AdminError(400, `invalid_${name}`, `${name} must be an integer from ${min} to ${max}`);
+  }
+  return parsed;
 }
 
 /** Registers the admin API: the platform side of the sandbox, for tests, the console and the CLI. */

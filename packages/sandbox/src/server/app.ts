@@ -1,4 +1,4 @@
-import Fastify, { type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyInstance, type FastifyReply } from 'fastify';
 import type { Services } from '../services.js';
 import { registerAdmin, type AdminOptions } from '../admin/router.js';
 import { accountRoutes } from '../modules/account/routes.js';
@@ -66,6 +66,12 @@ export function buildApp(services: Services, adminOptions: AdminOptions, console
     bodyLimit: MAX_MULTIPART_BODY_BYTES + 1024,
     // Keep paths as sent: /shop/spu/add/ is not /shop/spu/add on the platform.
     routerOptions: { ignoreTrailingSlash: false, maxParamLength: 500 },
+    // A path Fastify cannot decode (bad percent-encoding) gets the admin API's error shape.
+    frameworkErrors: (error, _request, reply) => {
+      const status = (error as { statusCode?: number }).statusCode ?? 400;
+      const code = error.code === 'FST_ERR_BAD_URL' ? 'bad_url' : 'bad_request';
+      void (reply as unknown as FastifyReply).code(status).send({ error: { code, message: error.message } });
+    },
   });
 
   // Every body reaches the handlers as raw bytes; the pipeline decides what is valid JSON.

@@ -112,3 +112,28 @@ export function hasNul(text: string): boolean {
 export function withoutNul(text: string): string {
   return text.includes('\u0000') ? text.replaceAll('\u0000', '\ufffd') : text;
 }
+
+/**
+ * Replaces U+0000 with U+FFFD in every string of a parsed body, keys included, in place. A NUL
+ * in a JSON string (`\u0000`) thus behaves the same on SQLite and PostgreSQL: free text keeps a
+ * visible mark where the NUL was, and an id with one simply matches nothing stored before.
+ */
+export function replaceNul<T extends JsonValue>(value: T): T {
+  if (typeof value === 'string') return withoutNul(value) as T;
+  if (Array.isArray(value)) {
+    for (let i = 0; i < value.length; i++) value[i] = replaceNul(value[i]!);
+    return value;
+  }
+  if (isObject(value)) {
+    for (const key of Object.keys(value)) {
+      const cleaned = replaceNul(value[key]!);
+      if (hasNul(key)) {
+        delete value[key];
+        Object.defineProperty(value, withoutNul(key), { value: cleaned, enumerable: true, writable: true, configurable: true });
+      } else {
+        value[key] = cleaned;
+      }
+    }
+  }
+  return value;
+}

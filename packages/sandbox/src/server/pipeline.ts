@@ -2,7 +2,7 @@ import { findEndpoint, formatErrmsg, parseJson, stringifyJson } from '@wxshop/ap
 import type { Services } from '../services.js';
 import type { AppRecord } from '../modules/app/store.js';
 import { resolveCaller, type Caller } from '../modules/component/caller.js';
-import { isObject, withoutNul, type JsonObject } from './fields.js';
+import { isObject, replaceNul, withoutNul, type JsonObject } from './fields.js';
 import { createRid } from './rid.js';
 import { redactJsonText, redactQuery } from './redact.js';
 import type { WireContext, WireRoute } from './routes.js';
@@ -174,7 +174,9 @@ function parseBody(raw: Buffer): JsonObject | undefined {
   }
   try {
     const value = parseJson(text);
-    return isObject(value) ? value : undefined;
+    if (!isObject(value)) return undefined;
+    // A JSON string can hold U+0000 only as an escape, so bodies without one skip the walk.
+    return text.includes('\\u0000') ? replaceNul(value) : value;
   } catch {
     return undefined;
   }

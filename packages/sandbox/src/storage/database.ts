@@ -1,5 +1,5 @@
 import Sqlite from 'better-sqlite3';
-import { Kysely, PostgresDialect, SqliteDialect, sql } from 'kysely';
+import { Kysely, PostgresDialect, SqliteDialect, sql, type PostgresPool, type PostgresPoolClient } from 'kysely';
 import type pg from 'pg';
 import { migrateToLatest } from './migrations.js';
 import type { Database } from './schema.js';
@@ -200,7 +200,7 @@ async function openPostgres(options: StorageOptions): Promise<Storage> {
       client.release();
     }
   }
-  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool: withoutNulParameters(pool) }) });
   await migrateToLatest(db, 'postgres', schema);
   url.password = '';
   return {
@@ -208,6 +208,29 @@ async function openPostgres(options: StorageOptions): Promise<Storage> {
     dialect: 'postgres',
     description: `PostgreSQL ${url.host}${url.pathname}${schema ? ` schema ${schema}` : ''}`,
     close: () => db.destroy(),
+  };
+}
+
+/**
+ * PostgreSQL text cannot hold U+0000, and a bound string with it fails the whole statement. The
+ * wire pipeline and the admin API already replace it in request bodies; this is the net under
+ * every other path (ids from a URL path, query strings): each NUL in a bound string becomes
+ * U+FFFD, the same replacement, so such a value matches nothing and is stored like on SQLite.
+ */
+function withoutNulParameters(pool: pg.Pool): PostgresPool {
+  const clean = (value: unknown) => (typeof value === 'string' && value.includes('\u0000') ? value.replaceAll('\u0000', '\ufffd') : value);
+  return {
+    async connect() {
+      const client = await pool.connect();
+      return {
+        query(query: unknown, parameters?: ReadonlyArray<unknown>) {
+          if (typeof query !== 'string') return client.query(query as never);
+          return client.query(query, parameters?.map(clean) as unknown[]);
+        },
+        release: (destroy?: boolean) => client.release(destroy),
+      } as unknown as PostgresPoolClient;
+    },
+    end: () => pool.end(),
   };
 }
 

@@ -141,15 +141,71 @@ export function parseSnapshot(text: string): Snapshot {
   return doc as unknown as Snapshot;
 }
 
-function importValue(value: JsonValue, kind: ColumnKind, dialect: Dialect): unknown {
+/**
+ * Text columns that hold JSON documents. A value there that does not parse would break every
+ * later read of its row, so the import refuses it.
+ */
+const JSON_COLUMNS: ReadonlySet<string> = new Set([
+  'apps.settings',
+  'products.draft',
+  'products.online',
+  'products.audit_info',
+  'products.recent_submissions',
+  'outbox.payload',
+  'register_records.access_info',
+  'register_records.profile',
+  'qualification_audits.request',
+  'miniapp_certificates.payload',
+  'wxpay_applications.request',
+  'wxpay_applications.audit_detail',
+  'coupons.coupon_info',
+  'sharers.invite_times',
+  'orders.detail',
+  'quota_settings.settings',
+  'fault_rules.rule',
+  'component_platforms.ip_whitelist',
+  'component_authorizations.func_info',
+]);
+
+const INT64_MIN = -(2n ** 63n);
+const INT64_MAX = 2n ** 63n - 1n;
+
+/**
+ * Checks one value against the kind of the column it goes into (this database's kind, not the
+ * one the snapshot claims) and converts it for the driver. SQLite would store a text in an
+ * integer column as it is, so the check cannot be left to the database.
+ */
+function importValue(value: JsonValue, kind: ColumnKind, dialect: Dialect, where: string): unknown {
   if (value === null) return null;
   if (kind === 'blob') {
-    if (typeof value !== 'string') throw new SnapshotError('A binary value must be a base64 string');
+    if (typeof value !== 'string' || !/^[A-Za-z0-9+/]*={0,2}$/.test(value)) throw new SnapshotError(`${where} must be a base64 string`);
     return Buffer.from(value, 'base64');
   }
-  // PostgreSQL takes an int8 parameter as text exactly; SQLite binds a bigint as a 64-bit integer.
-  if (typeof value === 'bigint') return dialect === 'postgres' ? value.toString() : value;
+  if (kind === 'integer') {
+    let integer: bigint;
+    if (typeof value === 'bigint') integer = value;
+    else if (typeof value === 'number' && Number.isSafeInteger(value)) return value;
+    else throw new SnapshotError(`${where} must be an integer, not ${stringifyJson(value).slice(0, 40)}`);
+    if (integer < INT64_MIN || integer > INT64_MAX) throw new SnapshotError(`${where} is beyond the 64-bit integer range`);
+    // PostgreSQL takes an int8 parameter as text exactly; SQLite binds a bigint as a 64-bit integer.
+    return dialect === 'postgres' ? integer.toString() : integer;
+  }
+  if (kind === 'real') {
+    if (typeof value !== 'number' || !Number.isFinite(value)) throw new SnapshotError(`${where} must be a finite number`);
+    return value;
+  }
+  if (typeof value !== 'string') throw new SnapshotError(`${where} must be a string`);
+  if (value.includes('\u0000')) throw new SnapshotError(`${where} contains U+0000, which PostgreSQL cannot store`);
   return value;
+}
+
+function checkJson(value: unknown, where: string): void {
+  if (typeof value !== 'string') return;
+  try {
+    parseJson(value);
+  } catch {
+    throw new SnapshotError(`${where} is not valid JSON`);
+  }
 }
 
 // Rows per INSERT, kept under SQLite's bound-parameter limit for the widest table.
@@ -177,26 +233,46 @@ export async function importSnapshot(storage: Pick<Storage, 'db' | 'dialect'>, s
     if (missing.length > 0) throw new SnapshotError(`Table ${name} in the snapshot has columns this database lacks: ${missing.map((c) => c.name).join(', ')}`);
   }
 
+  // Every value is checked before the transaction starts, so a bad one changes nothing.
+  const records = new Map<string, Record<string, unknown>[]>();
+  for (const [name, table] of Object.entries(snapshot.tables)) {
+    const target = byName.get(name)!;
+    const kinds = table.columns.map((column) => target.columns.find((own) => own.name === column.name)!.kind);
+    records.set(name, table.rows.map((row, rowIndex) => {
+      const record: Record<string, unknown> = {};
+      table.columns.forEach((column, index) => {
+        const where = `Table ${name}, row ${rowIndex + 1}, column ${column.name}`;
+        const value = importValue(row[index]!, kinds[index]!, storage.dialect, where);
+        if (JSON_COLUMNS.has(`${name}.${column.name}`)) checkJson(value, where);
+        record[column.name] = value;
+      });
+      return record;
+    }));
+  }
+
   const counts: Record<string, number> = {};
-  await db.transaction().execute(async (trx) => {
-    for (const table of tables) await trx.deleteFrom(table.name).execute();
-    for (const [name, table] of Object.entries(snapshot.tables)) {
-      counts[name] = table.rows.length;
-      if (table.rows.length === 0) continue;
-      const batch = Math.max(1, Math.floor(MAX_PARAMETERS / Math.max(1, table.columns.length)));
-      for (let start = 0; start < table.rows.length; start += batch) {
-        const values = table.rows.slice(start, start + batch).map((row) => {
-          const record: Record<string, unknown> = {};
-          table.columns.forEach((column, index) => {
-            record[column.name] = importValue(row[index]!, column.kind, storage.dialect);
-          });
-          return record;
-        });
-        await trx.insertInto(name).values(values).execute();
+  try {
+    await db.transaction().execute(async (trx) => {
+      for (const table of tables) await trx.deleteFrom(table.name).execute();
+      for (const [name, table] of Object.entries(snapshot.tables)) {
+        const rows = records.get(name)!;
+        counts[name] = rows.length;
+        const batch = Math.max(1, Math.floor(MAX_PARAMETERS / Math.max(1, table.columns.length)));
+        for (let start = 0; start < rows.length; start += batch) {
+          await trx.insertInto(name).values(rows.slice(start, start + batch)).execute();
+        }
       }
+      if (storage.dialect === 'postgres') await resetSequences(trx, tables);
+    });
+  } catch (error) {
+    // A constraint the rows break (a repeated primary key, a missing required value) rolls the
+    // whole import back; the state from before stays.
+    const code = (error as { code?: unknown }).code;
+    if (typeof code === 'string' && (/^SQLITE_CONSTRAINT/.test(code) || /^23/.test(code))) {
+      throw new SnapshotError(`The snapshot's rows break a constraint of this database: ${(error as Error).message}`);
     }
-    if (storage.dialect === 'postgres') await resetSequences(trx, tables);
-  });
+    throw error;
+  }
   return counts;
 }
 

@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import { AdminError, adminBody } from '../../admin/router.js';
+import { AdminError, adminBody, adminQueryInt } from '../../admin/router.js';
 import type { Services } from '../../services.js';
 import { requireApp } from '../app/admin.js';
 import { adminAction, plain } from '../order/admin.js';
@@ -10,9 +10,9 @@ import { ecView } from './view.js';
 export function registerAftersaleAdmin(admin: FastifyInstance, services: Services): void {
   admin.get<{ Params: { appid: string }; Querystring: { status?: string; offset?: string; limit?: string } }>('/apps/:appid/aftersales', async (request) => {
     const app = await requireApp(services, request.params.appid);
-    const status = request.query.status === undefined ? undefined : Number(request.query.status);
-    const limit = Math.min(Number(request.query.limit ?? 100) || 100, 500);
-    const offset = Math.max(Number(request.query.offset ?? 0) || 0, 0);
+    const status = adminQueryInt(request.query.status, 'status', 0, 2 ** 31 - 1, undefined);
+    const limit = adminQueryInt(request.query.limit, 'limit', 1, 500, 100)!;
+    const offset = adminQueryInt(request.query.offset, 'offset', 0, Number.MAX_SAFE_INTEGER, 0)!;
     const items = await listAftersales<EcDetail>(services.storage.db, { appid: app.appid, generation: 2, status, offset, limit });
     return { aftersales: items.map((item) => plain(ecView(item))) };
   });

@@ -102,12 +102,15 @@ export function readBrandRequest(body: JsonObject): BrandRequest {
 
 /**
  * Reads audit_category's `audit_req`. A missing or misspelt `category_info` leaves the category
- * unknown, which the platform reports as 1000009 (returned as undefined here).
+ * unknown, which the platform reports as 1000009 (returned as undefined here); so does a body
+ * without `audit_req`.
  */
 export function readCategoryRequest(body: JsonObject): { request: Omit<CategoryRequest, 'level1' | 'level2' | 'level3'>; levels: [number, number, number] | undefined } {
   const rule = 'audit_category';
   const req = field(body, 'audit_req');
-  if (!isObject(req)) missing(`${rule}.audit_req`);
+  // Without the wrapper (fields at the top, camelCase keys, or an unparsable body read as {}),
+  // the platform finds no category and answers 1000009 before looking at anything else.
+  if (!isObject(req)) return { request: { license: [], certificate: [], scene_group_list: [] }, levels: undefined };
   const license = readLicense(req, rule);
   const scenes = readScenes(req, rule);
   const info = field(req, 'category_info');

@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
-import { AdminError, adminBody } from '../../admin/router.js';
+import { explain } from '@wxshop/api';
+import { AdminError, adminBody, adminQueryInt } from '../../admin/router.js';
 import { WireError } from '../../server/wire-error.js';
 import type { Services } from '../../services.js';
 import { requireApp } from '../app/admin.js';
@@ -20,7 +21,7 @@ export async function adminAction<T>(run: () => Promise<T>): Promise<T> {
     return await run();
   } catch (error) {
     if (error instanceof WireError && (error.errcode === 1010011 || error.errcode === 2747007)) throw new AdminError(404, 'not_found', 'No such order or after-sale');
-    if (error instanceof WireError) throw new AdminError(409, error.rule, `Refused with errcode ${error.errcode}: ${error.message}`);
+    if (error instanceof WireError) throw new AdminError(409, error.rule, `Refused with errcode ${error.errcode}: ${error.wireMessage ?? explain(error.errcode)?.message ?? ''}`);
     throw error;
   }
 }
@@ -38,9 +39,9 @@ export function registerOrderAdmin(admin: FastifyInstance, services: Services): 
     const app = await requireApp(services, request.params.appid);
     const now = services.clock.now();
     await services.orders.expireDue(now);
-    const status = request.query.status === undefined ? undefined : Number(request.query.status);
-    const limit = Math.min(Number(request.query.limit ?? 100) || 100, 500);
-    const offset = Math.max(Number(request.query.offset ?? 0) || 0, 0);
+    const status = adminQueryInt(request.query.status, 'status', 0, 2 ** 31 - 1, undefined);
+    const limit = adminQueryInt(request.query.limit, 'limit', 1, 500, 100)!;
+    const offset = adminQueryInt(request.query.offset, 'offset', 0, Number.MAX_SAFE_INTEGER, 0)!;
     const { total, items } = await listOrders(services.storage.db, { appid: app.appid, status, openid: request.query.openid, ascending: false, offset, limit });
     return { total, orders: items.map((order) => plain(orderView(order, now, true))) };
   });

@@ -317,6 +317,8 @@ export class ProductService {
     return this.db.transaction().execute(async (trx) => {
       const current = await findProduct(trx, app.appid, key);
       if (!current || current.deleted) return undefined;
+      // A product still in its first review has no online copy for the platform to take down.
+      if (current.online === null) throw new WireError(1000003, 'admin.violation.no_online_copy');
       const status = this.transitionOnline('violation', current.status, 'admin.violation');
       const next = { ...current, status, update_time: Math.max(now, current.update_time + 1) };
       await this.save(trx, next, current);

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import type { Database } from '../../storage/schema.js';
+import type { Dialect } from '../../storage/database.js';
 import { hasNul } from '../../server/fields.js';
 import { WireError } from '../../server/wire-error.js';
 import { findApp, type AppRecord } from '../app/store.js';
@@ -9,6 +10,7 @@ import {
   findLatestToken,
   findToken,
   insertToken,
+  lockAppTokens,
   supersedeTokens,
   type TokenKind,
   type TokenRecord,
@@ -57,7 +59,10 @@ export function chinaDayStart(ms: number): number {
 export class TokenService {
   private readonly cache = new Map<string, { record: TokenRecord; fetchedAt: number }>();
 
-  constructor(private readonly db: Kysely<Database>) {}
+  constructor(
+    private readonly db: Kysely<Database>,
+    private readonly dialect: Dialect = 'sqlite',
+  ) {}
 
   /** Checks grant_type, appid and secret in the platform's order and returns the app. */
   async authenticate(credentials: Credentials): Promise<AppRecord> {
@@ -73,6 +78,7 @@ export class TokenService {
   /** Issues a /cgi-bin/token token; earlier ones stay valid for the 5-minute overlap. */
   async issueOrdinary(appid: string, now: number): Promise<IssuedToken> {
     const record = await this.db.transaction().execute(async (trx) => {
+      if (this.dialect === 'postgres') await lockAppTokens(trx, appid);
       await supersedeTokens(trx, appid, 'ordinary', now, now + SUPERSEDE_OVERLAP_MS);
       const created = this.newRecord(appid, 'ordinary', now);
       await insertToken(trx, created);
@@ -89,6 +95,8 @@ export class TokenService {
    */
   async issueStable(appid: string, force: boolean, now: number): Promise<IssuedToken> {
     const record = await this.db.transaction().execute(async (trx) => {
+      // Taken before the read, so a concurrent refresh sees the token this one issues.
+      if (this.dialect === 'postgres') await lockAppTokens(trx, appid);
       const latest = await findLatestToken(trx, appid, 'stable');
       const usable = latest !== undefined && latest.expires_at > now;
 

@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import type { Executor } from '../app/store.js';
 
 export type TokenKind = 'ordinary' | 'stable';
@@ -81,4 +82,14 @@ export async function deleteExpiredTokens(db: Executor, before: number): Promise
 export async function listTokens(db: Executor, appid: string, limit: number): Promise<TokenRecord[]> {
   const rows = await db.selectFrom('tokens').selectAll().where('appid', '=', appid).orderBy('issued_at', 'desc').limit(limit).execute();
   return rows.map(toRecord);
+}
+
+/**
+ * Serialises token issue for one app on PostgreSQL, across every instance on the database, until
+ * the transaction ends. Without it two concurrent forced refreshes both read the same latest
+ * token and both insert a new one. The key includes the schema, so sandboxes sharing a database
+ * do not wait on each other. SQLite runs one write transaction at a time and needs no lock.
+ */
+export async function lockAppTokens(trx: Executor, appid: string): Promise<void> {
+  await sql`select pg_advisory_xact_lock(hashtext(current_schema() || ':tokens:' || ${appid}))`.execute(trx);
 }

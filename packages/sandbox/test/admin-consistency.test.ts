@@ -1,0 +1,64 @@
+import assert from 'node:assert/strict';
+import { after, before, test } from 'node:test';
+import { admin, APPID, call, getToken, productBody, startSandbox, uploadImage, type TestSandbox } from './helpers.js';
+import { addOrder, buyers, v2Order } from './order-support.js';
+
+let server: TestSandbox;
+let url: string;
+let token: string;
+
+before(async () => {
+  server = await startSandbox();
+  url = server.url;
+  token = await getToken(url);
+});
+
+after(async () => {
+  await server.close();
+});
+
+test('a path with bad percent-encoding gets 400 in the admin error shape', async () => {
+  const response = await fetch(new URL(`/_sandbox/v1/apps/${APPID}/orders/%E0%A4%A`, url));
+  assert.equal(response.status, 400);
+  const body = (await response.json()) as { error?: { code?: string; message?: string } };
+  assert.equal(body.error?.code, 'bad_url', JSON.stringify(body));
+  assert.equal(typeof body.error?.message, 'string');
+});
+
+for (const list of ['orders', 'aftersales']) {
+  for (const query of ['limit=-1', 'limit=abc', 'limit=abc&status=xyz', 'status=xyz', 'offset=-5', 'limit=100000']) {
+    test(`GET /apps/:appid/${list}?${query} answers 400`, async () => {
+      const response = await admin(url, 'GET', `/apps/${APPID}/${list}?${query}`);
+      assert.equal(response.status, 400, JSON.stringify(response.json));
+      assert.match(response.json.error.code, /^invalid_/);
+    });
+  }
+  test(`GET /apps/:appid/${list} with valid paging answers 200`, async () => {
+    assert.equal((await admin(url, 'GET', `/apps/${APPID}/${list}?limit=5&offset=0&status=10`)).status, 200);
+  });
+}
+
+test('a refused order action names the errcode once in its message', async () => {
+  const [openid] = await buyers(url);
+  await addOrder(url, token, await v2Order(url, openid!, 'ADMIN-409'));
+  assert.equal((await admin(url, 'POST', `/apps/${APPID}/orders/ADMIN-409/pay`)).status, 200);
+  const again = await admin(url, 'POST', `/apps/${APPID}/orders/ADMIN-409/pay`);
+  assert.equal(again.status, 409, JSON.stringify(again.json));
+  const message = again.json.error.message as string;
+  const code = /errcode (\d+)/.exec(message)?.[1];
+  assert.ok(code, message);
+  assert.equal(message.split(code).length - 1, 1, `errcode ${code} appears once in "${message}"`);
+  assert.doesNotMatch(message, /\(order\./, 'the rule name is in code, not in the message');
+});
+
+test('a violation on a product still in its first review is refused with 409', async () => {
+  const image = await uploadImage(url, token);
+  await admin(url, 'PATCH', `/apps/${APPID}/settings`, { reviewer: { mode: 'manual' } });
+  const added = await call(url, '/shop/spu/add', productBody('P-FIRST-REVIEW', image), { token });
+  assert.equal(added.json.errcode, 0, added.text);
+  const refused = await admin(url, 'POST', `/apps/${APPID}/products/violation`, { out_product_id: 'P-FIRST-REVIEW' });
+  assert.equal(refused.status, 409, JSON.stringify(refused.json));
+  const read = await call(url, '/shop/spu/get', { out_product_id: 'P-FIRST-REVIEW', need_edit_spu: 1 }, { token });
+  assert.equal(read.json.errcode, 0, read.text);
+  assert.notEqual((read.json.spu as { status: number }).status, 13);
+});
