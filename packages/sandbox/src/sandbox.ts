@@ -28,6 +28,7 @@ import { LegacyAftersaleService } from './modules/aftersale/legacy-service.js';
 import { QuotaService } from './modules/quota/service.js';
 import { ComponentService } from './modules/component/service.js';
 import { FaultService } from './platform/faults.js';
+import { dropLocalCaches, GenerationWatch } from './platform/state-generation.js';
 import { openCounters, type RedisOptions } from './storage/counters.js';
 import { openStorage, type StorageOptions } from './storage/database.js';
 import { IdAllocator } from './storage/ids.js';
@@ -132,7 +133,9 @@ export async function createSandbox(options: SandboxOptions): Promise<Sandbox> {
     quota: new QuotaService(storage.db, counters, requestLog, async (appid) => (await apps.get(appid)) !== undefined),
     components: new ComponentService(storage.db, logger),
     faults,
+    generation: new GenerationWatch(storage.db, logger, () => dropLocalCaches(services)),
   };
+  await services.generation.load();
   // A product that passed review ticks the onboarding task spu_audit_success.
   register.registerTaskProbe('spu_audit_success', (db, appid) => services.products.hasApprovedProduct(db, appid));
 
@@ -165,6 +168,8 @@ export async function createSandbox(options: SandboxOptions): Promise<Sandbox> {
   // whose rules fire by the sandbox clock (expiry, deadlines, deliveries) adds its job here;
   // `count` names the field of the clock/advance response that reports how many items it moved.
   const jobs: BackgroundJob[] = [
+    // First, so that no job works from caches of a state another instance replaced.
+    { name: 'state generation', run: () => services.generation.follow() },
     { name: 'product audits', count: 'audits_decided', run: (now) => services.products.runDueAudits(now, (appid) => services.apps.get(appid)) },
     { name: 'onboarding reviews', count: 'onboarding_decided', run: (now) => runOnboardingReviews(services, now) },
     { name: 'user coupon expiry', count: 'user_coupons_expired', run: (now) => services.userCoupons.expireDue(now) },

@@ -22,6 +22,7 @@ import type { LegacyAftersaleService } from './modules/aftersale/legacy-service.
 import type { QuotaService } from './modules/quota/service.js';
 import type { ComponentService } from './modules/component/service.js';
 import type { FaultService } from './platform/faults.js';
+import type { GenerationWatch } from './platform/state-generation.js';
 import type { RequestLog } from './server/request-log.js';
 import type { Storage } from './storage/database.js';
 import type { IdAllocator } from './storage/ids.js';
@@ -57,4 +58,6 @@ export interface Services {
   quota: QuotaService;
   components: ComponentService;
   faults: FaultService;
+  /** Tells instances sharing the database that a reset or snapshot import replaced the state. */
+  generation: GenerationWatch;
 }

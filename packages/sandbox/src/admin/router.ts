@@ -13,7 +13,6 @@ import { registerWxpayAdmin } from '../modules/wxpay/admin.js';
 import { registerCouponAdmin } from '../modules/coupon/admin.js';
 import { registerSharerAdmin } from '../modules/sharer/admin.js';
 import { registerPushAdmin } from '../push/admin.js';
-import { forgetAppWords } from '../platform/content-security.js';
 import { registerSnapshotAdmin } from './snapshot.js';
 import { registerBuyerAdmin } from '../modules/buyer/admin.js';
 import { registerOrderAdmin } from '../modules/order/admin.js';
@@ -179,16 +178,10 @@ async function resetState(services: Services): Promise<void> {
   // On SQLite the request log has its own file, outside the tables listed above.
   await services.requestLog.clear();
   await services.clock.reset();
-  services.tokens.clearCache();
-  services.apps.clearCache();
-  services.accounts.clearCache();
-  services.ids.clear();
-  services.images.clearCache();
-  services.coupons.faults.clear();
-  forgetAppWords(db);
   // Counters may live in Redis, outside the database tables deleted above.
   await services.quota.counters.clearAll();
-  services.quota.clearCache();
+  // Drops this instance's caches and tells the other instances on the database to drop theirs.
+  await services.generation.replaced();
   await services.faults.reload();
   services.logger.info('sandbox state reset');
 }
