@@ -33,7 +33,7 @@ export class WireInflight {
     if (this.active === 0) for (const wake of this.waiters.splice(0)) wake();
   }
 
-  /** Refuses new requests and resolves once the running ones finished, or after `timeoutMs`; true when all finished. */
+  /** Rejects new requests, then waits for the running ones for at most `timeoutMs`. Resolves true when all finished. */
   async stop(timeoutMs: number): Promise<boolean> {
     this.stopping = true;
     if (this.active === 0) return true;
