@@ -1,12 +1,13 @@
 import type { FastifyInstance } from 'fastify';
 import pino, { type Logger } from 'pino';
 import { buildApp } from './server/app.js';
+import { WireInflight } from './server/wire-http.js';
 import { RequestLog } from './server/request-log.js';
 import { SandboxClock } from './platform/clock.js';
 import { AccountService } from './modules/account/service.js';
 import { AppService, type CreateAppInput } from './modules/app/service.js';
 import { AuditService } from './modules/audit/service.js';
-import type { AppRecord } from './modules/app/store.js';
+import type { AppRecord, Executor } from './modules/app/store.js';
 import { CategoryService } from './modules/category/service.js';
 import { CouponService } from './modules/coupon/service.js';
 import { UserCouponService } from './modules/coupon/user-service.js';
@@ -14,7 +15,7 @@ import { ImageService } from './modules/image/service.js';
 import { ProductService } from './modules/product/service.js';
 import { runOnboardingReviews } from './modules/register/reviews.js';
 import { RegisterService } from './modules/register/service.js';
-import { NO_SALES, SharerService } from './modules/sharer/service.js';
+import { SharerService } from './modules/sharer/service.js';
 import { TokenService } from './modules/token/service.js';
 import { WxpayService } from './modules/wxpay/service.js';
 import { PushService, type PushSettingsInput } from './push/service.js';
@@ -30,12 +31,15 @@ import { FundsService } from './modules/funds/service.js';
 import { PayService } from './modules/pay/service.js';
 import { ComplaintService } from './modules/complaint/service.js';
 import { FaultService } from './platform/faults.js';
+import { dropLocalCaches, GenerationWatch } from './platform/state-generation.js';
 import { openCounters, type RedisOptions } from './storage/counters.js';
 import { openStorage, type StorageOptions } from './storage/database.js';
 import { IdAllocator } from './storage/ids.js';
 import type { Services } from './services.js';
 
 const DEMO_APP_NAME = '演示小程序';
+/** How long a stopping sandbox waits for the wire requests it is serving. */
+const STOP_WAIT_MS = 5000;
 
 export interface SandboxOptions {
   storage: StorageOptions;
@@ -59,6 +63,8 @@ export interface SandboxOptions {
 /** Work the sandbox runs on a timer, given the sandbox time in unix milliseconds. */
 interface BackgroundJob {
   name: string;
+  /** Field of the clock/advance response that reports the number `run` returns. */
+  count?: string;
   run(now: number): Promise<unknown>;
 }
 
@@ -89,6 +95,8 @@ export async function createSandbox(options: SandboxOptions): Promise<Sandbox> {
   const register = new RegisterService(storage.db, apps, accounts, logger);
   const buyers = new BuyerService(storage.db);
   const orders = new OrderService(storage.db, buyers, products, ids, logger);
+  // Coupons and sharers accept an openid only when it is a buyer of the app, as orders do.
+  const isUserOfApp = (db: Executor | undefined, appid: string, openid: string) => buyers.isBuyer(db ?? storage.db, appid, openid);
   const requestLog = new RequestLog(storage, logger);
   const redis = typeof options.redis === 'string' ? { url: options.redis } : options.redis;
   let counters;
@@ -116,8 +124,8 @@ export async function createSandbox(options: SandboxOptions): Promise<Sandbox> {
     wxpay: new WxpayService(storage.db, apps, register, logger),
     products,
     coupons,
-    userCoupons: new UserCouponService(storage.db, coupons, logger),
-    sharers: new SharerService(storage.db, NO_SALES, logger),
+    userCoupons: new UserCouponService(storage.db, coupons, isUserOfApp, logger),
+    sharers: new SharerService(storage.db, (appid, openid) => orders.salesBySharer(appid, openid), isUserOfApp, logger),
     push: new PushService(storage.db, storage.dialect, clock, logger),
     buyers,
     orders,
@@ -131,7 +139,9 @@ export async function createSandbox(options: SandboxOptions): Promise<Sandbox> {
     funds: new FundsService(storage.db, orders, logger),
     pay: new PayService(storage.db, buyers),
     complaints: new ComplaintService(storage.db, orders, ids),
+    generation: new GenerationWatch(storage.db, logger, () => dropLocalCaches(services)),
   };
+  await services.generation.load();
   // A product that passed review ticks the onboarding task spu_audit_success.
   register.registerTaskProbe('spu_audit_success', (db, appid) => services.products.hasApprovedProduct(db, appid));
 
@@ -159,38 +169,62 @@ export async function createSandbox(options: SandboxOptions): Promise<Sandbox> {
   }
   await declareApps();
 
-  const app = buildApp(services, { adminKey: options.adminKey, onReset: declareApps }, options.consoleDir);
+  const inflight = new WireInflight();
+  // Time-driven platform work, run in order on every tick and on every clock advance. A module
+  // whose rules fire by the sandbox clock (expiry, deadlines, deliveries) adds its job here;
+  // `count` names the field of the clock/advance response that reports how many items it moved.
+  const jobs: BackgroundJob[] = [
+    // First, so that no job works from caches of a state another instance replaced.
+    { name: 'state generation', run: () => services.generation.follow() },
+    { name: 'product audits', count: 'audits_decided', run: (now) => services.products.runDueAudits(now, (appid) => services.apps.get(appid)) },
+    { name: 'onboarding reviews', count: 'onboarding_decided', run: (now) => runOnboardingReviews(services, now) },
+    { name: 'user coupon expiry', count: 'user_coupons_expired', run: (now) => services.userCoupons.expireDue(now) },
+    // Started, not awaited: a slow merchant URL must not hold up the other jobs.
+    { name: 'push deliveries', run: async () => services.push.kick() },
+    { name: 'order expiry', count: 'orders_expired', run: (now) => services.orders.expireDue(now) },
+    { name: 'order settlement', count: 'orders_settled', run: (now) => services.orders.settleDue(now, (appid) => services.apps.get(appid)) },
+    { name: 'after-sale timeouts', count: 'aftersale_timeouts', run: (now) => services.aftersales.runDue(now, (appid) => services.apps.get(appid)) },
+    { name: 'withdrawals', count: 'withdrawals_moved', run: (now) => services.funds.runDue(now, (appid) => services.apps.get(appid)) },
+    { name: 'component verify tickets', count: 'component_tickets_pushed', run: (now) => services.components.pushDueTickets(now) },
+    { name: 'fault rules and expired counters', run: async (now) => { await services.faults.reload(); await services.quota.counters.purgeExpired(now); } },
+  ];
+  // One run at a time: a clock advance during a tick waits for it, then runs every job again.
+  let dueWork: Promise<unknown> = Promise.resolve();
+  const runDueWork = (options: { reloadClock: boolean; rethrow: boolean }): Promise<Record<string, number>> => {
+    const run = dueWork.then(async () => {
+      if (options.reloadClock) await clock.load();
+      const counts: Record<string, number> = {};
+      for (const job of jobs) {
+        if (job.count) counts[job.count] = 0;
+        try {
+          const result = await job.run(clock.now());
+          if (job.count && typeof result === 'number') counts[job.count] = result;
+        } catch (error) {
+          logger.error({ err: error, job: job.name }, 'background job failed; will retry on the next tick');
+          if (options.rethrow) throw error;
+        }
+      }
+      return counts;
+    });
+    dueWork = run.catch(() => undefined);
+    return run;
+  };
+
+  const app = buildApp(
+    services,
+    { adminKey: options.adminKey, onReset: declareApps, runDueWork: () => runDueWork({ reloadClock: false, rethrow: true }) },
+    options.consoleDir,
+    inflight,
+  );
 
   let background: NodeJS.Timeout | undefined;
   const interval = options.backgroundIntervalMs ?? 1000;
-  // Time-driven platform work, run in order on every tick. A module whose rules fire by the
-  // sandbox clock (expiry, deadlines, deliveries) adds its job here.
-  const jobs: BackgroundJob[] = [
-    { name: 'product audits', run: (now) => services.products.runDueAudits(now, (appid) => services.apps.get(appid)) },
-    { name: 'onboarding reviews', run: (now) => runOnboardingReviews(services, now) },
-    { name: 'user coupon expiry', run: (now) => services.userCoupons.expireDue(now) },
-    // Started, not awaited: a slow merchant URL must not hold up the other jobs.
-    { name: 'push deliveries', run: async () => services.push.kick() },
-    { name: 'order expiry', run: (now) => services.orders.expireDue(now) },
-    { name: 'order settlement', run: (now) => services.orders.settleDue(now, (appid) => services.apps.get(appid)) },
-    { name: 'after-sale timeouts', run: (now) => services.aftersales.runDue(now, (appid) => services.apps.get(appid)) },
-    { name: 'withdrawals', run: (now) => services.funds.runDue(now, (appid) => services.apps.get(appid)) },
-    { name: 'component verify tickets', run: (now) => services.components.pushDueTickets(now) },
-    { name: 'fault rules and expired counters', run: async (now) => { await services.faults.reload(); await services.quota.counters.purgeExpired(now); } },
-  ];
   let running = false;
   const tick = async () => {
     if (running) return;
     running = true;
     try {
-      await clock.load();
-      for (const job of jobs) {
-        try {
-          await job.run(clock.now());
-        } catch (error) {
-          logger.error({ err: error, job: job.name }, 'background job failed; will retry on the next tick');
-        }
-      }
+      await runDueWork({ reloadClock: true, rethrow: false });
     } catch (error) {
       logger.error({ err: error }, 'background work failed; will retry on the next tick');
     } finally {
@@ -216,7 +250,16 @@ export async function createSandbox(options: SandboxOptions): Promise<Sandbox> {
       if (closed) return;
       closed = true;
       if (background) clearInterval(background);
-      await app.close();
+      // Stop accepting connections, let the wire requests being served finish (bounded), and only
+      // then close storage: a request cut off by a closed database would answer -1 and lose its log row.
+      const drained = inflight.stop(STOP_WAIT_MS);
+      const appClosed = app.close();
+      const finished = await drained;
+      if (!finished) logger.warn({ requests: inflight.count }, 'wire requests still running after the stop wait; closing their connections');
+      app.server.closeIdleConnections();
+      if (!finished) app.server.closeAllConnections();
+      await appClosed;
+      await dueWork;
       await services.push.close();
       await services.requestLog.flush();
       await services.quota.counters.close();

@@ -25,6 +25,7 @@ import type { FundsService } from './modules/funds/service.js';
 import type { PayService } from './modules/pay/service.js';
 import type { ComplaintService } from './modules/complaint/service.js';
 import type { FaultService } from './platform/faults.js';
+import type { GenerationWatch } from './platform/state-generation.js';
 import type { RequestLog } from './server/request-log.js';
 import type { Storage } from './storage/database.js';
 import type { IdAllocator } from './storage/ids.js';
@@ -64,4 +65,6 @@ export interface Services {
   /** shop/pay/* (the mini program payment service). */
   pay: PayService;
   complaints: ComplaintService;
+  /** Tells instances sharing the database that a reset or snapshot import replaced the state. */
+  generation: GenerationWatch;
 }

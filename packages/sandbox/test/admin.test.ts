@@ -83,6 +83,22 @@ describe('admin API', () => {
     await admin(server.url, 'PATCH', `/apps/${APPID}/settings`, { reviewer: { mode: 'auto' } });
   });
 
+  test('clock advance runs every timed job and reports each count', async () => {
+    // A third-party platform gets a fresh verify ticket every 10 minutes by the sandbox clock, a
+    // job clock/advance did not run before it shared the background job list.
+    const componentAppid = 'wx00000000000c0a01';
+    const created = await admin(server.url, 'POST', '/components', { component_appid: componentAppid, secret: 'c'.repeat(32) });
+    assert.equal(created.status, 201, JSON.stringify(created.json));
+    const advanced = await admin(server.url, 'POST', '/clock/advance', { seconds: 11 * 60 });
+    assert.equal(advanced.status, 200, JSON.stringify(advanced.json));
+    for (const field of ['audits_decided', 'onboarding_decided', 'user_coupons_expired', 'orders_expired', 'aftersale_timeouts', 'orders_settled', 'component_tickets_pushed']) {
+      assert.equal(typeof advanced.json[field], 'number', `${field} in ${JSON.stringify(advanced.json)}`);
+    }
+    assert.equal(advanced.json.component_tickets_pushed, 1);
+    const platform = await admin(server.url, 'GET', `/components/${componentAppid}`);
+    assert.notEqual(platform.json.latest_ticket.component_verify_ticket, created.json.component_verify_ticket);
+  });
+
   test('clock advance beyond ten years answers 400', async () => {
     const response = await admin(server.url, 'POST', '/clock/advance', { seconds: 1e12 });
     assert.equal(response.status, 400);

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { admin, APPID, call, getToken, productBody, RID_SUFFIX, startSandbox, uploadImage, type TestSandbox } from './helpers.js';
+import { admin, APPID, call, clockNow, getToken, productBody, RID_SUFFIX, startSandbox, uploadImage, type TestSandbox } from './helpers.js';
+import { confirmCoupons, couponBody } from './coupon-helpers.js';
 
 let sandbox: TestSandbox;
 let token: string;
@@ -93,5 +94,38 @@ describe('per-app words', () => {
     assert.equal((await admin(sandbox.url, 'POST', `/apps/${APPID}/content-security/words`, { words: [' '] })).status, 400);
     assert.equal((await admin(sandbox.url, 'POST', `/apps/${APPID}/content-security/words`, { words: 'x' })).status, 400);
     assert.equal((await admin(sandbox.url, 'POST', '/apps/wx0000000000000000/content-security/words', { words: ['x'] })).status, 404);
+  });
+});
+
+describe('content security on coupon names', () => {
+  const coupon = (path: string, body: unknown) => wire(`/shop/coupon/${path}`, body);
+  const nowSeconds = async () => Math.floor((await clockNow(sandbox.url)) / 1000);
+  const named = async (id: string, name: string) => {
+    const body = couponBody(id, await nowSeconds());
+    (body.coupon.coupon_info as Record<string, unknown>).name = name;
+    return body;
+  };
+
+  test('coupon/add with a risky name gets 87014 and stores nothing', async () => {
+    await confirmCoupons(sandbox.url);
+    assertRisky(await coupon('add', await named('CS-CP-1', '高仿品牌立减券')));
+    const missing = await coupon('get', { out_coupon_id: 'CS-CP-1' });
+    assert.equal(missing.json.errcode, 1090001, missing.text);
+    const clean = await coupon('add', await named('CS-CP-1', '店铺立减券'));
+    assert.equal(clean.json.errcode, 0, clean.text);
+  });
+
+  test('coupon/update with a risky name is refused and the old name stays', async () => {
+    assertRisky(await coupon('update', await named('CS-CP-1', 'ＲＥＰＬＩＣＡ 立减券')));
+    const stored = await coupon('get', { out_coupon_id: 'CS-CP-1' });
+    assert.equal((stored.json.result as any).coupon.coupon_info.name, '店铺立减券');
+  });
+
+  test('an app word added through the admin API applies to coupon names', async () => {
+    await admin(sandbox.url, 'POST', `/apps/${APPID}/content-security/words`, { words: ['清仓大甩卖'] });
+    assertRisky(await coupon('add', await named('CS-CP-2', '清仓大甩卖专享券')));
+    await admin(sandbox.url, 'DELETE', `/apps/${APPID}/content-security/words`, { words: ['清仓大甩卖'] });
+    const accepted = await coupon('add', await named('CS-CP-2', '清仓大甩卖专享券'));
+    assert.equal(accepted.json.errcode, 0, accepted.text);
   });
 });

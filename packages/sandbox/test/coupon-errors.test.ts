@@ -14,7 +14,7 @@ import {
   type TestSandbox,
   type WireResponse,
 } from './helpers.js';
-import { CONFIRM_REPLY, couponBody, openid, startMerchantCallback, type MerchantCallback } from './coupon-helpers.js';
+import { CONFIRM_REPLY, couponBody, openid, range, registerBuyers, startMerchantCallback, type MerchantCallback } from './coupon-helpers.js';
 
 /** Wire texts before ` rid: …`, copied here so that a change to the catalogue fails a test. */
 const MESSAGE: Record<number, string> = {
@@ -88,6 +88,7 @@ before(async () => {
   token = await getToken(url);
   merchant = await startMerchantCallback();
   now = Math.floor((await clockNow(url)) / 1000);
+  await registerBuyers(url, range(1, 6));
 });
 
 after(async () => {
@@ -358,6 +359,14 @@ describe('user coupon codes', () => {
     await activeCoupon('CP-U', 3);
     expectError(await add(good({ openid: undefined })), 990004);
     expectError(await add(good({ openid: 'oUSER_FAKE_0001' })), 1090039);
+    // Well-formed but not a buyer of this app: never created, or a buyer of another app.
+    expectError(await add(good({ openid: openid(99) })), 1090039);
+    expectError(await add(good({ openid: openid(3, 'wx00000000000000b2') })), 1090039);
+    expectError(await wire('get_usercoupon_list', { openid: openid(98), offset: 0, page_size: 10 }), 1090039);
+    // The built-in buyers every app starts with are users of it.
+    const builtin = (await admin(url, 'GET', `/apps/${APPID}/buyers`)).json.buyers.find((buyer: { builtin: boolean }) => buyer.builtin).openid;
+    const listed = await wire('get_usercoupon_list', { openid: builtin, offset: 0, page_size: 10 });
+    assert.equal(listed.json.errcode, 0, listed.text);
     expectError(await add({ ...good(), user_coupon: { out_coupon_id: 'CP-U', status: 100 } }), 1090026);
     expectError(await add(good({}, { out_user_coupon_id: '' })), 1090042);
     expectError(await add(good({}, { out_coupon_id: undefined })), 1090027);

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { admin, advanceClock, APPID, call, clockNow, getToken, startSandbox, type TestSandbox } from './helpers.js';
-import { confirmCoupons, CONFIRM_REPLY, couponBody, openid, startMerchantCallback, type MerchantCallback } from './coupon-helpers.js';
+import { confirmCoupons, CONFIRM_REPLY, couponBody, openid, range, registerBuyers, startMerchantCallback, type MerchantCallback } from './coupon-helpers.js';
 
 let sandbox: TestSandbox;
 let url: string;
@@ -13,6 +13,7 @@ before(async () => {
   url = sandbox.url;
   token = await getToken(url);
   merchant = await startMerchantCallback();
+  await registerBuyers(url, [1, 7, 8, 9, ...range(1000, 1199)]);
 });
 
 after(async () => {

@@ -1,11 +1,34 @@
 import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { admin, APPID } from './helpers.js';
 
-/** Builds a well-formed openid (28 characters) numbered `n`. */
-export function openid(n: number): string {
-  return `oTestUser${String(n).padStart(19, '0')}`;
+/** The person key of test buyer `n`; the admin API derives the buyer's openid from it. */
+function person(n: number): string {
+  return `test-user-${n}`;
+}
+
+/**
+ * The openid of test buyer `n` under `appid`, as the sandbox derives it (sha256 of appid and
+ * person). It is a buyer of the app only once `registerBuyers` created it.
+ */
+export function openid(n: number, appid = APPID): string {
+  return `o${createHash('sha256').update(`${appid}:${person(n)}`).digest('base64url').slice(0, 27)}`;
+}
+
+/** Creates test buyers `numbers` in the app through the admin API and checks their openids. */
+export async function registerBuyers(url: string, numbers: number[], appid = APPID): Promise<void> {
+  for (const n of numbers) {
+    const created = await admin(url, 'POST', `/apps/${appid}/buyers`, { person: person(n) });
+    assert.equal(created.status, 201, JSON.stringify(created.json));
+    assert.equal(created.json.buyer.openid, openid(n, appid));
+  }
+}
+
+/** The numbers from `from` to `to`, both included. */
+export function range(from: number, to: number): number[] {
+  return Array.from({ length: to - from + 1 }, (_, index) => from + index);
 }
 
 /** Builds a valid shop/coupon/add body: a shop-wide direct reduction (type 104), no products needed. */

@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { admin, advanceClock, APPID, call, getToken, RID_SUFFIX, startSandbox, type TestSandbox, type WireResponse } from './helpers.js';
-import { openid } from './coupon-helpers.js';
+import { openid, range, registerBuyers } from './coupon-helpers.js';
+import { addOrder, buyers, v2Order } from './order-support.js';
 
 /** Wire texts before ` rid: …`, copied here so that a change to the catalogue fails a test. */
 const MESSAGE: Record<number, string> = {
@@ -21,6 +22,7 @@ before(async () => {
   sandbox = await startSandbox();
   url = sandbox.url;
   token = await getToken(url);
+  await registerBuyers(url, [...range(101, 106), ...range(5000, 5019)]);
 });
 
 after(async () => {
@@ -169,6 +171,42 @@ describe('sharer binding', () => {
     assert.ok(event);
     assert.equal(event.type, 1);
     assert.equal(event.promoter.finder_nickname, '好物直播间');
+  });
+});
+
+describe('sharer sales', () => {
+  test('an openid that is not a buyer of the app is refused with reason 201', async () => {
+    const stranger = openid(6000);
+    const foreign = openid(101, 'wx00000000000000b2');
+    const bind = await wire('bind', { openids: [stranger, foreign] });
+    assert.equal(bind.json.errcode, 0, bind.text);
+    assert.deepEqual(bind.json.result_list, [
+      { openid: stranger, result_code: 2, reason_code: 201 },
+      { openid: foreign, result_code: 2, reason_code: 201 },
+    ]);
+  });
+
+  test('get_sharer_data_summary totals the paid orders that name the sharer', async () => {
+    const user = openid(106);
+    await wire('bind', { openids: [user] });
+    await respond(user, 'accept');
+    const [first, second] = await buyers(url);
+    const promotion = { sharer_openid: user };
+    const place = async (buyer: string, outOrderId: string, pay: boolean, promotionInfo: Record<string, string> = promotion) => {
+      const body = await v2Order(url, buyer, outOrderId);
+      (body.order_detail as Record<string, unknown>).promotion_info = promotionInfo;
+      const orderId = await addOrder(url, token, body);
+      if (pay) assert.equal((await admin(url, 'POST', `/apps/${APPID}/orders/${orderId}/pay`)).status, 200);
+    };
+    await place(first!, 'SHARED-1', true);
+    await place(first!, 'SHARED-2', true);
+    await place(second!, 'SHARED-3', true);
+    // Not counted: unpaid, and paid but brought by another sharer.
+    await place(second!, 'SHARED-4', false);
+    await place(second!, 'SHARED-5', true, { sharer_openid: openid(105) });
+    const summary = await wire('get_sharer_data_summary', { openid: user });
+    assert.equal(summary.json.errcode, 0, summary.text);
+    assert.deepEqual([summary.json.gmv, summary.json.order_cnt, summary.json.user_cnt], [3 * 2800, 3, 2]);
   });
 });
 

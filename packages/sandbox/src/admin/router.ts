@@ -10,12 +10,10 @@ import { registerAppAdmin } from '../modules/app/admin.js';
 import { registerProductAdmin } from '../modules/product/admin.js';
 import { registerAuditAdmin } from '../modules/audit/admin.js';
 import { registerRegisterAdmin } from '../modules/register/admin.js';
-import { runOnboardingReviews } from '../modules/register/reviews.js';
 import { registerWxpayAdmin } from '../modules/wxpay/admin.js';
 import { registerCouponAdmin } from '../modules/coupon/admin.js';
 import { registerSharerAdmin } from '../modules/sharer/admin.js';
 import { registerPushAdmin } from '../push/admin.js';
-import { forgetAppWords } from '../platform/content-security.js';
 import { registerSnapshotAdmin } from './snapshot.js';
 import { registerBuyerAdmin } from '../modules/buyer/admin.js';
 import { registerOrderAdmin } from '../modules/order/admin.js';
@@ -40,6 +38,11 @@ export interface AdminOptions {
   adminKey?: string;
   /** Recreates the declared apps after a reset. */
   onReset: () => Promise<void>;
+  /**
+   * Runs every timed job of the sandbox once at the current sandbox time and returns how many
+   * items each moved, by response field (audits_decided, orders_expired, …).
+   */
+  runDueWork: () => Promise<Record<string, number>>;
 }
 
 /** An admin API failure: an HTTP status and a JSON body `{error: {code, message}}`. */
@@ -138,14 +141,8 @@ export function registerAdmin(app: FastifyInstance, services: Services, options:
         }
         await services.clock.advance(Math.round(seconds * 1000));
         services.tokens.clearCache();
-        const audits_decided = await services.products.runDueAudits(services.clock.now(), (appid) => services.apps.get(appid));
-        const onboarding_decided = await runOnboardingReviews(services, services.clock.now());
-        const user_coupons_expired = await services.userCoupons.expireDue(services.clock.now());
-        const orders_expired = await services.orders.expireDue(services.clock.now());
-        const aftersale_timeouts = await services.aftersales.runDue(services.clock.now(), (appid) => services.apps.get(appid));
-        const orders_settled = await services.orders.settleDue(services.clock.now(), (appid) => services.apps.get(appid));
-        const withdrawals_moved = await services.funds.runDue(services.clock.now(), (appid) => services.apps.get(appid));
-        return { ...clockView(services), audits_decided, onboarding_decided, user_coupons_expired, orders_expired, aftersale_timeouts, orders_settled, withdrawals_moved };
+        const counts = await options.runDueWork();
+        return { ...clockView(services), ...counts };
       });
 
       admin.post('/reset', async () => {
@@ -202,16 +199,10 @@ async function resetState(services: Services): Promise<void> {
   // On SQLite the request log has its own file, outside the tables listed above.
   await services.requestLog.clear();
   await services.clock.reset();
-  services.tokens.clearCache();
-  services.apps.clearCache();
-  services.accounts.clearCache();
-  services.ids.clear();
-  services.images.clearCache();
-  services.coupons.faults.clear();
-  forgetAppWords(db);
   // Counters may live in Redis, outside the database tables deleted above.
   await services.quota.counters.clearAll();
-  services.quota.clearCache();
+  // Drops this instance's caches and tells the other instances on the database to drop theirs.
+  await services.generation.replaced();
   await services.faults.reload();
   services.logger.info('sandbox state reset');
 }

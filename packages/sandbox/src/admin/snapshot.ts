@@ -1,5 +1,4 @@
 import type { FastifyInstance } from 'fastify';
-import { forgetAppWords } from '../platform/content-security.js';
 import type { Services } from '../services.js';
 import { exportSnapshot, importSnapshot, parseSnapshot, SnapshotError, snapshotToJson } from '../storage/snapshot.js';
 import { AdminError } from './router.js';
@@ -26,11 +25,7 @@ export function registerSnapshotAdmin(admin: FastifyInstance, services: Services
     }
     // Cached state would otherwise outlive the rows it came from.
     await services.clock.load();
-    services.tokens.clearCache();
-    services.apps.clearCache();
-    services.ids.clear();
-    services.images.clearCache();
-    forgetAppWords(services.storage.db);
+    await services.generation.replaced();
     services.logger.info({ tables }, 'snapshot imported');
     return { ok: true, tables };
   });

@@ -25,7 +25,7 @@ import { createRid } from './rid.js';
 import { createServer } from 'node:http';
 import { MAX_MULTIPART_BODY_BYTES } from './pipeline.js';
 import { registerConsole } from './console.js';
-import { isWirePath, serveWire } from './wire-http.js';
+import { isWirePath, serveWire, WireInflight } from './wire-http.js';
 import type { WireRoute } from './routes.js';
 
 /** Every wire route the sandbox serves; a platform path missing here returns 40066. */
@@ -51,8 +51,11 @@ export const WIRE_ROUTES: readonly WireRoute[] = [
   ...complaintRoutes,
 ];
 
-/** Builds the HTTP application: wire API, admin API, console and the image links. */
-export function buildApp(services: Services, adminOptions: AdminOptions, consoleDir?: string): FastifyInstance {
+/**
+ * Builds the HTTP application: wire API, admin API, console and the image links. `inflight`
+ * counts the wire requests being served, which a graceful stop waits for.
+ */
+export function buildApp(services: Services, adminOptions: AdminOptions, consoleDir?: string, inflight = new WireInflight()): FastifyInstance {
   // Fastify's own logger stays off: the pipeline logs one line per request with the rid.
   const routes = new Map(WIRE_ROUTES.map((route) => [route.path, route]));
   const app: FastifyInstance = Fastify({
@@ -60,7 +63,7 @@ export function buildApp(services: Services, adminOptions: AdminOptions, console
     // Wire paths go straight to the pipeline; everything else is served by Fastify.
     serverFactory: (fastifyHandler) =>
       createServer((req, res) => {
-        if (isWirePath(req.url ?? '')) serveWire(req, res, routes, services);
+        if (isWirePath(req.url ?? '')) serveWire(req, res, routes, services, inflight);
         else fastifyHandler(req, res);
       }),
     bodyLimit: MAX_MULTIPART_BODY_BYTES + 1024,

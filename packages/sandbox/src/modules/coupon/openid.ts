@@ -1,13 +1,9 @@
-/**
- * The platform's openid format: 28 characters of letters, digits, `-` and `_` (base64url), as
- * every openid the platform issues. The sandbox has no registry of the users of an app, so this
- * is the whole test of "a user of this appid".
- *
- * NOTE: once the buyer registry exists, this becomes a lookup there (an openid issued for this
- * appid); until then any well-formed openid counts as a user of every app.
- */
-const OPENID_PATTERN = /^[A-Za-z0-9_-]{28}$/;
+import type { Executor } from '../app/store.js';
 
-export function isUserOfApp(_appid: string, openid: string): boolean {
-  return OPENID_PATTERN.test(openid);
-}
+/**
+ * Answers "is this openid a user of this appid", the test behind 1090039 on user coupons and
+ * reason 201 on sharer invitations. The sandbox wires it to the buyer registry, so an openid
+ * counts only when the platform issued it for this app: a built-in buyer or one created through
+ * the admin API. `db` is the caller's transaction when there is one.
+ */
+export type UserOfApp = (db: Executor | undefined, appid: string, openid: string) => Promise<boolean>;

@@ -1,5 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { Logger } from 'pino';
+import { checkContent } from '../../platform/content-security.js';
 import { transition, TransitionRejected } from '../../platform/transitions.js';
 import { INVALID, readInt, type JsonObject } from '../../server/fields.js';
 import { WireError } from '../../server/wire-error.js';
@@ -104,6 +105,7 @@ export class CouponService {
   async add(app: AppRecord, body: JsonObject, now: number) {
     await this.requireConfirmed(this.db, app);
     const input = readCouponBody(body);
+    await this.checkName(app, input);
     await this.checkProducts(app, input);
     const record: CouponRecord = {
       appid: app.appid,
@@ -150,6 +152,7 @@ export class CouponService {
       throw new WireError(1090034, 'coupon.update.status_field');
     }
     const input = readCouponBody(body);
+    await this.checkName(app, input);
     const current = await this.requireCoupon(this.db, app, input.out_coupon_id);
     this.checkEditable(current);
     await this.checkProducts(app, input);
@@ -237,6 +240,11 @@ export class CouponService {
   private checkEditable(coupon: CouponRecord): void {
     if (coupon.status === 2) throw new WireError(1090018, 'coupon.update.effective');
     if (coupon.status !== 1) throw new WireError(1090008, 'coupon.update.not_editing');
+  }
+
+  /** The coupon name buyers see passes the content-security check (87014), as product titles do. */
+  private async checkName(app: AppRecord, input: CouponInput): Promise<void> {
+    await checkContent(this.db, app.appid, [{ field: 'coupon.name', text: input.coupon_info.name }]);
   }
 
   /** Products a coupon names must exist (1090011) and be on sale (1090012). */

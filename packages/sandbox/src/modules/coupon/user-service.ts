@@ -6,7 +6,7 @@ import { WireError } from '../../server/wire-error.js';
 import type { Database } from '../../storage/schema.js';
 import type { AppRecord } from '../app/store.js';
 import { callMerchant, RECEIVE_COUPON_EVENT } from './callback.js';
-import { isUserOfApp } from './openid.js';
+import type { UserOfApp } from './openid.js';
 import { BARE_OK, couponEnd, readPaging, type CouponService } from './service.js';
 import {
   USER_COUPON_ACTION_BY_TARGET,
@@ -46,13 +46,6 @@ export function userCouponWindow(coupon: CouponRecord, recvSeconds: number): { s
   return { start: 0, end: 0 };
 }
 
-/** Reads and checks the openid of a user-coupon call: absent 990004, not a user of the app 1090039. */
-function readOpenid(app: AppRecord, body: JsonObject): string {
-  const openid = readString(body, 'openid');
-  if (openid === undefined || openid === INVALID || openid === '') throw new WireError(990004, 'user_coupon.openid.missing');
-  if (!isUserOfApp(app.appid, openid)) throw new WireError(1090039, 'user_coupon.openid.invalid');
-  return openid;
-}
 
 /** out_user_coupon_id: key absent 1090026, empty 1090042, too long 1090037. */
 function readOutUserCouponId(parent: JsonObject): string {
@@ -90,13 +83,22 @@ export class UserCouponService {
   constructor(
     private readonly db: Kysely<Database>,
     private readonly coupons: CouponService,
+    private readonly isUserOfApp: UserOfApp,
     private readonly logger: Logger,
   ) {}
+
+  /** Reads and checks the openid of a user-coupon call: absent 990004, not a buyer of the app 1090039. */
+  private async readOpenid(app: AppRecord, body: JsonObject): Promise<string> {
+    const openid = readString(body, 'openid');
+    if (openid === undefined || openid === INVALID || openid === '') throw new WireError(990004, 'user_coupon.openid.missing');
+    if (hasNul(openid) || !(await this.isUserOfApp(undefined, app.appid, openid))) throw new WireError(1090039, 'user_coupon.openid.invalid');
+    return openid;
+  }
 
   /** shop/coupon/add_user_coupon: records a user's coupon and takes one unit of stock. */
   async add(app: AppRecord, body: JsonObject, now: number) {
     await this.coupons.requireConfirmed(this.db, app);
-    const openid = readOpenid(app, body);
+    const openid = await this.readOpenid(app, body);
     const userCoupon = readUserCouponObject(body);
     const outUserCouponId = readOutUserCouponId(userCoupon);
     const outCouponId = readCouponRef(userCoupon);
@@ -157,7 +159,7 @@ export class UserCouponService {
   /** shop/coupon/get_usercoupon_list: one user's coupons in creation order. */
   async list(app: AppRecord, body: JsonObject) {
     await this.coupons.requireConfirmed(this.db, app);
-    const openid = readOpenid(app, body);
+    const openid = await this.readOpenid(app, body);
     const { offset, limit } = readPaging(body, 'user_coupon.list');
     const { total, items } = await listUserCoupons(this.db, { appid: app.appid, openid, offset, limit });
     return { total_num: total, result_list: items.map(userCouponView) };
@@ -166,7 +168,7 @@ export class UserCouponService {
   /** shop/coupon/update_user_coupon: changes the claim time (and so the window) and use_time. */
   async update(app: AppRecord, body: JsonObject, now: number) {
     await this.coupons.requireConfirmed(this.db, app);
-    const openid = readOpenid(app, body);
+    const openid = await this.readOpenid(app, body);
     const userCoupon = readUserCouponObject(body);
     if (Object.prototype.hasOwnProperty.call(userCoupon, 'status')) throw new WireError(1090034, 'user_coupon.update.status_field');
     const outUserCouponId = readOutUserCouponId(userCoupon);
@@ -193,7 +195,7 @@ export class UserCouponService {
   /** shop/coupon/update_usercoupon_status: moves a user coupon through its lifecycle. */
   async updateStatus(app: AppRecord, body: JsonObject, now: number) {
     await this.coupons.requireConfirmed(this.db, app);
-    const openid = readOpenid(app, body);
+    const openid = await this.readOpenid(app, body);
     const outCouponId = readCouponRef(body);
     const outUserCouponId = readOutUserCouponId(body);
     const target = readInt(body, 'status');
@@ -250,7 +252,7 @@ export class UserCouponService {
    * of stock. The merchant's refusal or a failed call is returned as the matching code.
    */
   async claim(app: AppRecord, openid: string, outCouponId: string, requestId: string, now: number): Promise<UserCouponRecord> {
-    if (!isUserOfApp(app.appid, openid)) throw new WireError(1090039, 'admin.claim.openid.invalid');
+    if (hasNul(openid) || !(await this.isUserOfApp(undefined, app.appid, openid))) throw new WireError(1090039, 'admin.claim.openid.invalid');
     const coupon = await this.coupons.requireCoupon(this.db, app, outCouponId);
     this.checkClaimable(coupon, now);
     // Users see the claim button only inside the claim window; merchant imports are not limited.

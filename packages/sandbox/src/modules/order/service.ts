@@ -14,7 +14,7 @@ import type { ProductService } from '../product/service.js';
 import { checkTicketOrderId, matchCatalogue } from './catalogue.js';
 import { readBuyerOpenid, readOrderKey } from './keys.js';
 import { ORDER_TRANSITIONS, UNPAID, type OrderAction } from './states.js';
-import { findDueSettlements, findExpiredOrders, findOrder, insertOrder, listOrders, saveOrder, type OrderKey, type OrderRecord } from './store.js';
+import { findDueSettlements, findExpiredOrders, findOrder, insertOrder, listOrders, saveOrder, sharerSales, type OrderKey, type OrderRecord } from './store.js';
 import { checkAmounts, readAddress, readOrderAdd, readOutOrderId } from './validate.js';
 import { orderView, wireId } from './view.js';
 
@@ -444,6 +444,14 @@ export class OrderService {
         updated_at: order.updated_at,
       }))
       .sort((a, b) => a.pay_time - b.pay_time);
+  }
+
+  /**
+   * Sales a sharer brought in: the paid orders whose promotion_info named them as sharer_openid
+   * (GMV is the sum of order_price in fen, user_cnt the distinct buyers). Refunds do not lower it.
+   */
+  async salesBySharer(appid: string, sharerOpenid: string): Promise<{ gmv: number; order_cnt: number; user_cnt: number }> {
+    return sharerSales(this.db, appid, sharerOpenid);
   }
 
   private async requireOrder(trx: Executor, app: AppRecord, key: OrderKey): Promise<OrderRecord> {

@@ -201,3 +201,21 @@ export async function findExpiredOrders(db: Executor, now: number, limit: number
     .execute();
   return rows.map((row) => toRecord(row as Row));
 }
+
+/** Paid orders a sharer brought in: their order_price total, count and distinct buyers. */
+export async function sharerSales(db: Executor, appid: string, sharerOpenid: string): Promise<{ gmv: number; order_cnt: number; user_cnt: number }> {
+  const rows = await db
+    .selectFrom('orders')
+    .select(['openid', 'detail'])
+    .where('appid', '=', appid)
+    .where('sharer_openid', '=', sharerOpenid)
+    .where('pay_time', 'is not', null)
+    .execute();
+  let gmv = 0;
+  const buyers = new Set<string>();
+  for (const row of rows) {
+    gmv += (JSON.parse(row.detail) as OrderDetail).price_info.order_price;
+    buyers.add(row.openid);
+  }
+  return { gmv, order_cnt: rows.length, user_cnt: buyers.size };
+}

@@ -6,7 +6,7 @@ import { field, hasNul, INVALID, readInt, readString, type JsonObject } from '..
 import { WireError } from '../../server/wire-error.js';
 import type { Database } from '../../storage/schema.js';
 import type { AppRecord, Executor } from '../app/store.js';
-import { isUserOfApp } from '../coupon/openid.js';
+import type { UserOfApp } from '../coupon/openid.js';
 import { BIND_STATUS, BIND_TRANSITIONS, type BindStatus } from './states.js';
 import {
   countByStatus,
@@ -55,12 +55,6 @@ export interface SharerSales {
   user_cnt: number;
 }
 export type SharerSalesLookup = (appid: string, openid: string) => Promise<SharerSales>;
-
-/**
- * Until orders record their sharer, every sharer has sold nothing.
- * NOTE: replace with the order service's totals by sharer_openid once orders carry promotion_info.
- */
-export const NO_SALES: SharerSalesLookup = async () => ({ gmv: 0, order_cnt: 0, user_cnt: 0 });
 
 const seconds = (ms: number): number => Math.floor(ms / 1000);
 
@@ -135,6 +129,7 @@ export class SharerService {
   constructor(
     private readonly db: Kysely<Database>,
     private readonly sales: SharerSalesLookup,
+    private readonly isUserOfApp: UserOfApp,
     private readonly logger: Logger,
   ) {}
 
@@ -160,7 +155,7 @@ export class SharerService {
     taken: number,
     now: number,
   ): Promise<Outcome & { newInvite?: boolean }> {
-    if (hasNul(openid) || !isUserOfApp(app.appid, openid)) return { list: 'refuse_list', result: RESULT.refused, reason: REASON.openid };
+    if (hasNul(openid) || !(await this.isUserOfApp(trx, app.appid, openid))) return { list: 'refuse_list', result: RESULT.refused, reason: REASON.openid };
     const current = await findSharer(trx, app.appid, openid);
     if (current?.bind_status === BIND_STATUS.bound) return { list: 'refuse_list', result: RESULT.refused, reason: REASON.alreadySharer };
     if (current?.refuses_invites) return { list: 'refuse_list', result: RESULT.refused, reason: REASON.userDeclines };
