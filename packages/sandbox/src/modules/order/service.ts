@@ -14,7 +14,7 @@ import type { ProductService } from '../product/service.js';
 import { readBuyerOpenid, readOrderKey } from './keys.js';
 import { ORDER_TRANSITIONS, UNPAID, type OrderAction } from './states.js';
 import { findDueSettlements, findExpiredOrders, findOrder, insertOrder, readOrder, saveOrder, type OrderKey, type OrderRecord } from './store.js';
-import { checkAmounts, readAddress, readOrderAdd, readOutOrderId } from './validate.js';
+import { checkAmounts, readAddress, readOrderAdd, readOutOrderId, type OrderAddInput } from './validate.js';
 import { orderGetPayload, wireId } from './view.js';
 
 /** 19-digit order ids start here, above 2^53 like the platform's (e.g. 3302968738502279424). */
@@ -61,73 +61,28 @@ export class OrderService {
       }
       checkAmounts(input);
 
-      const existing = await findOrder(trx, app.appid, { out_order_id: outOrderId });
-      // 2022 flow: create-only, a repeated out_order_id keeps the first version.
-      if (existing && (existing.fund_type === 1 || input.fund_type === 1)) return { record: existing, created: false };
-      // 2021 flow: a repeated add overwrites the order while it waits for payment.
-      if (existing && !UNPAID.includes(existing.status)) throw new WireError(1000000, 'order.add.overwrite_after_payment');
-
       for (const line of input.lines) {
         const ids = await this.products.findSkuIds(trx, app.appid, line.out_product_id, line.out_sku_id);
         if (ids) Object.assign(line, ids);
       }
-      const ticket = input.fund_type === 0
-        ? existing?.detail.ticket && existing.detail.ticket.expires_at > now
-          ? existing.detail.ticket
-          : { ticket: `ticket_${randomBytes(12).toString('hex')}`, expires_at: now + TICKET_TTL_MS }
-        : null;
-      const promoter = input.promotion_info.promoter_id ?? input.promotion_info.finder_username ?? null;
-      const record: OrderRecord = {
-        appid: app.appid,
-        order_id: existing?.order_id ?? orderId,
-        out_order_id: outOrderId,
-        openid: input.openid!,
-        status: 10,
-        fund_type: input.fund_type,
-        detail: {
-          path: input.path,
-          out_user_id: input.out_user_id,
-          scene: input.scene,
-          trace_id: input.trace_id,
-          aftersale_duration: input.aftersale_duration,
-          lines: input.lines,
-          pay_info: { ...input.pay_info, transaction_id: '', pay_time: null },
-          price_info: input.price_info,
-          delivery: { delivery_type: input.delivery_type, finish_all_delivery: 0, delivery_list: [], ship_done_time: null },
-          address_info: input.address_info,
-          default_receiving_address: input.default_receiving_address,
-          promotion_info: input.promotion_info,
-          receive_time: null,
-          after_sale_deadline: null,
-          deadline_extended: false,
-          settled: false,
-          ticket,
-          added_at: existing?.detail.added_at ?? now,
-        },
-        create_time: input.create_time,
-        expire_time: input.expire_time,
-        pay_time: null,
-        settle_at: null,
-        sharer_openid: input.promotion_info.sharer_openid ?? null,
-        promoter,
-        version: existing?.version ?? 0,
-        updated_at: now,
-      };
-      if (existing) {
-        if (!(await saveOrder(trx, record, existing))) throw new WireError(1000000, 'order.add.concurrent_write');
-      } else {
-        try {
-          await insertOrder(trx, record);
-        } catch (error) {
-          // A concurrent add of the same out_order_id won the race on PostgreSQL.
-          if (isUniqueViolation(error)) throw new WireError(1000000, 'order.add.concurrent_add');
-          throw error;
-        }
+      // Most adds create an order, so the insert comes first and the order under this
+      // out_order_id is read only when the insert finds one.
+      const created = newOrderRecord(app, input, orderId, undefined, now);
+      if (await insertOrder(trx, created)) {
+        await this.announceAdd(trx, app, input, created, now);
+        return { record: created };
       }
-      if (input.trace_id !== '') {
-        await enqueueEvent(trx, app, 'open_product_order_analyze', 'order_info', { order_id: wireId(record.order_id), out_order_id: outOrderId, openid: record.openid }, now);
-      }
-      return { record, created: true };
+      const existing = await findOrder(trx, app.appid, { out_order_id: outOrderId });
+      // Only a concurrent add can take the out_order_id and leave no order under it to read.
+      if (!existing) throw new WireError(1000000, 'order.add.concurrent_add');
+      // 2022 flow: create-only, a repeated out_order_id keeps the first version.
+      if (existing.fund_type === 1 || input.fund_type === 1) return { record: existing };
+      // 2021 flow: a repeated add overwrites the order while it waits for payment.
+      if (!UNPAID.includes(existing.status)) throw new WireError(1000000, 'order.add.overwrite_after_payment');
+      const record = newOrderRecord(app, input, orderId, existing, now);
+      if (!(await saveOrder(trx, record, existing))) throw new WireError(1000000, 'order.add.concurrent_write');
+      await this.announceAdd(trx, app, input, record, now);
+      return { record };
     });
 
     const { record } = result;
@@ -138,6 +93,12 @@ export class OrderService {
       data.final_price = record.detail.price_info.order_price;
     }
     return { data };
+  }
+
+  /** An order placed with a trace_id (from wx.checkBeforeAddOrder) is announced to the merchant's push URL. */
+  private async announceAdd(trx: Executor, app: AppRecord, input: OrderAddInput, record: OrderRecord, now: number): Promise<void> {
+    if (input.trace_id === '') return;
+    await enqueueEvent(trx, app, 'open_product_order_analyze', 'order_info', { order_id: wireId(record.order_id), out_order_id: record.out_order_id, openid: record.openid }, now);
   }
 
   /** order/getpaymentparams: payment parameters for a fund_type 1 order awaiting payment. */
@@ -405,6 +366,52 @@ export class OrderService {
   }
 }
 
+/** The stored order for an order/add; `existing` is the unpaid 2021-flow order it overwrites. */
+function newOrderRecord(app: AppRecord, input: OrderAddInput, orderId: string, existing: OrderRecord | undefined, now: number): OrderRecord {
+  const ticket = input.fund_type === 0
+    ? existing?.detail.ticket && existing.detail.ticket.expires_at > now
+      ? existing.detail.ticket
+      : { ticket: `ticket_${randomBytes(12).toString('hex')}`, expires_at: now + TICKET_TTL_MS }
+    : null;
+  const promoter = input.promotion_info.promoter_id ?? input.promotion_info.finder_username ?? null;
+  return {
+    appid: app.appid,
+    order_id: existing?.order_id ?? orderId,
+    out_order_id: input.out_order_id,
+    openid: input.openid!,
+    status: 10,
+    fund_type: input.fund_type,
+    detail: {
+      path: input.path,
+      out_user_id: input.out_user_id,
+      scene: input.scene,
+      trace_id: input.trace_id,
+      aftersale_duration: input.aftersale_duration,
+      lines: input.lines,
+      pay_info: { ...input.pay_info, transaction_id: '', pay_time: null },
+      price_info: input.price_info,
+      delivery: { delivery_type: input.delivery_type, finish_all_delivery: 0, delivery_list: [], ship_done_time: null },
+      address_info: input.address_info,
+      default_receiving_address: input.default_receiving_address,
+      promotion_info: input.promotion_info,
+      receive_time: null,
+      after_sale_deadline: null,
+      deadline_extended: false,
+      settled: false,
+      ticket,
+      added_at: existing?.detail.added_at ?? now,
+    },
+    create_time: input.create_time,
+    expire_time: input.expire_time,
+    pay_time: null,
+    settle_at: null,
+    sharer_openid: input.promotion_info.sharer_openid ?? null,
+    promoter,
+    version: existing?.version ?? 0,
+    updated_at: now,
+  };
+}
+
 /**
  * Returns the order as it stands by the clock: an unpaid order past its expire_time reads as 181,
  * so that a write refuses it even before the expiry job has saved the change.
@@ -419,9 +426,4 @@ export function withReceipt(order: OrderRecord, now: number): OrderRecord {
   order.detail.receive_time = now;
   order.detail.after_sale_deadline = now + order.detail.aftersale_duration * DAY_MS;
   return order;
-}
-
-function isUniqueViolation(error: unknown): boolean {
-  const code = (error as { code?: unknown })?.code;
-  return code === '23505' || code === 'SQLITE_CONSTRAINT_UNIQUE' || code === 'SQLITE_CONSTRAINT_PRIMARYKEY';
 }

@@ -160,9 +160,11 @@ export async function readOrder(db: Kysely<Database>, appid: string, key: OrderK
   return record;
 }
 
-export async function insertOrder(db: Executor, record: OrderRecord): Promise<void> {
+/** Inserts a new order; returns false, inserting nothing, when an order already has its out_order_id. */
+export async function insertOrder(db: Executor, record: OrderRecord): Promise<boolean> {
   const row = toRow(record);
-  await db.executeQuery({ ...compiledInsert(db), parameters: ROW_COLUMNS.map((column) => row[column]) });
+  const result = await db.executeQuery({ ...compiledInsert(db), parameters: ROW_COLUMNS.map((column) => row[column]) });
+  return Number(result.numAffectedRows) === 1;
 }
 
 /** Saves a changed order unless another write changed it since it was read; returns false then. */
@@ -234,7 +236,7 @@ function templateRow(): Row {
 }
 
 function compiledInsert(db: Executor): CompiledQuery {
-  return compiled(db, 'insert', () => db.insertInto('orders').values(templateRow()).compile(), ROW_COLUMNS.length);
+  return compiled(db, 'insert', () => db.insertInto('orders').values(templateRow()).onConflict((conflict) => conflict.doNothing()).compile(), ROW_COLUMNS.length);
 }
 
 function compiledSave(db: Executor): CompiledQuery {
