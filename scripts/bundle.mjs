@@ -1,20 +1,13 @@
 // Bundles the `wxshop` CLI into one ES module (packages/sandbox/dist/wxshop.mjs). Loading one file
 // instead of a few hundred modules is what keeps the sandbox's cold start short. Run after tsc.
-import { readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { build } from 'esbuild';
 
-const OUT_DIR = 'packages/sandbox/dist';
-// Modules loaded only on demand (the PostgreSQL and Redis drivers) go to chunks in this folder, so
-// an embedded SQLite sandbox neither parses nor keeps their source.
-const CHUNK_DIR = 'wxshop-chunks';
+const OUTFILE = 'packages/sandbox/dist/wxshop.mjs';
 
-rmSync(`${OUT_DIR}/${CHUNK_DIR}`, { recursive: true, force: true });
 const result = await build({
-  entryPoints: { wxshop: 'packages/sandbox/dist/cli/main.js' },
-  outdir: OUT_DIR,
-  outExtension: { '.js': '.mjs' },
-  chunkNames: `${CHUNK_DIR}/[name]-[hash]`,
-  splitting: true,
+  entryPoints: ['packages/sandbox/dist/cli/main.js'],
+  outfile: OUTFILE,
   bundle: true,
   platform: 'node',
   format: 'esm',
