@@ -1,10 +1,13 @@
 // Bundles the `wxshop` CLI into one ES module (packages/sandbox/dist/wxshop.mjs). Loading one file
 // instead of a few hundred modules is what keeps the sandbox's cold start short. Run after tsc.
+import { readFileSync, writeFileSync } from 'node:fs';
 import { build } from 'esbuild';
 
-await build({
+const OUTFILE = 'packages/sandbox/dist/wxshop.mjs';
+
+const result = await build({
   entryPoints: ['packages/sandbox/dist/cli/main.js'],
-  outfile: 'packages/sandbox/dist/wxshop.mjs',
+  outfile: OUTFILE,
   bundle: true,
   platform: 'node',
   format: 'esm',
@@ -16,4 +19,24 @@ await build({
   sourcemap: true,
   legalComments: 'linked',
   logLevel: 'warning',
+  metafile: true,
 });
+
+// V8 keeps a module's source text in memory for as long as the process runs. One character beyond
+// ASCII makes it store the whole text with two bytes per character, which doubled the bundle's
+// share of the idle memory (about 7 MB instead of 3.5 MB). esbuild escapes such characters in code
+// but copies comments and regular expression literals as they are, so they are escaped here. In
+// code the escape is a \uXXXX pair of UTF-16 units, which means the same inside strings, templates
+// and regular expressions.
+for (const file of Object.keys(result.metafile.outputs).filter((name) => name.endsWith('.mjs'))) {
+  const text = readFileSync(file, 'utf8');
+  if (!/[^\x00-\x7f]/.test(text)) continue;
+  const lines = text.split('\n').map((line, index) => {
+    if (!/[^\x00-\x7f]/.test(line)) return line;
+    if (!/^\s*(\/\/|\/\*|\*)/.test(line)) {
+      return line.replace(/[^\x00-\x7f]/g, (unit) => `\\u${unit.charCodeAt(0).toString(16).padStart(4, '0')}`);
+    }
+    return line.replace(/[^\x00-\x7f]/gu, (char) => `\\u{${char.codePointAt(0).toString(16)}}`);
+  });
+  writeFileSync(file, lines.join('\n'));
+}

@@ -14,9 +14,9 @@ import type { ProductService } from '../product/service.js';
 import { checkTicketOrderId, matchCatalogue } from './catalogue.js';
 import { readBuyerOpenid, readOrderKey } from './keys.js';
 import { ORDER_TRANSITIONS, UNPAID, type OrderAction } from './states.js';
-import { findDueSettlements, findExpiredOrders, findOrder, insertOrder, listOrders, saveOrder, sharerSales, type OrderKey, type OrderRecord } from './store.js';
-import { checkAmounts, readAddress, readOrderAdd, readOutOrderId } from './validate.js';
-import { orderView, wireId } from './view.js';
+import { findDueSettlements, findExpiredOrders, findOrder, insertOrder, listOrders, readOrder, saveOrder, sharerSales, type OrderKey, type OrderRecord } from './store.js';
+import { checkAmounts, readAddress, readOrderAdd, readOutOrderId, type OrderAddInput } from './validate.js';
+import { orderGetPayload, orderView, wireId } from './view.js';
 
 /** 19-digit order ids start here, above 2^53 like the platform's (e.g. 3302968738502279424). */
 const ORDER_ID_BASE = 3_302_968_738_500_000_000n;
@@ -133,18 +133,11 @@ export class OrderService {
       };
       if (existing) {
         if (!(await saveOrder(trx, record, existing))) throw new WireError(1000000, 'order.add.concurrent_write');
-      } else {
-        try {
-          await insertOrder(trx, record);
-        } catch (error) {
-          // A concurrent add of the same out_order_id won the race on PostgreSQL.
-          if (isUniqueViolation(error)) throw new WireError(1000000, 'order.add.concurrent_add');
-          throw error;
-        }
+      } else if (!(await insertOrder(trx, record))) {
+        // A concurrent add of the same out_order_id took it first: the insert skips on conflict.
+        throw new WireError(1000000, 'order.add.concurrent_add');
       }
-      if (input.trace_id !== '') {
-        await enqueueEvent(trx, app, 'open_product_order_analyze', 'order_info', { order_id: wireId(record.order_id), out_order_id: outOrderId, openid: record.openid }, now);
-      }
+      await this.announceAdd(trx, app, input, record, now);
       return { record, created: true };
     });
     // Another add of the same out_order_id committed first (PostgreSQL): its insert won, or its
@@ -170,6 +163,12 @@ export class OrderService {
       data.final_price = record.detail.price_info.order_price;
     }
     return { data };
+  }
+
+  /** An order placed with a trace_id (from wx.checkBeforeAddOrder) is announced to the merchant's push URL. */
+  private async announceAdd(trx: Executor, app: AppRecord, input: OrderAddInput, record: OrderRecord, now: number): Promise<void> {
+    if (input.trace_id === '') return;
+    await enqueueEvent(trx, app, 'open_product_order_analyze', 'order_info', { order_id: wireId(record.order_id), out_order_id: record.out_order_id, openid: record.openid }, now);
   }
 
   /** order/getpaymentparams: payment parameters for a fund_type 1 order awaiting payment. */
@@ -247,10 +246,13 @@ export class OrderService {
 
   /** order/get: the order under `order`, after any expiry due by the sandbox clock. */
   async get(app: AppRecord, body: JsonObject, now: number) {
-    const order = await this.load(this.db, app, body);
+    // The same checks in the same order as `load`, with a read that may be served from memory.
+    const key = readOrderKey(body);
+    const openid = await readBuyerOpenid(this.db, this.buyers, app, body);
+    const order = await readOrder(this.db, app.appid, key);
+    if (!order || order.openid !== openid) throw new WireError(1010011, 'order.not_found');
     const current = await this.expireIfDue(order, now);
-    const stringify = body.stringify_64bits_number === true;
-    return { order: orderView(current, now, stringify) };
+    return orderGetPayload(current, now, body.stringify_64bits_number === true);
   }
 
   /** Loads the order a wire call addresses: ids (1010001), buyer openid (1010014), order (1010011). */
@@ -461,6 +463,7 @@ export class OrderService {
   }
 }
 
+
 /**
  * Returns the order as it stands by the clock: an unpaid order past its expire_time reads as 181,
  * so that a write refuses it even before the expiry job has saved the change.
@@ -475,9 +478,4 @@ export function withReceipt(order: OrderRecord, now: number): OrderRecord {
   order.detail.receive_time = now;
   order.detail.after_sale_deadline = now + order.detail.aftersale_duration * DAY_MS;
   return order;
-}
-
-function isUniqueViolation(error: unknown): boolean {
-  const code = (error as { code?: unknown })?.code;
-  return code === '23505' || code === 'SQLITE_CONSTRAINT_UNIQUE' || code === 'SQLITE_CONSTRAINT_PRIMARYKEY';
 }

@@ -1,3 +1,6 @@
+import type { CompiledQuery, Kysely } from 'kysely';
+import { sqliteReadVersion } from '../../storage/database.js';
+import type { Database } from '../../storage/schema.js';
 import type { Executor } from '../app/store.js';
 import type { OrderStatus } from './states.js';
 
@@ -111,34 +114,142 @@ function toRecord(row: Row): OrderRecord {
   };
 }
 
-function toRow(record: OrderRecord) {
+function toRow(record: OrderRecord): Row {
   return { ...record, detail: JSON.stringify(record.detail) };
 }
 
 /** Finds an order by either id; when both are given they must name the same order. */
 export async function findOrder(db: Executor, appid: string, key: OrderKey): Promise<OrderRecord | undefined> {
-  let query = db.selectFrom('orders').selectAll().where('appid', '=', appid);
-  if (key.order_id !== undefined) query = query.where('order_id', '=', key.order_id);
-  if (key.out_order_id !== undefined) query = query.where('out_order_id', '=', key.out_order_id);
-  const row = await query.executeTakeFirst();
-  return row ? toRecord(row as Row) : undefined;
+  const parameters = [appid];
+  if (key.order_id !== undefined) parameters.push(key.order_id);
+  if (key.out_order_id !== undefined) parameters.push(key.out_order_id);
+  const result = await db.executeQuery<Row>({ ...compiledLookup(db, key), parameters });
+  const row = result.rows[0];
+  return row ? toRecord(row) : undefined;
 }
 
-export async function insertOrder(db: Executor, record: OrderRecord): Promise<void> {
-  await db.insertInto('orders').values(toRow(record)).execute();
+// order/get is read far more often than orders change. On SQLite the record is kept in memory
+// with the read version it was read at, and served while that version holds: any write by this
+// process or a commit by another process on the same file changes the version. On PostgreSQL
+// other instances write without notice, so every read goes to the database.
+const READ_CACHE_MAX_ENTRIES = 5_000;
+const readCaches = new WeakMap<Kysely<Database>, { version: number; records: Map<string, OrderRecord | undefined> }>();
+
+/**
+ * Finds an order like `findOrder`, outside a transaction, for callers that only read it: the
+ * record may be shared with other callers and must not be changed.
+ */
+export async function readOrder(db: Kysely<Database>, appid: string, key: OrderKey): Promise<OrderRecord | undefined> {
+  const version = sqliteReadVersion(db);
+  if (version === undefined) return findOrder(db, appid, key);
+  let cache = readCaches.get(db);
+  // Every kept record was read at the cache's version, so a new version drops them all at once.
+  if (!cache || cache.version !== version) {
+    cache = { version, records: new Map() };
+    readCaches.set(db, cache);
+  }
+  // Neither the appid nor an order_id contains '|', and the out_order_id comes last, so keys cannot collide.
+  const cacheKey = `${appid}|${key.order_id ?? ''}|${key.out_order_id === undefined ? '' : `=${key.out_order_id}`}`;
+  if (cache.records.has(cacheKey)) return cache.records.get(cacheKey);
+  const record = await findOrder(db, appid, key);
+  // A write that ran while the read waited for the connection leaves the result unkept.
+  if (sqliteReadVersion(db) === version) {
+    if (cache.records.size >= READ_CACHE_MAX_ENTRIES) cache.records.clear();
+    cache.records.set(cacheKey, record);
+  }
+  return record;
+}
+
+/** Inserts a new order; returns false, inserting nothing, when an order already has its out_order_id. */
+export async function insertOrder(db: Executor, record: OrderRecord): Promise<boolean> {
+  const row = toRow(record);
+  const result = await db.executeQuery({ ...compiledInsert(db), parameters: ROW_COLUMNS.map((column) => row[column]) });
+  return Number(result.numAffectedRows) === 1;
 }
 
 /** Saves a changed order unless another write changed it since it was read; returns false then. */
 export async function saveOrder(db: Executor, record: OrderRecord, previous: OrderRecord): Promise<boolean> {
-  const { appid, order_id, ...changes } = toRow({ ...record, version: previous.version + 1 });
-  const result = await db
-    .updateTable('orders')
-    .set(changes)
-    .where('appid', '=', appid)
-    .where('order_id', '=', order_id)
-    .where('version', '=', previous.version)
-    .executeTakeFirst();
-  return Number(result.numUpdatedRows) === 1;
+  const row = toRow({ ...record, version: previous.version + 1 });
+  const parameters = [...CHANGED_COLUMNS.map((column) => row[column]), row.appid, row.order_id, previous.version];
+  const result = await db.executeQuery({ ...compiledSave(db), parameters });
+  return Number(result.numAffectedRows) === 1;
+}
+
+// The lookup, insert and save run on every order call, so they are compiled once per dialect and
+// run with new parameters instead of being rebuilt by the query builder each time. Parameters
+// follow the order the templates are built in.
+const ROW_COLUMNS = [
+  'appid',
+  'order_id',
+  'out_order_id',
+  'openid',
+  'status',
+  'fund_type',
+  'detail',
+  'create_time',
+  'expire_time',
+  'pay_time',
+  'settle_at',
+  'sharer_openid',
+  'promoter',
+  'version',
+  'updated_at',
+] as const satisfies readonly (keyof Row)[];
+// The save keeps the columns of the primary key as they are.
+const CHANGED_COLUMNS = ROW_COLUMNS.filter((column) => column !== 'appid' && column !== 'order_id');
+const templates = new Map<string, CompiledQuery>();
+
+function compiled(db: Executor, name: string, build: () => CompiledQuery, parameterCount: number): CompiledQuery {
+  const cacheKey = `${db.getExecutor().adapter.constructor.name}:${name}`;
+  let template = templates.get(cacheKey);
+  if (!template) {
+    template = build();
+    if (template.parameters.length !== parameterCount) {
+      throw new Error(`compiled order query has ${template.parameters.length} parameters, expected ${parameterCount}: ${template.sql}`);
+    }
+    templates.set(cacheKey, template);
+  }
+  return template;
+}
+
+function compiledLookup(db: Executor, key: OrderKey): CompiledQuery {
+  const byOrderId = key.order_id !== undefined;
+  const byOutOrderId = key.out_order_id !== undefined;
+  return compiled(
+    db,
+    `lookup:${byOrderId}:${byOutOrderId}`,
+    () => {
+      let query = db.selectFrom('orders').selectAll().where('appid', '=', '');
+      if (byOrderId) query = query.where('order_id', '=', '');
+      if (byOutOrderId) query = query.where('out_order_id', '=', '');
+      return query.compile();
+    },
+    1 + (byOrderId ? 1 : 0) + (byOutOrderId ? 1 : 0),
+  );
+}
+
+function templateRow(): Row {
+  // Non-null placeholders, so that every column becomes a bound parameter.
+  const row: Record<string, string> = {};
+  for (const column of ROW_COLUMNS) row[column] = '';
+  return row as unknown as Row;
+}
+
+function compiledInsert(db: Executor): CompiledQuery {
+  return compiled(db, 'insert', () => db.insertInto('orders').values(templateRow()).onConflict((conflict) => conflict.doNothing()).compile(), ROW_COLUMNS.length);
+}
+
+function compiledSave(db: Executor): CompiledQuery {
+  return compiled(
+    db,
+    'save',
+    () => {
+      const row = templateRow();
+      const changes = Object.fromEntries(CHANGED_COLUMNS.map((column) => [column, row[column]]));
+      return db.updateTable('orders').set(changes).where('appid', '=', '').where('order_id', '=', '').where('version', '=', 0).compile();
+    },
+    CHANGED_COLUMNS.length + 3,
+  );
 }
 
 export interface OrderListFilter {

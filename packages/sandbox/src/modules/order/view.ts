@@ -33,12 +33,41 @@ function parcelView(parcel: Parcel) {
   };
 }
 
+/** True while after-sales may start on the order: paid, not closed, and within the after-sale window. */
+function afterSaleOpen(order: OrderRecord, now: number): boolean {
+  const paid = order.status !== 10 && order.status !== 11 && order.status !== 181 && order.status !== 250;
+  const deadline = order.detail.after_sale_deadline;
+  return paid && order.status !== 200 && (deadline === null || now <= deadline);
+}
+
+// Results of order/get by record. A record read from memory is shared until the order changes, so
+// its result is built once per form and frozen, and the pipeline then serialises it only once.
+const getPayloads = new WeakMap<OrderRecord, Map<string, Readonly<{ order: ReturnType<typeof orderView> }>>>();
+
+/**
+ * The order/get result `{order}`. The view depends on the clock only through whether after-sales
+ * are open, so that and the id form select the kept result.
+ */
+export function orderGetPayload(order: OrderRecord, now: number, stringIds: boolean): Readonly<{ order: ReturnType<typeof orderView> }> {
+  const canAfterSale = afterSaleOpen(order, now);
+  const form = `${stringIds ? 's' : 'n'}${canAfterSale ? 'a' : '-'}`;
+  let payloads = getPayloads.get(order);
+  if (!payloads) {
+    payloads = new Map();
+    getPayloads.set(order, payloads);
+  }
+  let payload = payloads.get(form);
+  if (!payload) {
+    payload = Object.freeze({ order: orderView(order, now, stringIds) });
+    payloads.set(form, payload);
+  }
+  return payload;
+}
+
 /** The order as order/get returns it under `order`. */
 export function orderView(order: OrderRecord, now: number, stringIds = false) {
   const detail = order.detail;
-  const paid = order.status !== 10 && order.status !== 11 && order.status !== 181 && order.status !== 250;
-  const inWindow = detail.after_sale_deadline === null || now <= detail.after_sale_deadline;
-  const canAfterSale = paid && order.status !== 200 && inWindow;
+  const canAfterSale = afterSaleOpen(order, now);
   const { order_price, freight, discounted_price, additional_price, additional_remarks } = detail.price_info;
   const deliveryDetail = {
     delivery_type: detail.delivery.delivery_type,
