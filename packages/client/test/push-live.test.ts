@@ -46,7 +46,7 @@ after(async () => {
 
 for (const [mode, format] of [['plaintext', 'json'], ['compatible', 'xml'], ['secure', 'json'], ['secure', 'xml']] as const) {
   test(`${mode} ${format} push is verified and decoded`, async () => {
-    // Saving the settings makes the sandbox send the echostr check, which the handler answers.
+    // Saving the settings makes the sandbox send the echostr check, which the handler must pass.
     const saved = await admin(running.url, 'PUT', `/apps/${APPID}/push`, { url: receiverUrl, token: TOKEN, encoding_aes_key: AES_KEY, format, mode });
     assert.equal(saved.status, 200, JSON.stringify(saved.json));
 
