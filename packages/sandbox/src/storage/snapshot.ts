@@ -55,12 +55,26 @@ const LOG_TABLE = 'request_log';
 
 /** Lists the sandbox's own tables (on PostgreSQL, those of the current schema only), by name. */
 async function ownTables(db: Kysely<any>, dialect: Dialect): Promise<TableInfo[]> {
-  const schema = dialect === 'postgres'
-    ? (await sql<{ schema: string }>`select current_schema() as schema`.execute(db)).rows[0]?.schema
-    : undefined;
+  if (dialect === 'postgres') {
+    // Only this schema's catalogue is read: Kysely's introspector reads every schema and fails
+    // when another sandbox on the same database drops its schema meanwhile.
+    const rows = await sql<{ table_name: string; column_name: string; udt_name: string }>`
+      select c.table_name, c.column_name, c.udt_name from information_schema.columns c
+      join information_schema.tables t on t.table_schema = c.table_schema and t.table_name = c.table_name
+      where c.table_schema = current_schema() and t.table_type = 'BASE TABLE' and c.table_name not like 'kysely_migration%'
+      order by c.table_name, c.ordinal_position`.execute(db);
+    const byName = new Map<string, TableInfo>();
+    for (const row of rows.rows) {
+      if (row.table_name === LOG_TABLE) continue;
+      let table = byName.get(row.table_name);
+      if (!table) byName.set(row.table_name, (table = { name: row.table_name, columns: [] }));
+      table.columns.push({ name: row.column_name, kind: kindOf(row.udt_name) });
+    }
+    return [...byName.values()].sort((a, b) => a.name.localeCompare(b.name));
+  }
   const tables = await db.introspection.getTables();
   return tables
-    .filter((table) => !table.isView && table.name !== LOG_TABLE && (schema === undefined || table.schema === schema))
+    .filter((table) => !table.isView && table.name !== LOG_TABLE)
     .map((table) => ({ name: table.name, columns: table.columns.map((column) => ({ name: column.name, kind: kindOf(column.dataType) })) }))
     .sort((a, b) => a.name.localeCompare(b.name));
 }
