@@ -98,7 +98,7 @@ function sameText(a: string, b: string): boolean {
   return left.length === right.length && timingSafeEqual(left, right);
 }
 
-/** A push failed its checks; answer it with HTTP 401 or 400 and do not act on it. */
+/** A push failed its checks; reply with HTTP 401 or 400 and do not act on it. */
 export class PushVerificationError extends Error {
   constructor(message: string) {
     super(message);
@@ -158,7 +158,7 @@ export class PushCrypto {
 }
 
 /**
- * Answers the URL check the platform sends when a push URL is saved: returns `echostr` when the
+ * Handles the URL check the platform sends when a push URL is saved: returns `echostr` when the
  * signature matches the Token, otherwise throws PushVerificationError.
  */
 export function verifyEchostr(query: Record<string, unknown>, token: string): string {

@@ -17,7 +17,7 @@ before(async () => {
 });
 after(() => sb.close());
 
-/** Wire answers with a loosely typed body, read field by field below. */
+/** Wire replies with a loosely typed body, read field by field below. */
 type Answer = Awaited<ReturnType<typeof call>> & { json: any };
 /** Moves the sandbox clock and takes a fresh token, as tokens live two hours. */
 async function advance(seconds: number): Promise<void> {

@@ -3,7 +3,7 @@ import { after, before, describe, test } from 'node:test';
 import { CONTRACT_ENTRIES, ERROR_CODES, type Schema } from '@wxshop/api';
 import { admin, APPID, call, getToken, productBody, startSandbox, uploadImage, type TestSandbox, type WireResponse } from './helpers.js';
 
-// A string with U+0000 inside: PostgreSQL text cannot hold it, SQLite can. Both must answer alike.
+// A string with U+0000 inside: PostgreSQL text cannot hold it, SQLite can. Both must return the same reply.
 const NUL_TEXT = 'a\u0000b';
 
 let server: TestSandbox;

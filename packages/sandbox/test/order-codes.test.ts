@@ -162,7 +162,7 @@ describe('duplicates and the 2021 ticket flow', () => {
     const kept = await getOrder(sb.url, token, 'C12-1', buyer);
     assert.equal(String(kept.order_id), first);
     assert.notEqual(kept.path, 'pages/changed');
-    // Off again: the documented keep-first answer with the stored ids.
+    // Off again: the documented keep-first reply with the stored ids.
     await admin(sb.url, 'PATCH', `/apps/${APPID}/settings`, { strict_duplicates: false });
     assert.equal(await addOrder(sb.url, token, changed), first);
     assert.equal((await admin(sb.url, 'PATCH', `/apps/${APPID}/settings`, { strict_duplicates: 'yes' })).status, 400);
@@ -227,7 +227,7 @@ describe('codes reached only through fault rules', () => {
     await addFault({ appid: APPID, path: '/shop/img/upload', errcode: 1070004, count: 1 });
     assertError(await upload(), 1070004, MESSAGE.encrypt);
     assert.equal((await upload()).json.errcode, 0);
-    // No delete API exists; the rule stands on the coupon status write, the nearest to a delete.
+    // No delete API exists; the rule sits on the coupon status write, the nearest to a delete.
     await addFault({ appid: APPID, path: '/shop/coupon/update_status', errcode: 1090017, count: 1 });
     assertError(await call(sb.url, '/shop/coupon/update_status', { out_coupon_id: 'NONE', status: 3 }, { token }), 1090017, MESSAGE.couponDelete);
   });

@@ -17,7 +17,7 @@ export interface EventSpec {
   element: string | null;
   fields: FieldGroup;
   /**
-   * `success`: the merchant answers `success` or nothing. `data`: the merchant answers with data
+   * `success`: the merchant replies `success` or nothing. `data`: the merchant replies with data
    * (the receive-coupon reply, or `after_sale_deadline` on order confirmation), and any HTTP 200
    * counts as delivered.
    */
@@ -124,7 +124,7 @@ export const EVENT_SPECS: Readonly<Record<string, EventSpec>> = {
     reply: 'success',
   },
 
-  // Coupons: the merchant answers a claim with the user coupon it created.
+  // Coupons: the merchant replies to a claim with the user coupon it created.
   open_product_receive_coupon: { element: null, fields: { out_coupon_id: 'string', request_id: 'string' }, reply: 'data', fromUser: true },
 
   // Sharers.

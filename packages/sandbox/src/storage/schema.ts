@@ -141,7 +141,7 @@ export interface OutboxTable {
   state: string;
   /** Attempts made in the current round (the platform makes at most 3). */
   attempts: ColumnType<number, number | undefined, number>;
-  /** Instance that holds the event while it is delivering, until `claimed_until` (wall ms). */
+  /** Instance that owns the event while it is delivering, until `claimed_until` (wall ms). */
   claimed_by: ColumnType<string | null, string | null | undefined, string | null>;
   claimed_until: ColumnType<number | null, number | null | undefined, number | null>;
   delivered_at: ColumnType<number | null, number | null | undefined, number | null>;
@@ -178,7 +178,7 @@ type NullableMillis = ColumnType<number | null, number | null, number | null>;
 
 export interface RegisterRecordTable {
   appid: string;
-  /** How register/apply answers: `2021` opens at once, `2022` waits for the agreement, `2024` is retired. */
+  /** Behaviour of register/apply: `2021` opens at once, `2022` waits for the agreement, `2024` is retired. */
   apply_generation: string;
   /** End of the 24 hours the admin has to sign the agreement, while it is pending. */
   agreement_due_at: NullableMillis;
@@ -198,7 +198,7 @@ export interface QualificationAuditTable {
   appid: string;
   /** 1 brand, 2 category, as audit_type in the result events. */
   audit_type: number;
-  /** What is audited: `brand:<wording>` or `category:<third_cat_id>`. */
+  /** Audit subject: `brand:<wording>` or `category:<third_cat_id>`. */
   subject: string;
   /** 0 under review, 1 approved, 9 rejected. */
   status: number;
@@ -238,7 +238,7 @@ export interface WxpayApplicationTable {
 
 export interface CouponSettingsTable {
   appid: string;
-  /** Where the coupon callbacks (confirm test, user claims) are posted; null when not set. */
+  /** URL that receives the coupon callbacks (confirm test, user claims), or null when not set. */
   callback_url: string | null;
   callback_timeout_ms: number;
   /** Time of the latest successful shop/coupon/confirm; null until one succeeds. */
@@ -346,7 +346,7 @@ export interface PushDeliveryTable {
   response_body: string;
   /** delivered or failed */
   outcome: string;
-  /** Why the attempt failed; empty when delivered. */
+  /** Failure reason of the attempt, or empty when delivered. */
   error: string;
   started_at: Millis;
   duration_ms: number;
@@ -422,7 +422,7 @@ export interface AftersaleTable {
 
 /** A quota or rate counter in the database (Redis keeps the same counters when configured). */
 export interface CounterTable {
-  /** What one reset clears together, e.g. `quota:<appid>:<day>`. */
+  /** Scope that one reset clears together, e.g. `quota:<appid>:<day>`. */
   scope: string;
   /** The counted thing inside the scope, e.g. an API path. */
   name: string;

@@ -24,10 +24,10 @@ import {
 import { COUPON_LIMITS, readCouponBody, readOutCouponId, type CouponInput } from './validate.js';
 import { couponView, stockView } from './view.js';
 
-/** Answers whether a merchant product id is on sale, exists off sale, or is unknown. */
+/** Returns whether a merchant product id is on sale, exists off sale, or is unknown. */
 export type ProductSaleLookup = (appid: string, outProductId: string) => Promise<'on_sale' | 'not_on_sale' | 'unknown'>;
 
-/** Bare success of the coupon writes: `{"errcode":0}` without errmsg, as the platform answers. */
+/** Bare success of the coupon writes: `{"errcode":0}` without errmsg, as the platform returns it. */
 export const BARE_OK = { errcode: 0 } as const;
 
 /**
@@ -58,7 +58,7 @@ export class CouponService {
 
   /**
    * shop/coupon/confirm: sends the fixed test claim to the merchant's callback and checks the
-   * answer. A failed repeat of an earlier success answers 1090040 and keeps the earlier one.
+   * answer. A failed repeat of an earlier success returns 1090040 and keeps the earlier one.
    */
   async confirm(app: AppRecord, now: number) {
     const settings = await findSettings(this.db, app.appid);

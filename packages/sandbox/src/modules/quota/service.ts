@@ -117,7 +117,7 @@ export class QuotaService {
   /** `/cgi-bin/openapi/rid/get`: a logged request of the same app from the last 7 days. */
   async lookupRid(appid: string, rid: unknown, now: number) {
     if (typeof rid !== 'string' || !RID_PATTERN.test(rid)) throw new WireError(76002, 'rid.malformed');
-    // Log rows are written in batches; the row of a request answered a moment ago may still be pending.
+    // Log rows are written in batches; the row of a request served a moment ago may still be pending.
     await this.requestLog.flush();
     const row = await findLoggedRequest(this.db, rid);
     if (!row || row.invoke_time < now - RID_RETENTION_MS) throw new WireError(76001, 'rid.not_found');
