@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { parseJson, stringifyJson } from '@wxshop/api';
 import { admin, advanceClock, APPID, call, clockNow, getToken, startSandbox, type TestSandbox, type WireResponse } from './helpers.js';
-import { addOrder, assertError, buyers, chinaTime, getOrder, v1Order, v2Order } from './order-support.js';
+import { addOrder, assertBareError, assertError, buyers, chinaTime, getOrder, v1Order, v2Order } from './order-support.js';
 
 let sb: TestSandbox;
 let token: string;
@@ -19,12 +19,6 @@ after(() => sb.close());
 async function outbox(): Promise<{ event: string; payload: any }[]> {
   const rows = await sb.sandbox.services.storage.db.selectFrom('outbox').select(['event', 'payload']).where('appid', '=', APPID).orderBy('id').execute();
   return rows.map((row) => ({ event: row.event, payload: parseJson(row.payload) as any }));
-}
-
-/** An error of the ecaftersale family sent without a rid: the exact errmsg. */
-function assertBareError(response: WireResponse, errcode: number, errmsg: string): void {
-  assert.equal(response.json.errcode, errcode, response.text);
-  assert.equal(response.json.errmsg, errmsg);
 }
 
 /** A paid fund_type 1 order; `ship` sends every line and confirms receipt. */
@@ -70,7 +64,7 @@ async function aftersaleStatus(aftersaleId: bigint | number): Promise<number> {
 }
 
 describe('ecaftersale (v2)', () => {
-  test('refund only: add, get, acceptrefund; refunding every line closes the order (200)', async () => {
+  test('refund only: acceptrefund, 15, then 13; order closes (200)', async () => {
     await paidOrder('RF-1');
     const first = await addAftersale(aftersaleBody('RF-1', 1, 1800));
     const got = await call(sb.url, '/shop/ecaftersale/get', { aftersale_id: first }, { token });
@@ -79,16 +73,47 @@ describe('ecaftersale (v2)', () => {
     assert.equal(info.orderamt, 1800);
     assert.match(info.create_time, /^\d{13}$/, 'create_time is a millisecond string');
     assert.equal(String(info.order_id).length, 19);
+    const eventsBefore = (await outbox()).length;
     assert.equal((await call(sb.url, '/shop/ecaftersale/acceptrefund', { aftersale_id: first }, { token })).json.errcode, 0);
+    // The platform is refunding (15) until the default delay of 5 sandbox seconds has passed.
+    const refunding = (await call(sb.url, '/shop/ecaftersale/get', { aftersale_id: first }, { token })).json.after_sales_order as any;
+    assert.equal(refunding.status, 15);
+    assert.notEqual(refunding.refund_pay_detail.refund_id, '', 'the refund id exists once the refund starts');
+    assert.equal((await outbox()).length, eventsBefore, 'no event until the refund finishes');
+    assertError(await call(sb.url, '/shop/ecaftersale/cancel', { aftersale_id: first, openid: buyer }, { token }), 2747008, ' 状态流转失败, detail: 当前状态为(平台退款中),不允许执行操作(用户取消申请).');
+    await advanceClock(sb.url, 4);
+    assert.equal(await aftersaleStatus(first), 15);
+    await advanceClock(sb.url, 1);
+    token = await getToken(sb.url);
     assert.equal(await aftersaleStatus(first), 13);
+    const done = (await outbox()).slice(eventsBefore);
+    assert.deepEqual(done.map((item) => item.event), ['aftersale_refund_success']);
+    assert.equal(String(done[0]!.payload.aftersale_info.aftersale_id), String(first));
     assert.equal((await getOrder(sb.url, token, 'RF-1', buyer!)).status, 20);
 
-    // The last line of an unshipped order may take the freight back too: 500 + 500.
-    const second = await addAftersale(aftersaleBody('RF-1', 1, 1000, 2));
-    assert.equal((await call(sb.url, '/shop/ecaftersale/acceptrefund', { aftersale_id: second }, { token })).json.errcode, 0);
-    assert.equal((await getOrder(sb.url, token, 'RF-1', buyer!)).status, 200);
+    // With a refund delay of 0 the refund finishes within acceptrefund, as the sandbox did before.
+    assert.equal((await admin(sb.url, 'PATCH', `/apps/${APPID}/settings`, { refund_delay_seconds: 0 })).status, 200);
+    try {
+      // The last line of an unshipped order may take the freight back too: 500 + 500.
+      const second = await addAftersale(aftersaleBody('RF-1', 1, 1000, 2));
+      assert.equal((await call(sb.url, '/shop/ecaftersale/acceptrefund', { aftersale_id: second }, { token })).json.errcode, 0);
+      assert.equal(await aftersaleStatus(second), 13);
+      assert.equal((await getOrder(sb.url, token, 'RF-1', buyer!)).status, 200);
+    } finally {
+      await admin(sb.url, 'PATCH', `/apps/${APPID}/settings`, { refund_delay_seconds: 5 });
+    }
     const names = (await outbox()).map((item) => item.event);
     for (const name of ['aftersale_new_order', 'aftersale_refund_success', 'open_product_order_refund']) assert.ok(names.includes(name), name);
+  });
+
+  test('refund_delay_seconds is a number from 0 to 30 days', async () => {
+    for (const wrong of [-1, 'soon', 30 * 86400 + 1, null]) {
+      const response = await admin(sb.url, 'PATCH', `/apps/${APPID}/settings`, { refund_delay_seconds: wrong });
+      assert.equal(response.status, 400, JSON.stringify(response.json));
+      assert.equal(response.json.error.code, 'invalid_refund_delay_seconds');
+    }
+    const set = await admin(sb.url, 'PATCH', `/apps/${APPID}/settings`, { refund_delay_seconds: 5 });
+    assert.equal(set.json.app.settings.refund_delay_seconds, 5);
   });
 
   test('return and refund: acceptreturn, buyer ships back, acceptrefund confirms receipt (14)', async () => {
@@ -106,7 +131,11 @@ describe('ecaftersale (v2)', () => {
     assert.equal(await aftersaleStatus(id), 8);
     assert.equal((await outbox()).at(-1)!.event, 'aftersale_wait_merchant_confirm_receipt');
     assert.equal((await call(sb.url, '/shop/ecaftersale/acceptrefund', { aftersale_id: id }, { token })).json.errcode, 0);
+    assert.equal(await aftersaleStatus(id), 15);
+    await advanceClock(sb.url, 5);
+    token = await getToken(sb.url);
     assert.equal(await aftersaleStatus(id), 14);
+    assert.equal((await outbox()).at(-1)!.event, 'aftersale_refund_success');
   });
 
   test('a refused transition is 2747008 with the state and operation in the detail', async () => {
@@ -150,9 +179,11 @@ describe('ecaftersale (v2)', () => {
     assert.equal(await count(), before);
 
     await addAftersale(aftersaleBody('ADD-ERR', 1, 100, 1, { out_aftersale_id: 'MY-AS-1' }));
-    const open = await call(sb.url, '/shop/ecaftersale/add', aftersaleBody('ADD-ERR', 1, 100, 1), { token });
-    assert.equal(open.json.errcode, 2747020, open.text);
-    assert.match(String(open.json.errmsg), /^ 商品不能售后,检查该商品是否有进行中的售后单, detail: /);
+    assertBareError(
+      await call(sb.url, '/shop/ecaftersale/add', aftersaleBody('ADD-ERR', 1, 100, 1), { token }),
+      2747020,
+      ' 商品不能售后,检查该商品是否有进行中的售后单, detail: 订单状态不允许售后,或sku已超售后期(默认为7天)或者sku的售后单数量达到5个,不允许发起售后. ',
+    );
     assertBareError(await call(sb.url, '/shop/ecaftersale/add', aftersaleBody('ADD-ERR', 1, 100, 2, { out_aftersale_id: 'MY-AS-1' }), { token }), 2747013, ' 售后单已存在');
   });
 
@@ -176,8 +207,8 @@ describe('ecaftersale (v2)', () => {
   test('ids: 2747012 without one, 2747007 when unknown, 9700206 for an order id', async () => {
     const orderId = await paidOrder('ID-1');
     assertBareError(await call(sb.url, '/shop/ecaftersale/get', {}, { token }), 2747012, ' 售后单id为空');
-    const unknown = await call(sb.url, '/shop/ecaftersale/get', { aftersale_id: 4000000009999999 }, { token });
-    assert.equal(unknown.json.errcode, 2747007);
+    // Captured with an empty message.
+    assertError(await call(sb.url, '/shop/ecaftersale/get', { aftersale_id: 4000000009999999 }, { token }), 2747007, '');
     assertBareError(await call(sb.url, '/shop/ecaftersale/acceptrefund', undefined, { token, raw: stringifyJson({ aftersale_id: BigInt(orderId) }) }), 9700206, '外部售后单号不合法');
   });
 
@@ -211,13 +242,37 @@ describe('ecaftersale (v2)', () => {
     assert.equal((await outbox()).at(-1)!.event, 'aftersale_merchant_handle_return_overdue');
     assertError(await call(sb.url, '/shop/ecaftersale/merchanttest', { aftersale_id: returnRequest, operation: 'bogus' }, { token }), 2747002, '参数错误');
 
+    // The merchant lets a refund request time out: 12 until the platform's next run starts the refund.
     const refundRequest = await addAftersale(aftersaleBody('TO-1', 1, 100, 2));
-    await advanceClock(sb.url, 2 * 86400 + 1);
+    const overdue = await call(sb.url, '/shop/ecaftersale/merchanttest', { aftersale_id: refundRequest, operation: 'aftersale_merchant_handle_refund_overdue' }, { token });
+    assert.equal(overdue.json.errcode, 0, overdue.text);
+    assert.equal(await aftersaleStatus(refundRequest), 12);
+    assert.equal((await outbox()).at(-1)!.event, 'aftersale_merchant_handle_refund_overdue');
+    assertError(await call(sb.url, '/shop/ecaftersale/acceptrefund', { aftersale_id: refundRequest }, { token }), 2747008, ' 状态流转失败, detail: 当前状态为(商家逾期未退款),不允许执行操作(商家同意退款).');
+    await advanceClock(sb.url, 0);
+    assert.equal(await aftersaleStatus(refundRequest), 15);
+    await advanceClock(sb.url, 5);
     token = await getToken(sb.url);
-    assert.equal(await aftersaleStatus(refundRequest), 13, 'the merchant did not handle it in time: refunded automatically');
+    assert.equal(await aftersaleStatus(refundRequest), 13);
+    assert.equal((await outbox()).at(-1)!.event, 'aftersale_refund_success');
+
     await advanceClock(sb.url, 7 * 86400);
     token = await getToken(sb.url);
     assert.equal(await aftersaleStatus(returnRequest), 7, 'the buyer did not send the goods back in time');
+  });
+
+  test('the clock runs a timed-out refund request through 12 and 15 in one advance', async () => {
+    await paidOrder('TO-2');
+    const id = await addAftersale(aftersaleBody('TO-2', 1, 100));
+    const eventsBefore = (await outbox()).length;
+    await advanceClock(sb.url, 2 * 86400 + 1);
+    token = await getToken(sb.url);
+    assert.equal(await aftersaleStatus(id), 15, 'the merchant did not handle it in time: the platform refunds');
+    await advanceClock(sb.url, 5);
+    token = await getToken(sb.url);
+    assert.equal(await aftersaleStatus(id), 13);
+    const names = (await outbox()).slice(eventsBefore).filter((item) => String(item.payload.aftersale_info?.aftersale_id) === String(id)).map((item) => item.event);
+    assert.deepEqual(names, ['aftersale_merchant_handle_refund_overdue', 'aftersale_refund_success']);
   });
 
   test('buyer actions in the admin API', async () => {
@@ -240,7 +295,15 @@ describe('ecaftersale (v2)', () => {
   test('a failed platform refund goes through the offline refund and the buyer confirmation', async () => {
     await paidOrder('OFF-1');
     const id = String(await addAftersale(aftersaleBody('OFF-1', 1, 300)));
+    // Only a refund the platform is running can fail.
+    assert.equal((await admin(sb.url, 'POST', `/apps/${APPID}/aftersales/${id}/fail_refund`)).status, 409);
+    assert.equal((await call(sb.url, '/shop/ecaftersale/acceptrefund', { aftersale_id: Number(id) }, { token })).json.errcode, 0);
     assert.equal((await admin(sb.url, 'POST', `/apps/${APPID}/aftersales/${id}/fail_refund`)).json.aftersale.status, 16);
+    assert.equal((await outbox()).at(-1)!.event, 'aftersale_wait_merchant_offline_refund');
+    // The refund that failed does not finish later.
+    await advanceClock(sb.url, 5);
+    token = await getToken(sb.url);
+    assert.equal(await aftersaleStatus(Number(id)), 16);
     const uploaded = await call(sb.url, '/shop/ecaftersale/upload_certificates', { aftersale_id: Number(id), refund_desc: '已线下退款', certificates: ['https://mmecimage.cn/p/x/proof'] }, { token });
     assert.equal(uploaded.json.errcode, 0, uploaded.text);
     assert.equal((await admin(sb.url, 'POST', `/apps/${APPID}/aftersales/${id}/confirm_certificate`)).json.aftersale.status, 13);
@@ -282,6 +345,52 @@ describe('aftersale (v1) and update_deadline', () => {
     assert.equal((await call(sb.url, '/shop/aftersale/update', { out_order_id: 'V1AS-1', out_aftersale_id: 'AS-V1AS-1', openid: buyer, status: 13, finish_all_aftersale: 1 }, { token })).json.errcode, 0);
     assert.equal((await getOrder(sb.url, token, 'V1AS-1', buyer!)).status, 200);
     assertError(await call(sb.url, '/shop/aftersale/update', { out_order_id: 'V1AS-1', out_aftersale_id: 'AS-V1AS-1', openid: buyer, status: 2, finish_all_aftersale: 0 }, { token }), 1000000, '订单状态流转异常');
+  });
+
+  test('v1 after-sales push the events of their moves into the outbox', async () => {
+    await paidV1('V1EV-1');
+    const eventsBefore = (await outbox()).length;
+    const since = async () => (await outbox()).slice(eventsBefore);
+    assert.equal((await call(sb.url, '/shop/aftersale/add', v1Aftersale('V1EV-1', { type: 2 }), { token })).json.errcode, 0);
+    const order = (await admin(sb.url, 'GET', `/apps/${APPID}/orders/V1EV-1`)).json;
+    const aftersaleId = order.legacy_aftersales[0].aftersale_id as string;
+    const created = await since();
+    assert.deepEqual(created.map((item) => item.event), ['aftersale_new_order']);
+    assert.deepEqual(
+      { ...created[0]!.payload.aftersale_info, aftersale_id: String(created[0]!.payload.aftersale_info.aftersale_id), order_id: String(created[0]!.payload.aftersale_info.order_id) },
+      { aftersale_id: aftersaleId, order_id: order.order.order_id, out_order_id: 'V1EV-1' },
+    );
+    // A repeat add that changes nothing but the amount pushes nothing more.
+    assert.equal((await call(sb.url, '/shop/aftersale/add', v1Aftersale('V1EV-1', { type: 2, refund: 800 }), { token })).json.errcode, 0);
+    assert.equal((await since()).length, 1);
+    const update = (status: number, finish = 0) => call(sb.url, '/shop/aftersale/update', { out_order_id: 'V1EV-1', out_aftersale_id: 'AS-V1EV-1', openid: buyer, status, finish_all_aftersale: finish }, { token });
+    assert.equal((await update(6)).json.errcode, 0);
+    assert.equal((await update(8)).json.errcode, 0);
+    assert.equal((await update(8)).json.errcode, 0);
+    assert.equal((await update(14, 1)).json.errcode, 0);
+    const names = (await since()).map((item) => item.event);
+    assert.deepEqual(names, ['aftersale_new_order', 'aftersale_wait_merchant_confirm_receipt', 'aftersale_refund_success', 'open_product_order_refund', 'open_product_order_cancel']);
+    const refunded = (await since()).find((item) => item.event === 'aftersale_refund_success')!;
+    assert.equal(String(refunded.payload.aftersale_info.aftersale_id), aftersaleId);
+    assert.equal(refunded.payload.aftersale_info.out_aftersale_id, 'AS-V1EV-1');
+  });
+
+  test('the buyer withdraws a v1 after-sale through the admin API: 1 and aftersale_user_cancel', async () => {
+    await paidV1('V1EV-2');
+    assert.equal((await call(sb.url, '/shop/aftersale/add', v1Aftersale('V1EV-2'), { token })).json.errcode, 0);
+    const aftersaleId = (await admin(sb.url, 'GET', `/apps/${APPID}/orders/V1EV-2`)).json.legacy_aftersales[0].aftersale_id as string;
+    const cancelled = await admin(sb.url, 'POST', `/apps/${APPID}/aftersales/${aftersaleId}/cancel`);
+    assert.equal(cancelled.status, 200, JSON.stringify(cancelled.json));
+    assert.equal(cancelled.json.aftersale.status, 1);
+    assert.equal(cancelled.json.aftersale.aftersale_id, aftersaleId);
+    const last = (await outbox()).at(-1)!;
+    assert.equal(last.event, 'aftersale_user_cancel');
+    assert.equal(last.payload.aftersale_info.out_aftersale_id, 'AS-V1EV-2');
+    const infos = (await call(sb.url, '/shop/aftersale/get', { out_order_id: 'V1EV-2', openid: buyer }, { token })).json.aftersale_infos as any[];
+    assert.equal(infos[0].status, 1);
+    // A withdrawn after-sale is final.
+    assert.equal((await admin(sb.url, 'POST', `/apps/${APPID}/aftersales/${aftersaleId}/cancel`)).status, 409);
+    assert.equal((await admin(sb.url, 'POST', `/apps/${APPID}/aftersales/${aftersaleId}/update`, { orderamt: 1 })).status, 404);
   });
 
   test('v1 codes: 1020002 to 1020005, 990022, 1000000 and the refund-missing system error', async () => {

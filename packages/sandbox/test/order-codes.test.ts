@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { after, afterEach, before, describe, test } from 'node:test';
 import { explain } from '@wxshop/api';
 import { admin, APPID, call, clockNow, getToken, PNG_BYTES, productBody, startSandbox, uploadImage, type TestSandbox, type WireResponse } from './helpers.js';
-import { addOrder, assertError, buyers, chinaTime, getOrder, v1Order, v2Order } from './order-support.js';
+import { addOrder, assertBareError, assertError, buyers, chinaTime, getOrder, v1Order, v2Order } from './order-support.js';
 
 /** The catalogue's wire messages of the codes below, written out to check the catalogue too. */
 const MESSAGE = {
@@ -22,6 +22,9 @@ const MESSAGE = {
   openidForeign: 'openid不属于当前appid',
   orderMissing: '订单不存在',
   linesWithoutParcel: '发货完成失败,存在物流未同步',
+  zeroPrice: '订单金额为0,无需支付',
+  imageConversion: ' 图片链接转换失败',
+  busyOrder: ' 该订单有其他操作正在进行',
   empty: '',
 } as const;
 
@@ -143,6 +146,56 @@ describe('order/add display fields and presale amounts', () => {
   });
 });
 
+describe('order/add field errors of the remaining top-level fields (sandbox-chosen codes)', () => {
+  const fieldError = (field: string) => `${field}字段异常,请检查json及字段合法性`;
+
+  test('1010010: order_detail that is not an object', async () => {
+    for (const [index, value] of (['lines', [1, 2], 7] as const).entries()) {
+      assertError(await call(sb.url, '/shop/order/add', await v2Order(sb.url, buyer, `C10-${index}`, { order_detail: value }), { token }), 1010010, fieldError('order_detail'));
+      await assertNoOrder(`C10-${index}`);
+    }
+  });
+
+  test('1010013: out_user_id that is not text', async () => {
+    assertError(await call(sb.url, '/shop/order/add', await v2Order(sb.url, buyer, 'C13-1', { out_user_id: { id: 1 } }), { token }), 1010013, fieldError('out_user_id'));
+    await assertNoOrder('C13-1');
+    assertError(await call(sb.url, '/shop/order/add', await v2Order(sb.url, buyer, 'C13-2', { out_user_id: [1007] }), { token }), 1010013, fieldError('out_user_id'));
+    await assertNoOrder('C13-2');
+    // A number is written in decimal, as for the other merchant ids.
+    await addOrder(sb.url, token, await v2Order(sb.url, buyer, 'C13-3', { out_user_id: 1007 }));
+  });
+
+  test('1010016: scene that is not a number; "" and numeric text pass', async () => {
+    for (const [index, value] of (['channels', true, [1177]] as const).entries()) {
+      assertError(await call(sb.url, '/shop/order/add', await v1Order(sb.url, buyer, `C16-${index}`, { scene: value }), { token }), 1010016, fieldError('scene'));
+      await assertNoOrder(`C16-${index}`);
+    }
+    await addOrder(sb.url, token, await v1Order(sb.url, buyer, 'C16-OK-1', { scene: '' }));
+    await addOrder(sb.url, token, await v1Order(sb.url, buyer, 'C16-OK-2', { scene: '1195' }));
+  });
+
+  test('1010017: stringify_64bits_number that is not a boolean', async () => {
+    for (const [index, value] of (['yes', 2, {}] as const).entries()) {
+      assertError(await call(sb.url, '/shop/order/add', await v2Order(sb.url, buyer, `C17-${index}`, { stringify_64bits_number: value }), { token }), 1010017, fieldError('stringify_64bits_number'));
+      await assertNoOrder(`C17-${index}`);
+    }
+    await addOrder(sb.url, token, await v2Order(sb.url, buyer, 'C17-OK', { stringify_64bits_number: false }));
+  });
+
+  test('1010022: promotion_info that is not an object, or a member that is not text', async () => {
+    const withPromotion = async (outOrderId: string, promotion: unknown) => {
+      const body: Record<string, any> = await v2Order(sb.url, buyer, outOrderId);
+      body.order_detail.promotion_info = promotion;
+      return body;
+    };
+    assertError(await call(sb.url, '/shop/order/add', await withPromotion('C22-1', 'finder'), { token }), 1010022, fieldError('promotion_info'));
+    await assertNoOrder('C22-1');
+    assertError(await call(sb.url, '/shop/order/add', await withPromotion('C22-2', { finder_username: ['f'] }), { token }), 1010022, fieldError('promotion_info'));
+    await assertNoOrder('C22-2');
+    await addOrder(sb.url, token, await withPromotion('C22-OK', { finder_username: 'finder-1' }));
+  });
+});
+
 describe('duplicates and the 2021 ticket flow', () => {
   afterEach(async () => {
     await admin(sb.url, 'PATCH', `/apps/${APPID}/settings`, { strict_duplicates: false });
@@ -214,6 +267,25 @@ describe('codes reached only through fault rules', () => {
     assertError(await call(sb.url, '/shop/order/getpaymentparams', request, { token }), 1010044, MESSAGE.paymentRefused);
     assert.equal((await getOrder(sb.url, token, 'F-PAY', buyer)).status, 10);
     assert.equal((await call(sb.url, '/shop/order/getpaymentparams', request, { token })).json.errcode, 0);
+  });
+
+  test('1010051 on getpaymentparams: order/add refuses a zero price, so only a fault rule reaches it', async () => {
+    await addOrder(sb.url, token, await v2Order(sb.url, buyer, 'F-ZERO'));
+    await addFault({ appid: APPID, path: '/shop/order/getpaymentparams', errcode: 1010051, count: 1 });
+    assertError(await call(sb.url, '/shop/order/getpaymentparams', { out_order_id: 'F-ZERO', openid: buyer }, { token }), 1010051, MESSAGE.zeroPrice);
+    assert.equal((await getOrder(sb.url, token, 'F-ZERO', buyer)).status, 10);
+  });
+
+  test('2747003 and 2747026 on ecaftersale/add, sent without a rid; nothing is stored', async () => {
+    const orderId = await addOrder(sb.url, token, await v2Order(sb.url, buyer, 'F-AS'));
+    assert.equal((await admin(sb.url, 'POST', `/apps/${APPID}/orders/${orderId}/pay`)).status, 200);
+    const body = { out_order_id: 'F-AS', openid: buyer, type: 1, product_info: { out_product_id: 'P-2', out_sku_id: 'S-2', product_cnt: 1 }, orderamt: 100, refund_reason: '不想要了', refund_reason_type: 2 };
+    await addFault({ appid: APPID, path: '/shop/ecaftersale/add', errcode: 2747003, count: 1 });
+    assertBareError(await call(sb.url, '/shop/ecaftersale/add', body, { token }), 2747003, MESSAGE.imageConversion);
+    await addFault({ appid: APPID, path: '/shop/ecaftersale/add', errcode: 2747026, count: 1 });
+    assertBareError(await call(sb.url, '/shop/ecaftersale/add', body, { token }), 2747026, MESSAGE.busyOrder);
+    const list = await call(sb.url, '/shop/ecaftersale/get_list', { offset: 0, limit: 50, out_order_id: 'F-AS' }, { token });
+    assert.deepEqual(list.json.after_sales_orders, []);
   });
 
   test('1070003 and 1070004 on img/upload, 1090017 on a coupon write', async () => {

@@ -70,6 +70,14 @@ export function assertError(response: WireResponse, errcode: number, message: st
   assert.equal(errmsg.replace(RID_SUFFIX, ''), message);
 }
 
+/** Asserts an error sent without a rid (several ecaftersale codes): the errcode and the exact errmsg. */
+export function assertBareError(response: WireResponse, errcode: number, errmsg: string): void {
+  assert.equal(response.status, 200);
+  assert.equal(response.json.errcode, errcode, response.text);
+  assert.equal(response.json.errmsg, errmsg);
+  assert.doesNotMatch(String(response.json.errmsg), RID_SUFFIX);
+}
+
 /** Adds an order and returns its order_id as a decimal string. */
 export async function addOrder(url: string, token: string, body: unknown): Promise<string> {
   const response = await call(url, '/shop/order/add', body, { token });

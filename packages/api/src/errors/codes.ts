@@ -853,6 +853,17 @@ export const ERROR_CODES: readonly ErrorCodeEntry[] = [
     onErrorCodePage: true,
   },
   {
+    code: 1010010,
+    message: 'order_detail字段异常,请检查json及字段合法性',
+    messageSource: 'sandbox',
+    description:
+      "The order_detail block is present but not an object. Not observed: the code's meaning is the sandbox's reading of the field-error family.",
+    module: 'order',
+    family: 'validation',
+    retry: 'no',
+    onErrorCodePage: false,
+  },
+  {
     code: 1010011,
     message: '订单不存在',
     messageSource: 'observed',
@@ -871,6 +882,17 @@ export const ERROR_CODES: readonly ErrorCodeEntry[] = [
     family: 'state',
     retry: 'no',
     onErrorCodePage: true,
+  },
+  {
+    code: 1010013,
+    message: 'out_user_id字段异常,请检查json及字段合法性',
+    messageSource: 'sandbox',
+    description:
+      "The out_user_id is present but not a string. Not observed: the code's meaning is the sandbox's reading of the field-error family.",
+    module: 'order',
+    family: 'validation',
+    retry: 'no',
+    onErrorCodePage: false,
   },
   {
     code: 1010014,
@@ -893,6 +915,28 @@ export const ERROR_CODES: readonly ErrorCodeEntry[] = [
     onErrorCodePage: true,
   },
   {
+    code: 1010016,
+    message: 'scene字段异常,请检查json及字段合法性',
+    messageSource: 'sandbox',
+    description:
+      "The scene is present but neither an integer nor a numeric string. Not observed: the code's meaning is the sandbox's reading of the field-error family.",
+    module: 'order',
+    family: 'validation',
+    retry: 'no',
+    onErrorCodePage: false,
+  },
+  {
+    code: 1010017,
+    message: 'stringify_64bits_number字段异常,请检查json及字段合法性',
+    messageSource: 'sandbox',
+    description:
+      "The stringify_64bits_number flag is present but not a boolean. Not observed: the code's meaning is the sandbox's reading of the field-error family.",
+    module: 'order',
+    family: 'validation',
+    retry: 'no',
+    onErrorCodePage: false,
+  },
+  {
     code: 1010020,
     message: 'create_time缺失',
     messageSource: 'sandbox',
@@ -911,6 +955,17 @@ export const ERROR_CODES: readonly ErrorCodeEntry[] = [
     family: 'validation',
     retry: 'no',
     onErrorCodePage: true,
+  },
+  {
+    code: 1010022,
+    message: 'promotion_info字段异常,请检查json及字段合法性',
+    messageSource: 'sandbox',
+    description:
+      "The order_detail.promotion_info block is present but not an object, or one of its members is not a string. Not observed: the code's meaning is the sandbox's reading of the field-error family.",
+    module: 'order',
+    family: 'validation',
+    retry: 'no',
+    onErrorCodePage: false,
   },
   {
     code: 1010023,

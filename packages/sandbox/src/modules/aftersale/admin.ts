@@ -4,7 +4,7 @@ import type { Services } from '../../services.js';
 import { requireApp } from '../app/admin.js';
 import { adminAction, plain } from '../order/admin.js';
 import { listAftersales, type EcDetail } from './store.js';
-import { ecView } from './view.js';
+import { ecView, v1View } from './view.js';
 
 /** Registers the buyer's and the platform's side of v2 after-sales, and the console's list. */
 export function registerAftersaleAdmin(admin: FastifyInstance, services: Services): void {
@@ -23,6 +23,11 @@ export function registerAftersaleAdmin(admin: FastifyInstance, services: Service
       const app = await requireApp(services, request.params.appid);
       const body = adminBody(request);
       requireAftersaleId(request.params.id);
+      // A 2021 after-sale: the buyer can only withdraw it.
+      if (operation === 'cancel' && (await services.legacyAftersales.find(app.appid, request.params.id))) {
+        const record = await adminAction(() => services.legacyAftersales.buyerCancel(app, request.params.id, services.clock.now()));
+        return { aftersale: plain({ aftersale_id: record.aftersale_id, ...v1View(record) }) };
+      }
       const record = await adminAction(() => services.aftersales.asBuyer(app, request.params.id, operation, body as never, services.clock.now()));
       return { aftersale: plain(ecView(record)) };
     });

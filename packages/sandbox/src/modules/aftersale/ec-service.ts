@@ -16,7 +16,7 @@ import { readAddress } from '../order/validate.js';
 import { wireId } from '../order/view.js';
 import { readAftersaleKey, readEcRequest, readOrderAmount } from './ec-read.js';
 import { checkCap, findLine, lineRefusal } from './ec-rules.js';
-import { EC_ACTION_TEXT, EC_AFTERSALE_TRANSITIONS, EC_EVENTS, EC_OPEN, EC_REFUNDED, EC_STATUS_TEXT, timeoutOf, type EcAftersaleAction, type EcAftersaleStatus } from './states.js';
+import { DEFAULT_REFUND_DELAY_SECONDS, EC_ACTION_TEXT, EC_AFTERSALE_TRANSITIONS, EC_EVENTS, EC_OPEN, EC_REFUNDED, EC_STATUS_TEXT, timeoutOf, type EcAftersaleAction, type EcAftersaleStatus } from './states.js';
 import { findAftersale, findDueAftersales, insertAftersale, listAftersales, listForOrder, saveAftersale, type AftersaleRecord, type EcDetail } from './store.js';
 import { ecView } from './view.js';
 
@@ -30,8 +30,13 @@ export const MAX_AFTERSALES_PER_LINE = 5;
 export const EC_LIST_LIMIT_MAX = 50;
 /** Order statuses in which the buyer may ask for an after-sale: paid and not closed. */
 const AFTERSALE_ORDER_STATUSES = [20, 21, 30, 100];
-/** Timed-out after-sales handled per run of the background job. */
+/** Timed-out after-sales handled per round of the background job. */
 const DUE_BATCH = 200;
+/**
+ * Maximum rounds of one run of the background job. A timed move may make the next one due at once
+ * (2 → 12 → 15 → 13 when the refund delay is 0), so one clock advance runs the whole chain.
+ */
+const DUE_ROUNDS = 4;
 /** The timeout operations ecaftersale/merchanttest may force. */
 const MERCHANT_TEST_OPERATIONS: readonly EcAftersaleAction[] = [
   'user_upload_return_info_overdue',
@@ -42,6 +47,11 @@ const MERCHANT_TEST_OPERATIONS: readonly EcAftersaleAction[] = [
 ];
 
 type EcRecord = AftersaleRecord<EcDetail>;
+
+/** Returns how long the platform's refunds take in this app (15 → 13 or 14), in sandbox milliseconds. */
+export function refundDelayMs(app: AppRecord): number {
+  return (app.settings.refund_delay_seconds ?? DEFAULT_REFUND_DELAY_SECONDS) * 1000;
+}
 
 /** shop/ecaftersale/*: after-sales the buyer starts and the platform runs (2022 flow). */
 export class EcAftersaleService {
@@ -304,7 +314,7 @@ export class EcAftersaleService {
     });
   }
 
-  /** The platform's refund fails (admin API): the merchant must refund offline. */
+  /** A refund the platform is running (12 or 15) fails (admin API): the merchant must refund offline. */
   failRefund(app: AppRecord, aftersaleId: string, now: number): Promise<EcRecord> {
     return this.platformAction(app, aftersaleId, 'refund_failed', now);
   }
@@ -327,8 +337,18 @@ export class EcAftersaleService {
     return (await findAftersale<EcDetail>(this.db, app.appid, 2, { aftersale_id: aftersaleId }))!;
   }
 
-  /** Background job: applies every timeout that is due by the sandbox clock. */
+  /** Background job: applies every timed move (timeouts, the platform's refunds) due by the sandbox clock. */
   async runDue(now: number, getApp: (appid: string) => Promise<AppRecord | undefined>): Promise<number> {
+    let applied = 0;
+    for (let round = 0; round < DUE_ROUNDS; round++) {
+      const moved = await this.runDueRound(now, getApp);
+      applied += moved;
+      if (moved === 0) break;
+    }
+    return applied;
+  }
+
+  private async runDueRound(now: number, getApp: (appid: string) => Promise<AppRecord | undefined>): Promise<number> {
     const due = await findDueAftersales(this.db, now, DUE_BATCH);
     let applied = 0;
     for (const record of due) {
@@ -405,11 +425,15 @@ export class EcAftersaleService {
     next.status = status;
     next.updated_at = Math.max(now, record.updated_at);
     change?.(next.detail);
-    const timeout = timeoutOf(status, next.detail.type);
+    const timeout = timeoutOf(status, next.detail.type, refundDelayMs(app));
     // After a refusal of returned goods the buyer can only escalate, and that timeout still runs.
     next.deadline_at = timeout ? now + timeout.afterMs : null;
-    if (EC_REFUNDED.includes(status)) next.detail.refund_id = `${Math.floor(now / 1000)}${randomBytes(6).toString('hex')}`;
+    // The platform's refund id exists from the moment the refund starts.
+    if ((status === 15 || EC_REFUNDED.includes(status)) && next.detail.refund_id === '') {
+      next.detail.refund_id = `${Math.floor(now / 1000)}${randomBytes(6).toString('hex')}`;
+    }
     if (!(await saveAftersale(trx, next, record))) throw new WireError(2747026, `ecaftersale.${action}.concurrent_write`);
+    next.version = record.version + 1;
 
     const ids = { aftersale_id: wireId(next.aftersale_id), out_aftersale_id: next.out_aftersale_id };
     const event = EC_EVENTS[action] ?? (MERCHANT_TEST_OPERATIONS.includes(action) ? `aftersale_${action}` : undefined);
@@ -418,6 +442,8 @@ export class EcAftersaleService {
       await this.refundLine(trx, app, next, now);
       await enqueueEvent(trx, app, 'aftersale_refund_success', 'aftersale_info', ids, now);
     }
+    // With a refund delay of 0 the platform's refund finishes within the same call.
+    if (status === 15 && timeout && timeout.afterMs === 0) return this.apply(trx, app, next, timeout.action, now);
     return next;
   }
 

@@ -9,7 +9,9 @@ import type { AppRecord, Executor } from '../app/store.js';
 import type { OrderService } from '../order/service.js';
 import type { OrderRecord } from '../order/store.js';
 import { AFTERSALE_ID_START } from './ec-service.js';
-import { V1_STATUSES, V1_TRANSITIONS, V1_TYPES, type V1Status } from './states.js';
+import { enqueueEvent } from '../../push/outbox.js';
+import { wireId } from '../order/view.js';
+import { V1_STATUS_EVENTS, V1_STATUSES, V1_TRANSITIONS, V1_TYPES, type V1Status } from './states.js';
 import { findAftersale, insertAftersale, listForOrder, saveAftersale, type AftersaleRecord, type V1Detail } from './store.js';
 import { v1View } from './view.js';
 
@@ -76,8 +78,9 @@ export class LegacyAftersaleService {
       if (existing) {
         const next: V1Record = { ...existing, status, detail, updated_at: Math.max(now, existing.updated_at) };
         if (!(await saveAftersale(trx, next, existing))) throw new WireError(1000000, 'aftersale.add.concurrent_write');
+        if (status !== existing.status) await emitStatusEvent(trx, app, next, now);
       } else {
-        await insertAftersale(trx, {
+        const record: V1Record = {
           appid: app.appid,
           aftersale_id: internalId!.toString(),
           out_aftersale_id: outAftersaleId,
@@ -90,7 +93,14 @@ export class LegacyAftersaleService {
           version: 0,
           created_at: now,
           updated_at: now,
-        });
+        };
+        await insertAftersale(trx, record);
+        await enqueueEvent(trx, app, 'aftersale_new_order', 'aftersale_info', {
+          aftersale_id: wireId(record.aftersale_id),
+          order_id: wireId(order.order_id),
+          out_order_id: order.out_order_id,
+        }, now);
+        await emitStatusEvent(trx, app, record, now);
       }
       if (finish === 1) await this.closeOrder(trx, app, order, now);
     });
@@ -124,6 +134,7 @@ export class LegacyAftersaleService {
       }
       const record: V1Record = { ...existing, status: next, detail: { ...existing.detail, finish_all_aftersale: finish }, updated_at: Math.max(now, existing.updated_at) };
       if (!(await saveAftersale(trx, record, existing))) throw new WireError(1000000, 'aftersale.update.concurrent_write');
+      if (next !== existing.status) await emitStatusEvent(trx, app, record, now);
       if (finish === 1) await this.closeOrder(trx, app, order, now);
     });
     return {};
@@ -153,6 +164,33 @@ export class LegacyAftersaleService {
     return {};
   }
 
+  /**
+   * Cancels a v1 after-sale for the buyer in WeChat (admin API): any open status → 1, with
+   * aftersale_user_cancel so that the merchant learns of it.
+   */
+  async buyerCancel(app: AppRecord, aftersaleId: string, now: number): Promise<V1Record> {
+    return this.db.transaction().execute(async (trx) => {
+      const existing = await findAftersale<V1Detail>(trx, app.appid, 1, { aftersale_id: aftersaleId });
+      if (!existing) throw new WireError(2747007, 'aftersale.cancel.not_found');
+      let next: V1Status;
+      try {
+        next = transition('aftersale (v1) status', V1_TRANSITIONS, 'to_1', existing.status as V1Status);
+      } catch (error) {
+        if (error instanceof TransitionRejected) throw new WireError(1000000, `aftersale.cancel.final_status_${existing.status}`);
+        throw error;
+      }
+      const record: V1Record = { ...existing, status: next, updated_at: Math.max(now, existing.updated_at) };
+      if (!(await saveAftersale(trx, record, existing))) throw new WireError(1000000, 'aftersale.cancel.concurrent_write');
+      await emitStatusEvent(trx, app, record, now);
+      return record;
+    });
+  }
+
+  /** Finds a v1 after-sale by its platform id (admin API). */
+  find(appid: string, aftersaleId: string): Promise<V1Record | undefined> {
+    return findAftersale<V1Detail>(this.db, appid, 1, { aftersale_id: aftersaleId });
+  }
+
   listForOrder(appid: string, orderId: string): Promise<V1Record[]> {
     return listForOrder<V1Detail>(this.db, appid, 1, orderId);
   }
@@ -163,6 +201,12 @@ export class LegacyAftersaleService {
     if (current.status === 200) return;
     await this.orders.move(trx, app, current, 'refund_all', now, 1000000, (next) => next);
   }
+}
+
+/** Pushes the event of the status a v1 after-sale entered, if that status has one. */
+async function emitStatusEvent(trx: Executor, app: AppRecord, record: V1Record, now: number): Promise<void> {
+  const event = V1_STATUS_EVENTS[record.status as V1Status];
+  if (event) await enqueueEvent(trx, app, event, 'aftersale_info', { aftersale_id: wireId(record.aftersale_id), out_aftersale_id: record.out_aftersale_id }, now);
 }
 
 function readV1Status(body: JsonObject, rule: string): V1Status {

@@ -4,11 +4,12 @@ import { assertReachable, type TransitionTable } from '../../platform/transition
  * v2 after-sale status (shop/ecaftersale/*): 1 cancelled by the buyer, 2 merchant handling,
  * 4 merchant refused the refund, 5 merchant refused the return, 6 waiting for the buyer to send
  * the goods back, 7 return closed, 8 waiting for the merchant to receive, 13 refunded,
- * 14 returned and refunded, 16 platform refund failed, 17 waiting for the buyer to accept the
- * merchant's offline refund, 18 closed by customer service, 19 closed after arbitration timeout.
- * 12 and 15 (overdue and transient refunding) are never stored: refunds finish at once here.
+ * 12 the merchant let a refund request time out (the platform's automatic refund is queued),
+ * 13 refunded, 14 returned and refunded, 15 the platform is refunding, 16 platform refund failed,
+ * 17 waiting for the buyer to accept the merchant's offline refund, 18 closed by customer service,
+ * 19 closed after arbitration timeout.
  */
-export type EcAftersaleStatus = 1 | 2 | 4 | 5 | 6 | 7 | 8 | 13 | 14 | 16 | 17 | 18 | 19;
+export type EcAftersaleStatus = 1 | 2 | 4 | 5 | 6 | 7 | 8 | 12 | 13 | 14 | 15 | 16 | 17 | 18 | 19;
 
 export type EcAftersaleAction =
   | 'user_cancel'
@@ -22,6 +23,9 @@ export type EcAftersaleAction =
   | 'modify_return'
   | 'cancel_waybill'
   | 'confirm_receipt'
+  | 'platform_refund'
+  | 'refund_completed'
+  | 'return_refund_completed'
   | 'refund_failed'
   | 'upload_certificates'
   | 'certificate_confirmed_refund'
@@ -37,8 +41,8 @@ export const EC_AFTERSALE_TRANSITIONS: TransitionTable<EcAftersaleAction, EcAfte
   user_cancel: { from: [2, 4, 5, 6], to: 1 },
   // After a refusal the buyer may edit, which puts the request back to the merchant.
   user_update: { from: [2, 4, 5], to: 2 },
-  // acceptrefund on a refund-only request.
-  accept_refund: { from: [2], to: 13 },
+  // acceptrefund on a refund-only request: the platform starts the refund.
+  accept_refund: { from: [2], to: 15 },
   // acceptreturn on a return request.
   accept_return: { from: [2], to: 6 },
   reject_refund: { from: [2], to: 4 },
@@ -51,22 +55,30 @@ export const EC_AFTERSALE_TRANSITIONS: TransitionTable<EcAftersaleAction, EcAfte
   // The buyer withdraws the return waybill (WeChat side).
   cancel_waybill: { from: [8], to: 6 },
   // acceptrefund on a return request whose goods arrived: "merchant confirms receipt".
-  confirm_receipt: { from: [8], to: 14 },
+  confirm_receipt: { from: [8], to: 15 },
+  // After the merchant let a refund request time out, the platform starts the refund itself.
+  platform_refund: { from: [12], to: 15 },
+  // The refund reached the buyer, after the app's refund delay: a refund-only request ends in 13,
+  // a return in 14.
+  refund_completed: { from: [15], to: 13 },
+  return_refund_completed: { from: [15], to: 14 },
   // The platform's refund failed; the merchant must refund offline.
-  refund_failed: { from: [2, 8], to: 16 },
+  refund_failed: { from: [12, 15], to: 16 },
   upload_certificates: { from: [16], to: 17 },
   certificate_confirmed_refund: { from: [17], to: 13 },
   certificate_confirmed_return: { from: [17], to: 14 },
   service_close: { from: [16, 17], to: 18 },
   // Timeouts, by the sandbox clock or forced by ecaftersale/merchanttest.
-  merchant_handle_refund_overdue: { from: [2], to: 13 },
+  // The merchant did not answer a refund-only request in time (12); the platform refunds next.
+  merchant_handle_refund_overdue: { from: [2], to: 12 },
   merchant_handle_return_overdue: { from: [2], to: 6 },
   user_upload_return_info_overdue: { from: [6], to: 7 },
-  merchant_confirm_receipt_overdue: { from: [8], to: 14 },
+  // The merchant did not confirm receipt in time: the platform refunds as if it had.
+  merchant_confirm_receipt_overdue: { from: [8], to: 15 },
   user_apply_platform_judge_overdue: { from: [4, 5], to: 19 },
 };
 
-/** Events the buyer's and the platform's moves push; timeouts push `aftersale_<action>`, refunds add aftersale_refund_success. */
+/** Events the buyer's and the platform's moves push; timeouts push `aftersale_<action>`, finished refunds add aftersale_refund_success. */
 export const EC_EVENTS: Partial<Record<EcAftersaleAction, string>> = {
   user_cancel: 'aftersale_user_cancel',
   user_update: 'aftersale_update_order',
@@ -80,7 +92,7 @@ export const EC_EVENTS: Partial<Record<EcAftersaleAction, string>> = {
 };
 
 /** Statuses in which an after-sale is still open (it blocks another one on the same line). */
-export const EC_OPEN: readonly EcAftersaleStatus[] = [2, 4, 5, 6, 8, 16, 17];
+export const EC_OPEN: readonly EcAftersaleStatus[] = [2, 4, 5, 6, 8, 12, 15, 16, 17];
 /** Statuses in which the money went back to the buyer. */
 export const EC_REFUNDED: readonly EcAftersaleStatus[] = [13, 14];
 
@@ -93,8 +105,10 @@ export const EC_STATUS_TEXT: Record<EcAftersaleStatus, string> = {
   6: '待买家退货',
   7: '退货退款关闭',
   8: '待商家收货',
+  12: '商家逾期未退款',
   13: '退款完成',
   14: '退货退款完成',
+  15: '平台退款中',
   16: '平台退款失败',
   17: '待用户确认',
   18: '商家打款失败,客服关闭售后',
@@ -114,6 +128,9 @@ export const EC_ACTION_TEXT: Record<EcAftersaleAction, string> = {
   modify_return: '用户修改退货物流',
   cancel_waybill: '用户取消退货物流',
   confirm_receipt: '商家确认收货',
+  platform_refund: '平台发起退款',
+  refund_completed: '退款成功',
+  return_refund_completed: '退款成功',
   refund_failed: '平台退款',
   upload_certificates: '商家上传退款凭证',
   certificate_confirmed_refund: '用户确认退款凭证',
@@ -134,8 +151,17 @@ export const EC_TIMEOUTS_MS = {
   user_apply_judge: 7 * 24 * 3600 * 1000,
 } as const;
 
-/** Returns the timeout action of a status, if it has one, with its delay. */
-export function timeoutOf(status: EcAftersaleStatus, type: number): { action: EcAftersaleAction; afterMs: number } | undefined {
+/** Refund delay, in sandbox seconds, of an app that sets none: long enough to see status 15. */
+export const DEFAULT_REFUND_DELAY_SECONDS = 5;
+
+/**
+ * Returns the timed move of a status, if it has one, with its delay. The platform's own steps
+ * (12 → 15 at the next run of the due work, 15 → 13 or 14 after the app's refund delay) are
+ * timed moves too.
+ */
+export function timeoutOf(status: EcAftersaleStatus, type: number, refundDelayMs = DEFAULT_REFUND_DELAY_SECONDS * 1000): { action: EcAftersaleAction; afterMs: number } | undefined {
+  if (status === 12) return { action: 'platform_refund', afterMs: 0 };
+  if (status === 15) return { action: type === 2 ? 'return_refund_completed' : 'refund_completed', afterMs: refundDelayMs };
   if (status === 2) {
     return type === 1
       ? { action: 'merchant_handle_refund_overdue', afterMs: EC_TIMEOUTS_MS.merchant_handle }
@@ -166,6 +192,18 @@ export const V1_TYPES = [1, 2, 3] as const;
 export const V1_TRANSITIONS: TransitionTable<`to_${V1Status}`, V1Status> = Object.fromEntries(
   V1_STATUSES.map((status) => [`to_${status}`, { from: V1_STATUSES.filter((from) => !V1_FINAL.includes(from)), to: status }]),
 ) as unknown as TransitionTable<`to_${V1Status}`, V1Status>;
+
+/**
+ * Events a v1 after-sale pushes when it enters a status, whoever moved it: the v2 event of the
+ * same meaning. A new v1 after-sale pushes aftersale_new_order; other statuses push nothing.
+ */
+export const V1_STATUS_EVENTS: Partial<Record<V1Status, string>> = {
+  1: 'aftersale_user_cancel',
+  8: 'aftersale_wait_merchant_confirm_receipt',
+  12: 'aftersale_merchant_handle_refund_overdue',
+  13: 'aftersale_refund_success',
+  14: 'aftersale_refund_success',
+};
 
 assertReachable('ecaftersale status', EC_AFTERSALE_TRANSITIONS, [2]);
 assertReachable('aftersale (v1) status', V1_TRANSITIONS, [0, 2]);

@@ -7,6 +7,9 @@ import { AppExistsError, AppInputError } from './service.js';
 import type { AccountInfo, AppSettings, ReviewerPolicy } from './settings.js';
 import type { AccessState, AppRecord } from './store.js';
 
+/** Longest refund delay the settings accept: 30 days, in sandbox seconds. */
+const MAX_REFUND_DELAY_SECONDS = 30 * 86400;
+
 /** Shapes an app for the admin API, secret included, because the admin API is the owner's tool. */
 export function appView(app: AppRecord) {
   return {
@@ -97,7 +100,7 @@ export function registerAppAdmin(admin: FastifyInstance, services: Services): vo
 
   admin.patch<{ Params: { appid: string } }>('/apps/:appid/settings', async (request) => {
     const body = adminBody(request);
-    const known = ['reviewer', 'deposit_ok', 'opened_scene_groups', 'account_info', 'external_image_errcode', 'strict_duplicates'];
+    const known = ['reviewer', 'deposit_ok', 'opened_scene_groups', 'account_info', 'external_image_errcode', 'strict_duplicates', 'refund_delay_seconds'];
     const unknown = Object.keys(body).filter((key) => !known.includes(key));
     if (unknown.length > 0) throw new AdminError(400, 'unknown_setting', `Unknown settings ${unknown.join(', ')}; valid: ${known.join(', ')}`);
     const current = await requireApp(services, request.params.appid);
@@ -116,6 +119,13 @@ export function registerAppAdmin(admin: FastifyInstance, services: Services): vo
     if (body.strict_duplicates !== undefined) {
       if (typeof body.strict_duplicates !== 'boolean') throw new AdminError(400, 'invalid_strict_duplicates', 'strict_duplicates must be a boolean');
       settings.strict_duplicates = body.strict_duplicates;
+    }
+    if (body.refund_delay_seconds !== undefined) {
+      const delay = body.refund_delay_seconds;
+      if (typeof delay !== 'number' || !Number.isFinite(delay) || delay < 0 || delay > MAX_REFUND_DELAY_SECONDS) {
+        throw new AdminError(400, 'invalid_refund_delay_seconds', `refund_delay_seconds must be a number from 0 to ${MAX_REFUND_DELAY_SECONDS}`);
+      }
+      settings.refund_delay_seconds = delay;
     }
     if (body.opened_scene_groups !== undefined) {
       const groups = body.opened_scene_groups;

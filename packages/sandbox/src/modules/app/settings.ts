@@ -14,6 +14,11 @@ export interface AppSettings {
    * keep-first (2022 flow) or overwrite (2021 flow). Absent means false.
    */
   strict_duplicates?: boolean;
+  /**
+   * Sandbox seconds the platform's refunds take: an after-sale waits in 15 (platform refunding)
+   * this long before it reaches 13 or 14. 0 finishes refunds within the call. Absent means 5.
+   */
+  refund_delay_seconds?: number;
   /** Scene groups opened for the account (1 = Channels and Official Accounts). */
   opened_scene_groups: number[];
   reviewer: ReviewerPolicy;

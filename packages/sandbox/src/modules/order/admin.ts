@@ -53,7 +53,8 @@ export function registerOrderAdmin(admin: FastifyInstance, services: Services): 
     if (!found) throw new AdminError(404, 'order_not_found', 'No such order');
     const order = await services.orders.expireIfDue(found, now);
     const aftersales = (await services.aftersales.listForOrder(app.appid, order.order_id)).map(ecView);
-    const legacy = (await services.legacyAftersales.listForOrder(app.appid, order.order_id)).map(v1View);
+    // The admin view adds the platform id of each 2021 after-sale, which aftersale/get does not return.
+    const legacy = (await services.legacyAftersales.listForOrder(app.appid, order.order_id)).map((item) => ({ aftersale_id: item.aftersale_id, ...v1View(item) }));
     return { order: plain(orderView(order, now, true)), aftersales: plain(aftersales), legacy_aftersales: plain(legacy) };
   });
 

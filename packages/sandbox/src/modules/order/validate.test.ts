@@ -58,7 +58,7 @@ test('order table forbids paying twice', () => {
 });
 
 test('aftersale timeouts match the table', () => {
-  for (const status of [2, 4, 5, 6, 8] as const) {
+  for (const status of [2, 4, 5, 6, 8, 12, 15] as const) {
     for (const type of [1, 2]) {
       const timeout = timeoutOf(status, type);
       assert.ok(timeout, `status ${status} has a timeout`);
@@ -66,4 +66,14 @@ test('aftersale timeouts match the table', () => {
     }
   }
   assert.equal(timeoutOf(13, 1), undefined);
+});
+
+test('the platform refunds in 15 for the refund delay, then ends in 13 or 14', () => {
+  assert.deepEqual(timeoutOf(15, 1, 3000), { action: 'refund_completed', afterMs: 3000 });
+  assert.deepEqual(timeoutOf(15, 2, 0), { action: 'return_refund_completed', afterMs: 0 });
+  assert.deepEqual(timeoutOf(12, 1), { action: 'platform_refund', afterMs: 0 });
+  assert.equal(canTransition(EC_AFTERSALE_TRANSITIONS, 'accept_refund', 2), true);
+  assert.equal(canTransition(EC_AFTERSALE_TRANSITIONS, 'refund_failed', 2), false);
+  assert.equal(canTransition(EC_AFTERSALE_TRANSITIONS, 'refund_failed', 15), true);
+  assert.equal(canTransition(EC_AFTERSALE_TRANSITIONS, 'user_cancel', 15), false);
 });

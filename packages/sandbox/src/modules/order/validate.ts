@@ -17,6 +17,8 @@ export const MAX_AFTERSALE_DURATION_DAYS = 3 * 365;
 /** delivery_type values: 1 express, 2 no delivery needed, 3 offline delivery, 4 self-pickup. */
 export const DELIVERY_TYPES = [1, 2, 3, 4] as const;
 export const NO_LOGISTICS = 2;
+/** Values stringify_64bits_number may take. SDKs send a boolean, and 0, 1 and the words pass too. */
+const STRINGIFY_VALUES = [true, false, 1, 0, 'true', 'false'] as const;
 /** Members an address must carry. */
 const ADDRESS_REQUIRED = ['receiver_name', 'detailed_address', 'tel_number'] as const;
 const ADDRESS_FIELDS = ['receiver_name', 'detailed_address', 'tel_number', 'country', 'province', 'city', 'town', 'house_number'] as const;
@@ -84,6 +86,7 @@ export function readOrderAdd(body: JsonObject, outOrderId: string, now: number):
   if (path === undefined || path === INVALID || path === '') throw new WireError(1010021, 'order.add.path.missing');
 
   const detail = field(body, 'order_detail');
+  if (detail !== undefined && detail !== null && !isObject(detail)) throw new WireError(1010010, 'order.add.order_detail.not_object');
   const orderDetail: JsonObject = isObject(detail) ? detail : {};
   const lines = readLines(orderDetail.product_infos, fundType);
   const payInfo = readPayInfo(orderDetail.pay_info, fundType);
@@ -108,15 +111,22 @@ export function readOrderAdd(body: JsonObject, outOrderId: string, now: number):
   const defaultAddress = readAddress(field(body, 'default_receiving_address'));
   if (defaultAddress === INVALID) throw new WireError(1010009, 'order.add.default_receiving_address.invalid');
 
+  const promotion = readPromotion(orderDetail.promotion_info);
   const traceId = readString(body, 'trace_id');
   const outUserId = readString(body, 'out_user_id');
+  if (outUserId === INVALID) throw new WireError(1010013, 'order.add.out_user_id.invalid');
   const scene = readInt(body, 'scene');
+  // scene arrived as "" and as "1195" on accepted orders. Anything else that is not a number is rejected.
+  if (scene === INVALID && field(body, 'scene') !== '') throw new WireError(1010016, 'order.add.scene.invalid');
   const duration = readInt(body, 'aftersale_duration');
   if (duration === INVALID || (duration !== undefined && (duration < 1 || duration > MAX_AFTERSALE_DURATION_DAYS))) {
     throw new WireError(990007, 'order.add.aftersale_duration.invalid');
   }
   const openid = readString(body, 'openid');
   const stringify = field(body, 'stringify_64bits_number');
+  if (stringify !== undefined && stringify !== null && !STRINGIFY_VALUES.includes(stringify as never)) {
+    throw new WireError(1010017, 'order.add.stringify_64bits_number.invalid');
+  }
 
   return {
     out_order_id: outOrderId,
@@ -126,7 +136,6 @@ export function readOrderAdd(body: JsonObject, outOrderId: string, now: number):
     expire_time: expireTime,
     path,
     out_user_id: typeof outUserId === 'string' ? outUserId : '',
-    // scene arrived as "" and as "1195" on accepted orders.
     scene: typeof scene === 'number' ? scene : null,
     trace_id: typeof traceId === 'string' ? traceId : '',
     aftersale_duration: duration ?? DEFAULT_AFTERSALE_DURATION_DAYS,
@@ -136,7 +145,7 @@ export function readOrderAdd(body: JsonObject, outOrderId: string, now: number):
     delivery_type: deliveryType,
     address_info: address,
     default_receiving_address: defaultAddress,
-    promotion_info: readPromotion(orderDetail.promotion_info),
+    promotion_info: promotion,
     stringify_ids: stringify === true || stringify === 1 || stringify === 'true',
   };
 }
@@ -243,11 +252,14 @@ export function readAddress(value: JsonValue | undefined): Address | null | type
   return address;
 }
 
+/** Reads order_detail.promotion_info; present but not an object, or a member not text, → 1010022. */
 function readPromotion(value: JsonValue | undefined): Record<string, string> {
-  if (!isObject(value)) return {};
+  if (value === undefined || value === null) return {};
+  if (!isObject(value)) throw new WireError(1010022, 'order.add.promotion_info.not_object');
   const result: Record<string, string> = {};
   for (const key of ['promoter_id', 'finder_nickname', 'promoter_openid', 'sharer_openid', 'finder_username']) {
     const read = readString(value, key);
+    if (read === INVALID) throw new WireError(1010022, `order.add.promotion_info.${key}.invalid`);
     if (typeof read === 'string' && read !== '') result[key] = read;
   }
   return result;
