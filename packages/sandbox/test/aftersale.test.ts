@@ -106,6 +106,26 @@ describe('ecaftersale (v2)', () => {
     for (const name of ['aftersale_new_order', 'aftersale_refund_success', 'open_product_order_refund']) assert.ok(names.includes(name), name);
   });
 
+  test('order closes (200) once the last refund completes', async () => {
+    await paidOrder('RF-2');
+    const first = await addAftersale(aftersaleBody('RF-2', 1, 1800));
+    // The first refund has not completed, so this line is not yet the last one: no freight back.
+    const second = await addAftersale(aftersaleBody('RF-2', 1, 500, 2));
+    for (const id of [first, second]) assert.equal((await call(sb.url, '/shop/ecaftersale/acceptrefund', { aftersale_id: id }, { token })).json.errcode, 0);
+    assert.equal(await aftersaleStatus(first), 15);
+    assert.equal(await aftersaleStatus(second), 15);
+    assert.equal((await getOrder(sb.url, token, 'RF-2', buyer!)).status, 20, 'no money went back yet');
+    const eventsBefore = (await outbox()).length;
+    await advanceClock(sb.url, 5);
+    token = await getToken(sb.url);
+    assert.equal(await aftersaleStatus(first), 13);
+    assert.equal(await aftersaleStatus(second), 13);
+    assert.equal((await getOrder(sb.url, token, 'RF-2', buyer!)).status, 200);
+    const names = (await outbox()).slice(eventsBefore).map((item) => item.event);
+    assert.deepEqual(names.filter((name) => name === 'aftersale_refund_success').length, 2);
+    assert.ok(names.includes('open_product_order_refund'), names.join(', '));
+  });
+
   test('refund_delay_seconds is a number from 0 to 30 days', async () => {
     for (const wrong of [-1, 'soon', 30 * 86400 + 1, null]) {
       const response = await admin(sb.url, 'PATCH', `/apps/${APPID}/settings`, { refund_delay_seconds: wrong });
