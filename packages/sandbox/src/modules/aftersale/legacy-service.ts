@@ -1,6 +1,7 @@
 import type { Kysely } from 'kysely';
 import { parseChinaTime } from '../../platform/clock.js';
 import { transition, TransitionRejected } from '../../platform/transitions.js';
+import { enqueueEvent } from '../../push/outbox.js';
 import { field, hasNul, INVALID, isObject, readInt, readString, type JsonObject } from '../../server/fields.js';
 import { WireError } from '../../server/wire-error.js';
 import type { IdAllocator } from '../../storage/ids.js';
@@ -8,9 +9,8 @@ import type { Database } from '../../storage/schema.js';
 import type { AppRecord, Executor } from '../app/store.js';
 import type { OrderService } from '../order/service.js';
 import type { OrderRecord } from '../order/store.js';
-import { AFTERSALE_ID_START } from './ec-service.js';
-import { enqueueEvent } from '../../push/outbox.js';
 import { wireId } from '../order/view.js';
+import { AFTERSALE_ID_START } from './ec-service.js';
 import { V1_STATUS_EVENTS, V1_STATUSES, V1_TRANSITIONS, V1_TYPES, type V1Status } from './states.js';
 import { findAftersale, insertAftersale, listForOrder, saveAftersale, type AftersaleRecord, type V1Detail } from './store.js';
 import { v1View } from './view.js';

@@ -3,7 +3,7 @@ import { assertReachable, type TransitionTable } from '../../platform/transition
 /**
  * v2 after-sale status (shop/ecaftersale/*): 1 cancelled by the buyer, 2 merchant handling,
  * 4 merchant refused the refund, 5 merchant refused the return, 6 waiting for the buyer to send
- * the goods back, 7 return closed, 8 waiting for the merchant to receive, 13 refunded,
+ * the goods back, 7 return closed, 8 waiting for the merchant to receive,
  * 12 the merchant let a refund request time out (the platform's automatic refund is queued),
  * 13 refunded, 14 returned and refunded, 15 the platform is refunding, 16 platform refund failed,
  * 17 waiting for the buyer to accept the merchant's offline refund, 18 closed by customer service,
