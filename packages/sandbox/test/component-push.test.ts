@@ -99,7 +99,7 @@ describe('component_verify_ticket pushes', () => {
     );
   });
 
-  test('a ticket pushed on demand decrypts and gets a component_access_token', async () => {
+  test('ticket on demand decrypts and gets token', async () => {
     const issued = await pushTicketNow();
     assert.equal(typeof issued.event_id, 'number');
     await runPushes();
@@ -159,7 +159,7 @@ describe('component_verify_ticket pushes', () => {
     assert.equal(openTicketPush(posts()[0]!).InfoType, 'component_verify_ticket');
   });
 
-  test('a reply other than "success" fails the attempt; three attempts, then failed', async () => {
+  test('non-success reply fails after three attempts', async () => {
     receiver.respond(() => ({ status: 200, body: '' }));
     const issued = await pushTicketNow();
     await runPushes();
@@ -181,13 +181,13 @@ describe('component_verify_ticket pushes', () => {
     assert.equal(typeof token.json.component_access_token, 'string', token.text);
   });
 
-  test('pushes to the platform stay out of the apps’ event lists', async () => {
+  test('platform pushes stay out of app lists', async () => {
     const created = await admin(sandbox.url, 'POST', '/apps', {});
     const events = await admin(sandbox.url, 'GET', `/apps/${created.json.app.appid}/push/events`);
     assert.deepEqual(events.json.events, []);
   });
 
-  test('without push settings a ticket is stored and not queued', async () => {
+  test('ticket without push settings is only stored', async () => {
     const other = 'wx00000000000000c8';
     assert.equal((await admin(sandbox.url, 'POST', '/components', { component_appid: other })).status, 201);
     const issued = await admin(sandbox.url, 'POST', `/components/${other}/ticket`);
@@ -198,7 +198,7 @@ describe('component_verify_ticket pushes', () => {
     assert.equal((await admin(sandbox.url, 'GET', `/components/${other}/push`)).json.push, null);
   });
 
-  test('two instances on one database push one ticket per 10 minutes, once', async () => {
+  test('two instances push each ticket once', async () => {
     await pushTicketNow();
     await runPushes();
     receiver.received.length = 0;

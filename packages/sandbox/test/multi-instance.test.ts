@@ -29,7 +29,7 @@ describe('instances sharing one database', () => {
     }
   });
 
-  test('a coupon fault armed on one instance fires on another, once per count, and survives a restart', async () => {
+  test('coupon fault shared and kept across restart', async () => {
     const first = await startSandbox();
     const sandboxOn = () => createSandbox({ storage: { url: first.dbUrl }, apps: [{ appid: APPID, secret: SECRET }], backgroundIntervalMs: 0 });
     let second = await sandboxOn();

@@ -217,14 +217,14 @@ describe('per-minute limit (45011)', () => {
     await advanceClock(server.url, Math.ceil((60_000 - (now % 60_000)) / 1000));
   }
 
-  test('calls beyond the minute limit of a path get 45011 until the next minute', async () => {
+  test('minute limit of a path gives 45011', async () => {
     const app = await createApp(server.url);
     await setQuota(server.url, app.appid, { minute_limits: { '/shop/spu/get_list': 3 } });
     await startOfMinute();
     const token = await getToken(server.url, app.appid, app.secret);
     for (let i = 0; i < 3; i++) assertOk(await listProducts(server.url, token));
     assertError(await listProducts(server.url, token), 45011, MINUTE_QUOTA);
-    // The limit is per path: another path of the same app still answers.
+    // The limit is per path: another path of the same app is not limited.
     assert.notEqual((await call(server.url, '/shop/spu/get', { out_product_id: 'x' }, { token })).json.errcode, 45011);
     const view = await admin(server.url, 'GET', `/apps/${app.appid}/quota`);
     assert.equal(view.json.minute_usage['/shop/spu/get_list'], 3);
@@ -243,7 +243,7 @@ describe('per-minute limit (45011)', () => {
     assertError(await listProducts(server.url, token), 45009, DAILY_QUOTA);
   });
 
-  test('a sandbox-wide limit applies to every app without its own; quota/get reports it', async () => {
+  test('sandbox-wide minute limit and its override', async () => {
     const app = await createApp(server.url);
     const other = await createApp(server.url);
     assert.equal((await admin(server.url, 'PUT', '/quota', { minute_limits: { '*': 2 } })).status, 200);
@@ -262,7 +262,7 @@ describe('per-minute limit (45011)', () => {
     }
   });
 
-  test('defaults: generous for every path, 10,000 for stable_token as documented', async () => {
+  test('default minute limits', async () => {
     const app = await createApp(server.url);
     const spu = await call(server.url, '/cgi-bin/openapi/quota/get', { cgi_path: '/shop/spu/add' }, { token: app.token });
     assert.deepEqual(spu.json.rate_limit, { call_count: 1_000_000, refresh_second: 60 });
@@ -273,7 +273,7 @@ describe('per-minute limit (45011)', () => {
     assert.deepEqual(platform.json.platform.documented_minute_limits, { '/cgi-bin/stable_token': 10_000 });
   });
 
-  test('/cgi-bin/token counts toward the minute limit of the appid it names', async () => {
+  test('token calls count per named appid', async () => {
     const app = await createApp(server.url);
     await setQuota(server.url, app.appid, { minute_limits: { '/cgi-bin/token': 1 } });
     await startOfMinute();

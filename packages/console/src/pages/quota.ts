@@ -21,8 +21,8 @@ export const quotaPage: Page = (root, context) => {
       const quota = await adminCall<QuotaReply>('GET', `/apps/${appid}/quota`);
       const minute = quota.settings.minute_limits ?? {};
       const paths = [...new Set([...Object.keys(quota.settings.daily_limits), ...Object.keys(minute), ...Object.keys(quota.usage)])].sort();
-      const shown = (value: number | undefined) => (value === undefined ? '' : String(value));
-      const rows = paths.map((path) => [h('code', {}, path), String(quota.usage[path] ?? 0), shown(quota.settings.daily_limits[path]), shown(minute[path])]);
+      const limitText = (value: number | undefined) => (value === undefined ? '' : String(value));
+      const rows = paths.map((path) => [h('code', {}, path), String(quota.usage[path] ?? 0), limitText(quota.settings.daily_limits[path]), limitText(minute[path])]);
       const rate = quota.settings.rate_limit;
       replaceChildren(
         body,

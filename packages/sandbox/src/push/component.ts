@@ -21,7 +21,7 @@ export function componentKey(componentAppid: string): string {
   return `${COMPONENT_KEY_PREFIX}${componentAppid}`;
 }
 
-/** The component_appid of an outbox key, or undefined for a mini program's key. */
+/** Returns the component_appid of an outbox key, or undefined for a mini program's key. */
 export function componentOfKey(key: string): string | undefined {
   return key.startsWith(COMPONENT_KEY_PREFIX) ? key.slice(COMPONENT_KEY_PREFIX.length) : undefined;
 }

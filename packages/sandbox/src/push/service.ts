@@ -81,11 +81,11 @@ export interface VerifyResult extends AttemptResult {
 
 type JsonObject = { [key: string]: JsonValue };
 
-/** Where one outbox event goes: a mini program's message push URL or a platform's authorization-event URL. */
+/** The destination of one outbox event: a mini program's message push URL or a platform's authorization-event URL. */
 interface DeliveryTarget {
   mode: PushMode;
   format: PushFormat;
-  /** An empty reply counts as `success` (message push); the authorization-event URL must answer `success`. */
+  /** True when an empty reply counts as `success` (message push). The authorization-event URL must reply `success`. */
   acceptsEmpty: boolean;
   render(payload: string, timestamp: string, nonce: string): RenderedPush;
 }

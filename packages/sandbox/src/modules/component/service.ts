@@ -111,9 +111,9 @@ export class ComponentService {
   }
 
   /**
-   * Stores a new ticket and, when the platform has an authorization-event URL, puts its push in
-   * the outbox in the same transaction; the push worker posts it. Without a URL the ticket is only
-   * stored, and the admin API shows it.
+   * Stores a new ticket. When the platform has an authorization-event URL, the same transaction
+   * puts its push in the outbox, which the push worker then posts. Without a URL the ticket is
+   * only stored, and the admin API shows it.
    */
   private async recordTicket(componentAppid: string, now: number): Promise<IssuedTicket> {
     const ticket = this.credential('verify_ticket', componentAppid, null, now, TICKET_LIFETIME_MS, `ticket@@@${randomBytes(48).toString('base64url')}`);

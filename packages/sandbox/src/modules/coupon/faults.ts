@@ -4,7 +4,7 @@ import type { Database } from '../../storage/schema.js';
 /**
  * Internal failures of the coupon platform that no ordinary request causes (activation, voiding,
  * stock correction, a claim rush, a user-coupon status write). An admin action arms one for the
- * next `count` calls of an app, so a test can see the code each one answers with. Armed faults
+ * next `count` calls of an app, so a test can see the code each one returns. Armed faults
  * are stored in the database: every instance on it, a restart and a snapshot see the same ones,
  * and each count is used by exactly one call.
  */

@@ -18,9 +18,9 @@ export const DOCUMENTED_DAILY_LIMITS: Readonly<Record<string, number>> = {
 
 /**
  * Calls an app may make to one API in one minute when no setting overrides it (45011 beyond it).
- * NOTE: the platform does not publish its per-minute limits; this is our choice, set high enough
- * that no ordinary test or benchmark reaches it (it equals the default daily limit, so by default
- * the daily quota binds first). The admin API sets a real number per app and path.
+ * NOTE: the platform does not publish its per-minute limits, so this number is our choice. It is
+ * high enough that no ordinary test or benchmark reaches it, and it equals the default daily limit,
+ * so by default the daily quota binds first. The admin API sets a real number per app and path.
  */
 export const DEFAULT_MINUTE_LIMIT = 1_000_000;
 
