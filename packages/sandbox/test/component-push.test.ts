@@ -172,6 +172,20 @@ describe('component_verify_ticket pushes', () => {
       event.deliveries.map((delivery: { attempt: number; outcome: string; error: string }) => [delivery.attempt, delivery.outcome, delivery.error]),
       [1, 2, 3].map((attempt) => [attempt, 'failed', 'the reply is not "success"']),
     );
+    // Redelivery makes a fresh round of attempts; this time the URL replies success.
+    receiver.respond(() => ({ status: 200, body: 'success' }));
+    receiver.received.length = 0;
+    const redelivered = await admin(sandbox.url, 'POST', `/components/${COMPONENT_APPID}/push/events/${issued.event_id}/redeliver`);
+    assert.equal(redelivered.status, 200, JSON.stringify(redelivered.json));
+    assert.equal(redelivered.json.event.state, 'delivered');
+    assert.deepEqual(
+      redelivered.json.event.deliveries.map((delivery: { attempt: number; outcome: string }) => [delivery.attempt, delivery.outcome]),
+      [[1, 'failed'], [2, 'failed'], [3, 'failed'], [1, 'delivered']],
+    );
+    assert.equal(posts().length, 1);
+    assert.equal(openTicketPush(posts()[0]!).ComponentVerifyTicket, issued.component_verify_ticket);
+    assert.equal((await admin(sandbox.url, 'POST', `/components/${COMPONENT_APPID}/push/events/999999/redeliver`)).status, 404);
+
     // The ticket is valid all the same: the platform stored it before the push.
     const token = await call(sandbox.url, '/cgi-bin/component/api_component_token', {
       component_appid: COMPONENT_APPID,

@@ -149,6 +149,13 @@ export async function listEvents(db: Kysely<Database>, appid: string, options: {
   return rows.map((row) => toOutbox(row as Record<string, unknown>));
 }
 
+/** Every delivery attempt of the given events of one outbox key, oldest first. */
+export async function listDeliveriesOf(db: Kysely<Database>, appid: string, eventIds: number[]): Promise<DeliveryRow[]> {
+  if (eventIds.length === 0) return [];
+  const rows = await db.selectFrom('push_deliveries').selectAll().where('appid', '=', appid).where('event_id', 'in', eventIds).orderBy('id').execute();
+  return rows.map((row) => ({ ...row, id: Number(row.id), event_id: Number(row.event_id), started_at: Number(row.started_at) }));
+}
+
 export async function listDeliveries(db: Kysely<Database>, appid: string, options: { eventId?: number; limit: number }): Promise<DeliveryRow[]> {
   let query = db.selectFrom('push_deliveries').selectAll().where('appid', '=', appid);
   if (options.eventId !== undefined) query = query.where('event_id', '=', options.eventId);

@@ -3,8 +3,7 @@ import type { FastifyInstance } from 'fastify';
 import { AdminError, adminBody } from '../../admin/router.js';
 import { storedPayloadView } from '../../push/admin.js';
 import { ComponentPushSettingsError, componentKey, type ComponentPushSettings } from '../../push/component.js';
-import { MAX_ATTEMPTS } from '../../push/service.js';
-import { listDeliveries, listEvents } from '../../push/store.js';
+import { findEvent, listDeliveriesOf, listEvents, requeueEvent, type DeliveryRow, type OutboxRow } from '../../push/store.js';
 import type { Services } from '../../services.js';
 import { requireApp } from '../app/admin.js';
 import { ComponentInputError, TRANSACTION_COMPONENT_SET } from './service.js';
@@ -14,6 +13,20 @@ const PUSH_KEYS = ['url', 'token', 'encoding_aes_key'];
 
 function componentPushView(settings: ComponentPushSettings) {
   return { url: settings.url, token: settings.token, encoding_aes_key: settings.encoding_aes_key, updated_at: settings.updated_at };
+}
+
+/** A push to a platform for the admin API, with its delivery attempts, oldest first. */
+function componentEventView(event: OutboxRow, deliveries: DeliveryRow[]) {
+  return {
+    id: event.id,
+    info_type: event.event,
+    state: event.state,
+    attempts: event.attempts,
+    created_at: event.created_at,
+    delivered_at: event.delivered_at,
+    message: storedPayloadView(event.payload),
+    deliveries: deliveries.filter((delivery) => delivery.event_id === event.id),
+  };
 }
 
 function readLimit(value: string | undefined): number {
@@ -129,22 +142,28 @@ export function registerComponentAdmin(admin: FastifyInstance, services: Service
   // Pushes to the platform, newest first, with their delivery attempts.
   admin.get<{ Params: { id: string }; Querystring: { limit?: string } }>('/components/:id/push/events', async (request) => {
     const platform = await requirePlatform(services, request.params.id);
-    const limit = readLimit(request.query.limit);
     const key = componentKey(platform.component_appid);
-    const events = await listEvents(services.storage.db, key, { limit });
-    const deliveries = await listDeliveries(services.storage.db, key, { limit: Math.min(1000, limit * MAX_ATTEMPTS) });
-    return {
-      events: events.map((event) => ({
-        id: event.id,
-        info_type: event.event,
-        state: event.state,
-        attempts: event.attempts,
-        created_at: event.created_at,
-        delivered_at: event.delivered_at,
-        message: storedPayloadView(event.payload),
-        deliveries: deliveries.filter((delivery) => delivery.event_id === event.id).reverse(),
-      })),
-    };
+    const events = await listEvents(services.storage.db, key, { limit: readLimit(request.query.limit) });
+    const deliveries = await listDeliveriesOf(services.storage.db, key, events.map((event) => event.id));
+    return { events: events.map((event) => componentEventView(event, deliveries)) };
+  });
+
+  // Sends a push again with a fresh round of attempts, and returns once they are made.
+  admin.post<{ Params: { id: string; event: string } }>('/components/:id/push/events/:event/redeliver', async (request) => {
+    const platform = await requirePlatform(services, request.params.id);
+    const key = componentKey(platform.component_appid);
+    const id = Number(request.params.event);
+    if (!Number.isSafeInteger(id) || id < 1) throw new AdminError(400, 'invalid_event_id', 'The event id must be a positive integer');
+    if (!(await findEvent(services.storage.db, key, id))) throw new AdminError(404, 'event_not_found', `No push ${id} to ${platform.component_appid}`);
+    if (!(await services.push.getComponentSettings(platform.component_appid))) {
+      throw new AdminError(409, 'push_not_configured', `Third-party platform ${platform.component_appid} has no authorization-event URL`);
+    }
+    if (!(await requeueEvent(services.storage.db, key, id, Date.now()))) {
+      throw new AdminError(409, 'event_delivering', 'The push is being delivered right now; try again when the attempts end');
+    }
+    await services.push.deliverOne(id);
+    const event = await findEvent(services.storage.db, key, id);
+    return { event: componentEventView(event!, await listDeliveriesOf(services.storage.db, key, [id])) };
   });
 
   // The merchant scans the consent page and authorizes the platform with the chosen permission sets.
