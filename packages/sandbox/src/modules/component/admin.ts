@@ -15,7 +15,7 @@ function componentPushView(settings: ComponentPushSettings) {
   return { url: settings.url, token: settings.token, encoding_aes_key: settings.encoding_aes_key, updated_at: settings.updated_at };
 }
 
-/** A push to a platform for the admin API, with its delivery attempts, oldest first. */
+/** Shapes a push to a platform for the admin API, with its delivery attempts, oldest first. */
 function componentEventView(event: OutboxRow, deliveries: DeliveryRow[]) {
   return {
     id: event.id,
