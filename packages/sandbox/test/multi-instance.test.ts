@@ -10,7 +10,7 @@ describe('instances sharing one database', () => {
     const second = await createSandbox({ storage: { url: first.dbUrl }, apps: [{ appid: APPID, secret: SECRET }], backgroundIntervalMs: 0 });
     try {
       const secondUrl = await second.listen('127.0.0.1', 0);
-      // Coupon faults live in the memory of the instance they were armed on.
+      // Coupon faults are stored state, so a reset on any instance drops them.
       const armed = await admin(secondUrl, 'POST', `/apps/${APPID}/coupons/faults`, { step: 'activate', count: 1 });
       assert.equal(armed.status, 200, JSON.stringify(armed.json));
       assert.equal((await admin(first.url, 'POST', '/reset')).status, 200);
@@ -23,6 +23,60 @@ describe('instances sharing one database', () => {
       assert.equal((await call(secondUrl, '/shop/coupon/add', couponBody('MI-1', now), { token })).json.errcode, 0);
       const activated = await call(secondUrl, '/shop/coupon/update_status', { out_coupon_id: 'MI-1', status: 2 }, { token });
       assert.equal(activated.json.errcode, 0, `the fault armed before the reset still fired: ${activated.text}`);
+    } finally {
+      await second.close();
+      await first.close();
+    }
+  });
+
+  test('coupon fault shared and kept across restart', async () => {
+    const first = await startSandbox();
+    const sandboxOn = () => createSandbox({ storage: { url: first.dbUrl }, apps: [{ appid: APPID, secret: SECRET }], backgroundIntervalMs: 0 });
+    let second = await sandboxOn();
+    try {
+      const secondUrl = await second.listen('127.0.0.1', 0);
+      await confirmCoupons(first.url);
+      const token = await getToken(first.url);
+      const now = Math.floor((await clockNow(first.url)) / 1000);
+      for (const id of ['MI-A', 'MI-B', 'MI-C']) assert.equal((await call(first.url, '/shop/coupon/add', couponBody(id, now), { token })).json.errcode, 0);
+
+      const armed = await admin(secondUrl, 'POST', `/apps/${APPID}/coupons/faults`, { step: 'activate', count: 2 });
+      assert.equal(armed.status, 200, JSON.stringify(armed.json));
+      assert.deepEqual((await admin(first.url, 'GET', `/apps/${APPID}/coupons/faults`)).json.faults, [{ step: 'activate', errcode: 1090013, remaining: 2 }]);
+      const activate = (url: string, id: string) => call(url, '/shop/coupon/update_status', { out_coupon_id: id, status: 2 }, { token });
+      assert.equal((await activate(first.url, 'MI-A')).json.errcode, 1090013, 'armed on the second instance, fired on the first');
+
+      // A restart of the instance that armed it keeps the remaining count.
+      await second.close();
+      second = await sandboxOn();
+      const restartedUrl = await second.listen('127.0.0.1', 0);
+      assert.deepEqual((await admin(restartedUrl, 'GET', `/apps/${APPID}/coupons/faults`)).json.faults, [{ step: 'activate', errcode: 1090013, remaining: 1 }]);
+      assert.equal((await activate(restartedUrl, 'MI-B')).json.errcode, 1090013);
+      assert.equal((await activate(first.url, 'MI-C')).json.errcode, 0, 'two counts, two failures');
+      assert.equal((await activate(restartedUrl, 'MI-A')).json.errcode, 0);
+      assert.deepEqual((await admin(first.url, 'GET', `/apps/${APPID}/coupons/faults`)).json.faults, []);
+    } finally {
+      await second.close();
+      await first.close();
+    }
+  });
+
+  test('concurrent calls on two instances use each count once', async () => {
+    const first = await startSandbox();
+    const second = await createSandbox({ storage: { url: first.dbUrl }, apps: [{ appid: APPID, secret: SECRET }], backgroundIntervalMs: 0 });
+    try {
+      const secondUrl = await second.listen('127.0.0.1', 0);
+      await confirmCoupons(first.url);
+      const token = await getToken(first.url);
+      const now = Math.floor((await clockNow(first.url)) / 1000);
+      const ids = Array.from({ length: 8 }, (_, i) => `MI-P${i}`);
+      for (const id of ids) assert.equal((await call(first.url, '/shop/coupon/add', couponBody(id, now), { token })).json.errcode, 0);
+      assert.equal((await admin(first.url, 'POST', `/apps/${APPID}/coupons/faults`, { step: 'activate', count: 3 })).status, 200);
+      const codes = await Promise.all(
+        ids.map((id, i) => call(i % 2 === 0 ? first.url : secondUrl, '/shop/coupon/update_status', { out_coupon_id: id, status: 2 }, { token }).then((r) => r.json.errcode)),
+      );
+      assert.equal(codes.filter((code) => code === 1090013).length, 3, JSON.stringify(codes));
+      assert.equal(codes.filter((code) => code === 0).length, 5, JSON.stringify(codes));
     } finally {
       await second.close();
       await first.close();

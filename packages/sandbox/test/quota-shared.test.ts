@@ -71,46 +71,62 @@ const LIST_BODY = { page: 1, page_size: 10, need_edit_spu: 1 };
 const QUOTA = 25;
 const CALLS_PER_INSTANCE = 30;
 
+const LIMITS = {
+  daily: { setting: 'daily_limits', errcode: 45009 },
+  minute: { setting: 'minute_limits', errcode: 45011 },
+} as const;
+
 for (const counters of ['redis', 'database'] as const) {
-  describe(`two sandbox processes sharing quota counters in ${counters === 'redis' ? 'Redis' : 'the database'}`, () => {
-    const children: Child[] = [];
-    const database = sharedDatabase();
-    after(async () => {
-      await Promise.all(children.map(stopChild));
-      await database.cleanup();
-    });
+  for (const kind of ['daily', 'minute'] as const) {
+    const { setting, errcode } = LIMITS[kind];
+    describe(`two sandbox processes sharing ${kind} quota counters in ${counters === 'redis' ? 'Redis' : 'the database'}`, () => {
+      const children: Child[] = [];
+      const database = sharedDatabase();
+      after(async () => {
+        await Promise.all(children.map(stopChild));
+        await database.cleanup();
+      });
 
-    test(`exactly ${QUOTA} of ${2 * CALLS_PER_INSTANCE} concurrent calls across both succeed and the rest get 45009`, async () => {
-      const prefix = counters === 'redis' ? `wxshop-test:${process.pid}:${Date.now()}:${Math.random().toString(36).slice(2, 8)}:` : undefined;
-      children.push(await startChild(database.url, prefix));
-      children.push(await startChild(database.url, prefix));
-      const [first, second] = children as [Child, Child];
+      test(`exactly ${QUOTA} of ${2 * CALLS_PER_INSTANCE} concurrent calls across both succeed and the rest get ${errcode}`, async () => {
+        const prefix = counters === 'redis' ? `wxshop-test:${process.pid}:${Date.now()}:${Math.random().toString(36).slice(2, 8)}:` : undefined;
+        children.push(await startChild(database.url, prefix));
+        children.push(await startChild(database.url, prefix));
+        const [first, second] = children as [Child, Child];
 
-      const set = await admin(first.url, 'PUT', `/apps/${APPID}/quota`, { daily_limits: { '/shop/spu/get_list': QUOTA } });
-      assert.equal(set.status, 200, JSON.stringify(set.json));
-      // Each instance issues its own token; ordinary tokens overlap for 5 minutes, so both stay valid.
-      const tokens = [await getToken(first.url), await getToken(second.url)];
-
-      const calls = [];
-      for (let i = 0; i < CALLS_PER_INSTANCE; i++) {
-        for (const [index, child] of children.entries()) {
-          calls.push(call(child.url, '/shop/spu/get_list', LIST_BODY, { token: tokens[index] }));
+        const set = await admin(first.url, 'PUT', `/apps/${APPID}/quota`, { [setting]: { '/shop/spu/get_list': QUOTA } });
+        assert.equal(set.status, 200, JSON.stringify(set.json));
+        // Each instance issues its own token; ordinary tokens overlap for 5 minutes, so both stay valid.
+        const tokens = [await getToken(first.url), await getToken(second.url)];
+        if (kind === 'minute') {
+          // Start the calls at the beginning of a sandbox minute, so that they all fall into one;
+          // the second instance reads the moved clock when it advances by 0.
+          const now = (await admin(first.url, 'GET', '/clock')).json.now_ms as number;
+          assert.equal((await admin(first.url, 'POST', '/clock/advance', { seconds: Math.ceil((60_000 - (now % 60_000)) / 1000) })).status, 200);
+          assert.equal((await admin(second.url, 'POST', '/clock/advance', { seconds: 0 })).status, 200);
         }
-      }
-      const responses = await Promise.all(calls);
-      const codes = responses.map((response) => response.json.errcode);
-      const succeeded = codes.filter((code) => code === 0).length;
-      const limited = codes.filter((code) => code === 45009).length;
-      assert.equal(succeeded, QUOTA, `errcodes: ${JSON.stringify(codes)}`);
-      assert.equal(limited, 2 * CALLS_PER_INSTANCE - QUOTA, `errcodes: ${JSON.stringify(codes)}`);
-      // Both instances served successes and refusals, so the limit really was shared.
-      const perInstance = children.map((_, index) => codes.filter((code, i) => i % 2 === index && code === 0).length);
-      assert.ok(perInstance.every((count) => count > 0), `successes per instance: ${perInstance}`);
 
-      const quota = await call(second.url, '/cgi-bin/openapi/quota/get', { cgi_path: '/shop/spu/get_list' }, { token: tokens[1] });
-      assert.deepEqual(quota.json.quota, { daily_limit: QUOTA, used: QUOTA, remain: 0 });
+        const calls = [];
+        for (let i = 0; i < CALLS_PER_INSTANCE; i++) {
+          for (const [index, child] of children.entries()) {
+            calls.push(call(child.url, '/shop/spu/get_list', LIST_BODY, { token: tokens[index] }));
+          }
+        }
+        const responses = await Promise.all(calls);
+        const codes = responses.map((response) => response.json.errcode);
+        const succeeded = codes.filter((code) => code === 0).length;
+        const limited = codes.filter((code) => code === errcode).length;
+        assert.equal(succeeded, QUOTA, `errcodes: ${JSON.stringify(codes)}`);
+        assert.equal(limited, 2 * CALLS_PER_INSTANCE - QUOTA, `errcodes: ${JSON.stringify(codes)}`);
+        // Both instances served successes and refusals, so the limit really was shared.
+        const perInstance = children.map((_, index) => codes.filter((code, i) => i % 2 === index && code === 0).length);
+        assert.ok(perInstance.every((count) => count > 0), `successes per instance: ${perInstance}`);
+
+        const quota = await call(second.url, '/cgi-bin/openapi/quota/get', { cgi_path: '/shop/spu/get_list' }, { token: tokens[1] });
+        if (kind === 'daily') assert.deepEqual(quota.json.quota, { daily_limit: QUOTA, used: QUOTA, remain: 0 });
+        else assert.deepEqual(quota.json.rate_limit, { call_count: QUOTA, refresh_second: 60 });
+      });
     });
-  });
+  }
 }
 
 describe('counters in Redis within one sandbox', () => {

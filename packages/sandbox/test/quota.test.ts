@@ -7,6 +7,7 @@ const CHINA_OFFSET_MS = 8 * 3600 * 1000;
 
 // Catalogue messages, written out so that a changed catalogue entry also fails here.
 const DAILY_QUOTA = 'reach max api daily quota limit';
+const MINUTE_QUOTA = 'api minute-quota reach limit must slower retry next minute';
 const CLEAR_LIMIT = 'forbid to clear quota because of reaching the limit';
 const INVALID_APPID = 'invalid appid,';
 const INVALID_SECRET = 'invalid appsecret';
@@ -158,11 +159,13 @@ describe('daily quotas', () => {
     assertOk(await listProducts(server.url, app.token));
     const view = await admin(server.url, 'GET', `/apps/${app.appid}/quota`);
     assert.equal(view.status, 200);
-    assert.deepEqual(view.json.settings, { daily_limits: { '/shop/spu/get_list': 5 }, rate_limit: { call_count: 100, refresh_second: 60 } });
+    assert.deepEqual(view.json.settings, { daily_limits: { '/shop/spu/get_list': 5 }, minute_limits: {}, rate_limit: { call_count: 100, refresh_second: 60 } });
     assert.equal(view.json.usage['/shop/spu/get_list'], 1);
     assert.equal((await admin(server.url, 'PUT', `/apps/${app.appid}/quota`, { daily_limits: { '/shop/nope': 1 } })).status, 400);
     assert.equal((await admin(server.url, 'PUT', `/apps/${app.appid}/quota`, { daily_limits: { '/shop/spu/get_list': -1 } })).status, 400);
     assert.equal((await admin(server.url, 'PUT', `/apps/${app.appid}/quota`, { rate_limit: { call_count: 'x' } })).status, 400);
+    assert.equal((await admin(server.url, 'PUT', `/apps/${app.appid}/quota`, { minute_limits: { '/shop/nope': 1 } })).status, 400);
+    assert.equal((await admin(server.url, 'PUT', `/apps/${app.appid}/quota`, { minute_limits: { '*': 1.5 } })).status, 400);
     assert.equal((await admin(server.url, 'PUT', `/apps/${app.appid}/quota`, { limits: {} })).status, 400);
     assert.equal((await admin(server.url, 'PUT', '/apps/wx0000000000000404/quota', {})).status, 404);
     const reset = await admin(server.url, 'DELETE', `/apps/${app.appid}/quota/usage`);
@@ -191,13 +194,92 @@ describe('frequency limit', () => {
     assertOk(await listProducts(server.url, await getToken(server.url, app.appid, app.secret)));
   });
 
-  test('quota/get reports the configured rate', async () => {
+  test('quota/get reports the per-minute limit, not the burst limit', async () => {
     const app = await createApp(server.url);
-    await setQuota(server.url, app.appid, { rate_limit: { call_count: 50, refresh_second: 60 } });
+    await setQuota(server.url, app.appid, { rate_limit: { call_count: 50, refresh_second: 60 }, minute_limits: { '/shop/spu/add': 70 } });
     const quota = await call(server.url, '/cgi-bin/openapi/quota/get', { cgi_path: '/shop/spu/add' }, { token: app.token });
     assertOk(quota);
-    assert.deepEqual(quota.json.rate_limit, { call_count: 50, refresh_second: 60 });
+    assert.deepEqual(quota.json.rate_limit, { call_count: 70, refresh_second: 60 });
     assert.deepEqual(Object.keys(quota.json.component_rate_limit as object).sort(), ['call_count', 'refresh_second']);
+  });
+});
+
+describe('per-minute limit (45011)', () => {
+  let server: TestSandbox;
+  before(async () => {
+    server = await startSandbox();
+  });
+  after(async () => server.close());
+
+  /** Moves the clock to the start of the next sandbox minute, so that the calls after it fall into one. */
+  async function startOfMinute(): Promise<void> {
+    const now = await clockNow(server.url);
+    await advanceClock(server.url, Math.ceil((60_000 - (now % 60_000)) / 1000));
+  }
+
+  test('minute limit of a path gives 45011', async () => {
+    const app = await createApp(server.url);
+    await setQuota(server.url, app.appid, { minute_limits: { '/shop/spu/get_list': 3 } });
+    await startOfMinute();
+    const token = await getToken(server.url, app.appid, app.secret);
+    for (let i = 0; i < 3; i++) assertOk(await listProducts(server.url, token));
+    assertError(await listProducts(server.url, token), 45011, MINUTE_QUOTA);
+    // The limit is per path: another path of the same app is not limited.
+    assert.notEqual((await call(server.url, '/shop/spu/get', { out_product_id: 'x' }, { token })).json.errcode, 45011);
+    const view = await admin(server.url, 'GET', `/apps/${app.appid}/quota`);
+    assert.equal(view.json.minute_usage['/shop/spu/get_list'], 3);
+    assert.equal(view.json.usage['/shop/spu/get_list'], 4, 'the refused call counted toward the day');
+    await advanceClock(server.url, 60);
+    assertOk(await listProducts(server.url, await getToken(server.url, app.appid, app.secret)));
+  });
+
+  test('the daily quota is checked first', async () => {
+    const app = await createApp(server.url);
+    await setQuota(server.url, app.appid, { daily_limits: { '/shop/spu/get_list': 2 }, minute_limits: { '/shop/spu/get_list': 1 } });
+    await startOfMinute();
+    const token = await getToken(server.url, app.appid, app.secret);
+    assertOk(await listProducts(server.url, token));
+    assertError(await listProducts(server.url, token), 45011, MINUTE_QUOTA);
+    assertError(await listProducts(server.url, token), 45009, DAILY_QUOTA);
+  });
+
+  test('sandbox-wide minute limit and its override', async () => {
+    const app = await createApp(server.url);
+    const other = await createApp(server.url);
+    assert.equal((await admin(server.url, 'PUT', '/quota', { minute_limits: { '*': 2 } })).status, 200);
+    try {
+      await setQuota(server.url, other.appid, { minute_limits: { '*': 100 } });
+      await startOfMinute();
+      const token = await getToken(server.url, app.appid, app.secret);
+      const otherToken = await getToken(server.url, other.appid, other.secret);
+      for (let i = 0; i < 2; i++) assertOk(await listProducts(server.url, token));
+      assertError(await listProducts(server.url, token), 45011, MINUTE_QUOTA);
+      for (let i = 0; i < 3; i++) assertOk(await listProducts(server.url, otherToken));
+      const quota = await call(server.url, '/cgi-bin/openapi/quota/get', { cgi_path: '/shop/spu/add' }, { token: otherToken });
+      assert.deepEqual(quota.json.rate_limit, { call_count: 100, refresh_second: 60 });
+    } finally {
+      assert.equal((await admin(server.url, 'PUT', '/quota', { minute_limits: { '*': null } })).status, 200);
+    }
+  });
+
+  test('default minute limits', async () => {
+    const app = await createApp(server.url);
+    const spu = await call(server.url, '/cgi-bin/openapi/quota/get', { cgi_path: '/shop/spu/add' }, { token: app.token });
+    assert.deepEqual(spu.json.rate_limit, { call_count: 1_000_000, refresh_second: 60 });
+    const stable = await call(server.url, '/cgi-bin/openapi/quota/get', { cgi_path: '/cgi-bin/stable_token' }, { token: app.token });
+    assert.deepEqual(stable.json.rate_limit, { call_count: 10_000, refresh_second: 60 });
+    const platform = await admin(server.url, 'GET', '/quota');
+    assert.equal(platform.json.platform.default_minute_limit, 1_000_000);
+    assert.deepEqual(platform.json.platform.documented_minute_limits, { '/cgi-bin/stable_token': 10_000 });
+  });
+
+  test('token calls count per named appid', async () => {
+    const app = await createApp(server.url);
+    await setQuota(server.url, app.appid, { minute_limits: { '/cgi-bin/token': 1 } });
+    await startOfMinute();
+    const path = `/cgi-bin/token?grant_type=client_credential&appid=${app.appid}&secret=${app.secret}`;
+    assert.equal(typeof (await call(server.url, path, undefined, { method: 'GET' })).json.access_token, 'string');
+    assertError(await call(server.url, path, undefined, { method: 'GET' }), 45011, MINUTE_QUOTA);
   });
 });
 

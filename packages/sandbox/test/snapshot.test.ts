@@ -106,6 +106,26 @@ describe('snapshot through the admin API', () => {
     }
   });
 
+  test('armed coupon faults travel with the snapshot', async () => {
+    const armed = await admin(source.url, 'POST', `/apps/${APPID}/coupons/faults`, { step: 'void', count: 2 });
+    assert.equal(armed.status, 200, JSON.stringify(armed.json));
+    try {
+      const snapshot = parseJson(await exportFrom(source.url)) as any;
+      const table = snapshot.tables.coupon_faults;
+      const rows = table.rows.map((row: unknown[]) => Object.fromEntries(table.columns.map((column: { name: string }, index: number) => [column.name, row[index]])));
+      assert.deepEqual(rows, [{ appid: APPID, step: 'void', remaining: 2 }]);
+      const target = await startSandbox();
+      try {
+        assert.equal((await importInto(target.url, stringifyJson(snapshot))).status, 200);
+        assert.deepEqual((await admin(target.url, 'GET', `/apps/${APPID}/coupons/faults`)).json.faults, [{ step: 'void', errcode: 1090016, remaining: 2 }]);
+      } finally {
+        await target.close();
+      }
+    } finally {
+      await admin(source.url, 'POST', `/apps/${APPID}/coupons/faults`, { step: 'void', count: 0 });
+    }
+  });
+
   test('an invalid snapshot is refused and the state is kept', async () => {
     const before = await observe(source.url, token, image);
     assert.equal((await importInto(source.url, 'not json')).status, 400);

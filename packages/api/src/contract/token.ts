@@ -51,10 +51,11 @@ export const quota = {
   }),
   get: endpoint({
     path: '/cgi-bin/openapi/quota/get',
-    summary: "Reads one API's daily quota and rate limit",
+    summary: "Reads one API's daily quota and per-minute rate limit",
     request: object({ cgi_path: string('API path without host, starting with /') }),
     response: object({
       quota: object({ daily_limit: integer('Calls allowed per day'), used: integer('Calls used today'), remain: integer('Calls left today') }),
+      // The per-minute limit: calls beyond call_count in refresh_second (60) get 45011.
       rate_limit: optional(RateLimit),
       component_rate_limit: optional(RateLimit),
     }),

@@ -4,7 +4,7 @@ import { t } from '../i18n.js';
 import { button, errorNotice, heading, needApp, notice, table, type Page } from '../ui.js';
 
 interface QuotaReply {
-  settings: { daily_limits: Record<string, number>; rate_limit: { call_count: number; refresh_second: number } | null };
+  settings: { daily_limits: Record<string, number>; minute_limits?: Record<string, number>; rate_limit: { call_count: number; refresh_second: number } | null };
   day: string;
   usage: Record<string, number>;
 }
@@ -19,13 +19,15 @@ export const quotaPage: Page = (root, context) => {
   const render = async () => {
     try {
       const quota = await adminCall<QuotaReply>('GET', `/apps/${appid}/quota`);
-      const paths = [...new Set([...Object.keys(quota.settings.daily_limits), ...Object.keys(quota.usage)])].sort();
-      const rows = paths.map((path) => [h('code', {}, path), String(quota.usage[path] ?? 0), quota.settings.daily_limits[path] === undefined ? '' : String(quota.settings.daily_limits[path])]);
+      const minute = quota.settings.minute_limits ?? {};
+      const paths = [...new Set([...Object.keys(quota.settings.daily_limits), ...Object.keys(minute), ...Object.keys(quota.usage)])].sort();
+      const limitText = (value: number | undefined) => (value === undefined ? '' : String(value));
+      const rows = paths.map((path) => [h('code', {}, path), String(quota.usage[path] ?? 0), limitText(quota.settings.daily_limits[path]), limitText(minute[path])]);
       const rate = quota.settings.rate_limit;
       replaceChildren(
         body,
         h('p', {}, `${text.day}: ${quota.day}`),
-        table([text.path, text.used, text.limit], rows, { 'data-testid': 'quota-table' }),
+        table([text.path, text.used, text.limit, text.minuteLimit], rows, { 'data-testid': 'quota-table' }),
         h('p', {}, `${text.rateLimit}: `, rate ? `${rate.call_count} ${text.callCount} / ${rate.refresh_second} s` : text.noRate),
       );
     } catch (error) {
@@ -45,10 +47,22 @@ export const quotaPage: Page = (root, context) => {
 
   const path = h('input', { placeholder: '/shop/spu/add', size: 24, 'aria-label': text.path, 'data-testid': 'quota-path' });
   const limit = h('input', { type: 'number', min: 0, size: 10, 'aria-label': text.limit, 'data-testid': 'quota-limit' });
-  const limitForm = h('form', { class: 'inline-form' }, h('label', {}, text.path, ' ', path), h('label', {}, text.limit, ' ', limit), h('button', { type: 'submit', 'data-testid': 'quota-save' }, text.setLimit));
+  const kind = h(
+    'select',
+    { 'aria-label': text.limitKind, 'data-testid': 'quota-kind' },
+    h('option', { value: 'daily_limits' }, text.limit),
+    h('option', { value: 'minute_limits' }, text.minuteLimit),
+  );
+  const limitForm = h(
+    'form',
+    { class: 'inline-form' },
+    h('label', {}, text.path, ' ', path),
+    h('label', {}, kind, ' ', limit),
+    h('button', { type: 'submit', 'data-testid': 'quota-save' }, text.setLimit),
+  );
   limitForm.addEventListener('submit', (event) => {
     event.preventDefault();
-    void save({ daily_limits: { [path.value.trim()]: limit.value === '' ? null : Number(limit.value) } });
+    void save({ [kind.value]: { [path.value.trim()]: limit.value === '' ? null : Number(limit.value) } });
   });
 
   const callCount = h('input', { type: 'number', min: 0, size: 8, 'aria-label': text.callCount });

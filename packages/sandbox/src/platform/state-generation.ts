@@ -36,7 +36,6 @@ export function dropLocalCaches(services: Services): void {
   services.accounts.clearCache();
   services.ids.clear();
   services.images.clearCache();
-  services.coupons.faults.clear();
   services.quota.clearCache();
   forgetAppWords(services.storage.db);
 }

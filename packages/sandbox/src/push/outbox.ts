@@ -42,6 +42,11 @@ export function onEnqueue(listener: EnqueueListener): () => void {
   return () => listeners.delete(listener);
 }
 
+/** Tells the push workers that an event was enqueued. */
+export function notifyEnqueued(): void {
+  for (const listener of listeners) listener();
+}
+
 /**
  * Adds an event to the outbox inside the caller's transaction, so that the event exists exactly
  * when the state change that caused it is committed. Delivery to the merchant's push URL is the
@@ -65,6 +70,6 @@ export async function enqueueEvent(
     .values({ appid: app.appid, event, payload: eventPayload(app, event, element, fields, now, options), created_at: now, state: 'pending' })
     .returning('id')
     .executeTakeFirstOrThrow();
-  for (const listener of listeners) listener();
+  notifyEnqueued();
   return Number(row.id);
 }

@@ -8,8 +8,18 @@ import type { Dialect } from '../storage/database.js';
 import type { Database } from '../storage/schema.js';
 import { createNonce, decrypt, isEncodingAesKey, sign } from './crypto.js';
 import { eventSpec } from './events.js';
+import {
+  checkComponentSettings,
+  componentOfKey,
+  deleteComponentSettings,
+  findComponentSettings,
+  renderComponentPush,
+  saveComponentSettings,
+  type ComponentPushInput,
+  type ComponentPushSettings,
+} from './component.js';
 import { eventPayload, onEnqueue } from './outbox.js';
-import { renderPush, type PushFormat, type PushMode, type PushTarget } from './render.js';
+import { renderPush, type PushFormat, type PushMode, type PushTarget, type RenderedPush } from './render.js';
 import {
   claimEvents,
   deleteSettings,
@@ -71,6 +81,28 @@ export interface VerifyResult extends AttemptResult {
 
 type JsonObject = { [key: string]: JsonValue };
 
+/** The destination of one outbox event: a mini program's message push URL or a platform's authorization-event URL. */
+interface DeliveryTarget {
+  mode: PushMode;
+  format: PushFormat;
+  /** True when an empty reply counts as `success` (message push). The authorization-event URL must reply `success`. */
+  acceptsEmpty: boolean;
+  render(payload: string, timestamp: string, nonce: string): RenderedPush;
+}
+
+function appTarget(settings: PushSettings): DeliveryTarget {
+  return {
+    mode: settings.mode,
+    format: settings.format,
+    acceptsEmpty: true,
+    render: (payload, timestamp, nonce) => renderPush(settings, parseJson(payload) as JsonObject, timestamp, nonce),
+  };
+}
+
+function componentTarget(settings: ComponentPushSettings): DeliveryTarget {
+  return { mode: 'secure', format: 'xml', acceptsEmpty: false, render: (payload, timestamp, nonce) => renderComponentPush(settings, payload, timestamp, nonce) };
+}
+
 /** Checks push settings the way the MP console does before it saves them. */
 export function checkSettings(input: PushSettingsInput): void {
   let url: URL;
@@ -92,7 +124,8 @@ export function checkSettings(input: PushSettingsInput): void {
 
 /**
  * The push worker: delivers outbox events to each app's message push URL, signed and encrypted
- * as the app's settings specify, with the platform's three attempts, and logs every attempt.
+ * as the app's settings specify, and to third-party platforms' authorization-event URLs, with
+ * the platform's three attempts, and logs every attempt.
  * Several instances on one database share the work: an event is claimed before delivery and
  * each attempt number is taken atomically, so every attempt is made by exactly one instance.
  */
@@ -136,6 +169,34 @@ export class PushService {
 
   deleteSettings(appid: string): Promise<boolean> {
     return deleteSettings(this.db, appid);
+  }
+
+  getComponentSettings(componentAppid: string): Promise<ComponentPushSettings | undefined> {
+    return findComponentSettings(this.db, componentAppid);
+  }
+
+  /** Saves a third-party platform's authorization-event URL, token and EncodingAESKey. */
+  async setComponentSettings(componentAppid: string, input: ComponentPushInput): Promise<ComponentPushSettings> {
+    checkComponentSettings(input);
+    const settings: ComponentPushSettings = { component_appid: componentAppid, ...input, updated_at: this.clock.now() };
+    await saveComponentSettings(this.db, settings);
+    this.logger.info({ component_appid: componentAppid }, 'third-party platform push settings saved');
+    return settings;
+  }
+
+  deleteComponentSettings(componentAppid: string): Promise<boolean> {
+    return deleteComponentSettings(this.db, componentAppid);
+  }
+
+  /** The target of an outbox key: a platform's for `component:<appid>`, else the app's. */
+  private async targetOf(key: string): Promise<DeliveryTarget | undefined> {
+    const componentAppid = componentOfKey(key);
+    if (componentAppid !== undefined) {
+      const settings = await findComponentSettings(this.db, componentAppid);
+      return settings ? componentTarget(settings) : undefined;
+    }
+    const settings = await findSettings(this.db, key);
+    return settings ? appTarget(settings) : undefined;
   }
 
   /** Runs the echostr handshake against the app's saved URL and records a success. */
@@ -239,15 +300,15 @@ export class PushService {
     const payload = eventPayload(app, event, element, fields, now, { fromUserName });
     const row = await insertClaimedEvent(this.db, app.appid, event, payload, now, this.instance, Date.now(), LEASE_MS);
     if (!(await takeAttempt(this.db, row, this.instance, Date.now(), LEASE_MS))) return undefined;
-    const result = await this.attempt(settings, { ...row }, 1);
+    const result = await this.attempt(appTarget(settings), { ...row }, 1);
     await releaseEvent(this.db, row.id, this.instance, result.delivered ? 'delivered' : 'failed', result.delivered ? this.clock.now() : null);
     return { ...result, reply: openReply(settings, result.response_body) };
   }
 
   private async deliver(event: OutboxRow): Promise<void> {
     try {
-      const settings = await findSettings(this.db, event.appid);
-      if (!settings) {
+      const target = await this.targetOf(event.appid);
+      if (!target) {
         // The settings were removed after the claim.
         await releaseEvent(this.db, event.id, this.instance, 'pending', null);
         return;
@@ -256,7 +317,7 @@ export class PushService {
       while (current.attempts < MAX_ATTEMPTS && !this.stopping.signal.aborted) {
         if (!(await takeAttempt(this.db, current, this.instance, Date.now(), LEASE_MS))) return;
         current = { ...current, attempts: current.attempts + 1 };
-        const result = await this.attempt(settings, current, current.attempts);
+        const result = await this.attempt(target, current, current.attempts);
         if (result.delivered) {
           await releaseEvent(this.db, event.id, this.instance, 'delivered', this.clock.now());
           return;
@@ -272,24 +333,26 @@ export class PushService {
   }
 
   /** Makes one attempt of an event and logs it. */
-  private async attempt(settings: PushSettings, event: OutboxRow, attempt: number): Promise<AttemptResult> {
+  private async attempt(target: DeliveryTarget, event: OutboxRow, attempt: number): Promise<AttemptResult> {
     const startedAt = this.clock.now();
     const wallStart = Date.now();
     const timestamp = String(Math.floor(startedAt / 1000));
-    const rendered = renderPush(settings, parseJson(event.payload) as JsonObject, timestamp, createNonce());
+    const rendered = target.render(event.payload, timestamp, createNonce());
     const reply = await this.send(rendered.url, 'POST', rendered.body, rendered.contentType);
     const expectsData = eventSpec(event.event)?.reply === 'data';
     let error = reply.error;
     if (!error && reply.http_status !== 200) error = `HTTP ${reply.http_status}`;
     const answer = reply.response_body.trim();
-    if (!error && !expectsData && answer !== '' && answer !== 'success') error = 'the reply is neither "success" nor empty';
+    if (!error && !expectsData && answer !== 'success' && !(answer === '' && target.acceptsEmpty)) {
+      error = target.acceptsEmpty ? 'the reply is neither "success" nor empty' : 'the reply is not "success"';
+    }
     await recordDelivery(this.db, {
       event_id: event.id,
       appid: event.appid,
       attempt,
       instance: this.instance,
-      mode: settings.mode,
-      format: settings.format,
+      mode: target.mode,
+      format: target.format,
       url: rendered.url,
       request_body: rendered.body,
       http_status: reply.http_status,

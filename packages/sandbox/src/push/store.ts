@@ -1,6 +1,7 @@
 import { sql, type Kysely, type Selectable } from 'kysely';
 import type { Dialect } from '../storage/database.js';
 import type { Database, PushDeliveryTable } from '../storage/schema.js';
+import { COMPONENT_KEY_PREFIX } from './component.js';
 import type { PushTarget } from './render.js';
 
 export interface PushSettings extends PushTarget {
@@ -63,19 +64,21 @@ export async function skipWaitingEvents(db: Kysely<Database>, appid: string): Pr
 }
 
 /**
- * Claims up to `limit` events for `instance`, of apps with push settings: pending ones, and delivering ones whose claim has
+ * Claims up to `limit` events for `instance`, of apps and third-party platforms with push settings: pending ones, and delivering ones whose claim has
  * lapsed (an instance stopped mid-delivery). On PostgreSQL the candidate rows are locked with
  * SKIP LOCKED and the state is checked again on the locked row, so two instances never claim
  * the same event.
  */
 export async function claimEvents(db: Kysely<Database>, dialect: Dialect, instance: string, wallNow: number, leaseMs: number, limit: number, id?: number): Promise<OutboxRow[]> {
   const claimable = sql<boolean>`(state = 'pending' or (state = 'delivering' and claimed_until < ${wallNow}))`;
-  // Events of an app without push settings wait as they are; see skipWaitingEvents.
+  // Events of an app without push settings wait as they are; see skipWaitingEvents. Pushes to a
+  // third-party platform are keyed `component:<component_appid>` (see push/component.ts).
+  const componentKeys = db.selectFrom('component_push_settings').select(sql<string>`${sql.lit(COMPONENT_KEY_PREFIX)} || component_appid`.as('appid'));
   let candidates = db
     .selectFrom('outbox')
     .select('id')
     .where(claimable)
-    .where('appid', 'in', db.selectFrom('push_settings').select('appid'))
+    .where((eb) => eb.or([eb('appid', 'in', db.selectFrom('push_settings').select('appid')), eb('appid', 'in', componentKeys)]))
     .orderBy('id')
     .limit(limit);
   if (id !== undefined) candidates = candidates.where('id', '=', id);
@@ -144,6 +147,13 @@ export async function listEvents(db: Kysely<Database>, appid: string, options: {
   if (options.beforeId !== undefined) query = query.where('id', '<', options.beforeId);
   const rows = await query.orderBy('id', 'desc').limit(options.limit).execute();
   return rows.map((row) => toOutbox(row as Record<string, unknown>));
+}
+
+/** Every delivery attempt of the given events of one outbox key, oldest first. */
+export async function listDeliveriesOf(db: Kysely<Database>, appid: string, eventIds: number[]): Promise<DeliveryRow[]> {
+  if (eventIds.length === 0) return [];
+  const rows = await db.selectFrom('push_deliveries').selectAll().where('appid', '=', appid).where('event_id', 'in', eventIds).orderBy('id').execute();
+  return rows.map((row) => ({ ...row, id: Number(row.id), event_id: Number(row.event_id), started_at: Number(row.started_at) }));
 }
 
 export async function listDeliveries(db: Kysely<Database>, appid: string, options: { eventId?: number; limit: number }): Promise<DeliveryRow[]> {

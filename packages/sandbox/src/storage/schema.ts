@@ -40,6 +40,8 @@ export interface Database {
   component_platforms: ComponentPlatformTable;
   component_credentials: ComponentCredentialTable;
   component_authorizations: ComponentAuthorizationTable;
+  component_push_settings: ComponentPushSettingsTable;
+  coupon_faults: CouponFaultTable;
   funds_accounts: FundsAccountTable;
   funds_withdrawals: FundsWithdrawalTable;
   funds_qrcodes: FundsQrcodeTable;
@@ -454,6 +456,27 @@ export interface ComponentPlatformTable {
   /** JSON array of IPs allowed to call with the platform's tokens. */
   ip_whitelist: string;
   created_at: Millis;
+  /** Sandbox time the next scheduled component_verify_ticket is due; null until the first one. */
+  ticket_due_at: ColumnType<number | null, number | null | undefined, number | null>;
+}
+
+/** Where a third-party platform receives its pushes: the authorization-event URL. Always secure mode, XML. */
+export interface ComponentPushSettingsTable {
+  component_appid: string;
+  url: string;
+  token: string;
+  /** 43 characters. */
+  encoding_aes_key: string;
+  updated_at: Millis;
+}
+
+/** Internal failures of the coupon platform armed through the admin API, per app and step. */
+export interface CouponFaultTable {
+  appid: string;
+  /** A key of COUPON_FAULT_CODES. */
+  step: string;
+  /** Calls still to fail. */
+  remaining: ColumnType<number, number, number>;
 }
 
 export interface ComponentCredentialTable {

@@ -1,10 +1,39 @@
 import { isIP } from 'node:net';
 import type { FastifyInstance } from 'fastify';
 import { AdminError, adminBody } from '../../admin/router.js';
+import { storedPayloadView } from '../../push/admin.js';
+import { ComponentPushSettingsError, componentKey, type ComponentPushSettings } from '../../push/component.js';
+import { findEvent, listDeliveriesOf, listEvents, requeueEvent, type DeliveryRow, type OutboxRow } from '../../push/store.js';
 import type { Services } from '../../services.js';
 import { requireApp } from '../app/admin.js';
 import { ComponentInputError, TRANSACTION_COMPONENT_SET } from './service.js';
 import type { PlatformRecord } from './store.js';
+
+const PUSH_KEYS = ['url', 'token', 'encoding_aes_key'];
+
+function componentPushView(settings: ComponentPushSettings) {
+  return { url: settings.url, token: settings.token, encoding_aes_key: settings.encoding_aes_key, updated_at: settings.updated_at };
+}
+
+/** Shapes a push to a platform for the admin API, with its delivery attempts, oldest first. */
+function componentEventView(event: OutboxRow, deliveries: DeliveryRow[]) {
+  return {
+    id: event.id,
+    info_type: event.event,
+    state: event.state,
+    attempts: event.attempts,
+    created_at: event.created_at,
+    delivered_at: event.delivered_at,
+    message: storedPayloadView(event.payload),
+    deliveries: deliveries.filter((delivery) => delivery.event_id === event.id),
+  };
+}
+
+function readLimit(value: string | undefined): number {
+  const limit = value === undefined ? 100 : Number(value);
+  if (!Number.isInteger(limit) || limit < 1 || limit > 1000) throw new AdminError(400, 'invalid_limit', 'limit must be an integer from 1 to 1000');
+  return limit;
+}
 
 /** Shapes a platform for the admin API, secret included (the admin API is the owner's tool). */
 function platformView(platform: PlatformRecord) {
@@ -31,7 +60,7 @@ async function requirePlatform(services: Services, componentAppid: string): Prom
   return platform;
 }
 
-/** Admin API of third-party platforms: create one, push tickets, and act as the authorizing merchant. */
+/** Admin API of third-party platforms: create one, set its push URL, push tickets, and act as the authorizing merchant. */
 export function registerComponentAdmin(admin: FastifyInstance, services: Services): void {
   admin.get('/components', async () => ({ components: (await services.components.listPlatforms()).map(platformView) }));
 
@@ -77,7 +106,64 @@ export function registerComponentAdmin(admin: FastifyInstance, services: Service
   admin.post<{ Params: { id: string } }>('/components/:id/ticket', async (request, reply) => {
     const platform = await requirePlatform(services, request.params.id);
     const ticket = await services.components.issueTicket(platform.component_appid, services.clock.now());
-    return reply.code(201).send({ component_verify_ticket: ticket.value, issued_at: ticket.issued_at, expires_at: ticket.expires_at });
+    return reply
+      .code(201)
+      .send({ component_verify_ticket: ticket.value, issued_at: ticket.issued_at, expires_at: ticket.expires_at, event_id: ticket.event_id });
+  });
+
+  admin.get<{ Params: { id: string } }>('/components/:id/push', async (request) => {
+    const platform = await requirePlatform(services, request.params.id);
+    const settings = await services.push.getComponentSettings(platform.component_appid);
+    return { push: settings ? componentPushView(settings) : null };
+  });
+
+  // The authorization-event URL with its token and EncodingAESKey; pushes go out XML, encrypted.
+  admin.put<{ Params: { id: string } }>('/components/:id/push', async (request) => {
+    const platform = await requirePlatform(services, request.params.id);
+    const body = adminBody(request);
+    const unknown = Object.keys(body).filter((key) => !PUSH_KEYS.includes(key));
+    if (unknown.length > 0) throw new AdminError(400, 'unknown_setting', `Unknown push settings ${unknown.join(', ')}; valid: ${PUSH_KEYS.join(', ')}`);
+    const [url, token, key] = PUSH_KEYS.map((name) => optionalString(body, name));
+    if (url === undefined || token === undefined || key === undefined) throw new AdminError(400, 'missing_setting', 'url, token and encoding_aes_key are required');
+    try {
+      const settings = await services.push.setComponentSettings(platform.component_appid, { url, token, encoding_aes_key: key });
+      return { push: componentPushView(settings) };
+    } catch (error) {
+      if (error instanceof ComponentPushSettingsError) throw new AdminError(400, 'invalid_push_settings', error.message);
+      throw error;
+    }
+  });
+
+  admin.delete<{ Params: { id: string } }>('/components/:id/push', async (request) => {
+    const platform = await requirePlatform(services, request.params.id);
+    return { deleted: await services.push.deleteComponentSettings(platform.component_appid) };
+  });
+
+  // Pushes to the platform, newest first, with their delivery attempts.
+  admin.get<{ Params: { id: string }; Querystring: { limit?: string } }>('/components/:id/push/events', async (request) => {
+    const platform = await requirePlatform(services, request.params.id);
+    const key = componentKey(platform.component_appid);
+    const events = await listEvents(services.storage.db, key, { limit: readLimit(request.query.limit) });
+    const deliveries = await listDeliveriesOf(services.storage.db, key, events.map((event) => event.id));
+    return { events: events.map((event) => componentEventView(event, deliveries)) };
+  });
+
+  // Sends a push again with a fresh round of attempts, and returns once they are made.
+  admin.post<{ Params: { id: string; event: string } }>('/components/:id/push/events/:event/redeliver', async (request) => {
+    const platform = await requirePlatform(services, request.params.id);
+    const key = componentKey(platform.component_appid);
+    const id = Number(request.params.event);
+    if (!Number.isSafeInteger(id) || id < 1) throw new AdminError(400, 'invalid_event_id', 'The event id must be a positive integer');
+    if (!(await findEvent(services.storage.db, key, id))) throw new AdminError(404, 'event_not_found', `No push ${id} to ${platform.component_appid}`);
+    if (!(await services.push.getComponentSettings(platform.component_appid))) {
+      throw new AdminError(409, 'push_not_configured', `Third-party platform ${platform.component_appid} has no authorization-event URL`);
+    }
+    if (!(await requeueEvent(services.storage.db, key, id, Date.now()))) {
+      throw new AdminError(409, 'event_delivering', 'The push is being delivered right now; try again when the attempts end');
+    }
+    await services.push.deliverOne(id);
+    const event = await findEvent(services.storage.db, key, id);
+    return { event: componentEventView(event!, await listDeliveriesOf(services.storage.db, key, [id])) };
   });
 
   // The merchant scans the consent page and authorizes the platform with the chosen permission sets.

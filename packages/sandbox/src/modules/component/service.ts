@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import type { Logger } from 'pino';
 import type { Database } from '../../storage/schema.js';
+import { enqueueComponentInfo, findComponentSettings } from '../../push/component.js';
 import { hasNul } from '../../server/fields.js';
 import { WireError } from '../../server/wire-error.js';
 import {
@@ -14,7 +15,9 @@ import {
   latestCredential,
   listAuthorizations,
   listPlatforms,
+  moveTicketDue,
   saveAuthorization,
+  setTicketDue,
   updateWhitelist,
   useCredential,
   type AuthorizationRecord,
@@ -38,6 +41,11 @@ export const AUTH_CODE_LIFETIME_MS = 3600 * 1000;
 export const DEFAULT_IP_WHITELIST: readonly string[] = ['127.0.0.1', '::1'];
 
 export class ComponentInputError extends Error {}
+
+/** A ticket just issued, with the id of its push in the outbox (null when the platform has no push URL). */
+export interface IssuedTicket extends CredentialRecord {
+  event_id: number | null;
+}
 
 function randomToken(): string {
   return `88_${randomBytes(102).toString('base64url')}`.slice(0, 139);
@@ -73,6 +81,7 @@ export class ComponentService {
       name: input.name ?? `沙箱第三方平台 ${componentAppid.slice(-4)}`,
       ip_whitelist: input.ip_whitelist ?? [...DEFAULT_IP_WHITELIST],
       created_at: now,
+      ticket_due_at: null,
     };
     await insertPlatform(this.db, platform);
     // The platform pushes the first ticket as soon as the platform exists.
@@ -93,29 +102,51 @@ export class ComponentService {
   }
 
   /**
-   * Records a pushed component_verify_ticket. The sandbox keeps the push as a row that the admin
-   * API shows, in place of posting it to the platform's authorization-event URL.
+   * Pushes a component_verify_ticket now (on creation, `api_start_push_ticket`, the admin API) and
+   * moves the next scheduled one to 10 minutes later.
    */
-  async issueTicket(componentAppid: string, now: number): Promise<CredentialRecord> {
+  async issueTicket(componentAppid: string, now: number): Promise<IssuedTicket> {
+    await setTicketDue(this.db, componentAppid, now + TICKET_PUSH_INTERVAL_MS);
+    return this.recordTicket(componentAppid, now);
+  }
+
+  /**
+   * Stores a new ticket. When the platform has an authorization-event URL, the same transaction
+   * puts its push in the outbox, which the push worker then posts. Without a URL the ticket is
+   * only stored, and the admin API shows it.
+   */
+  private async recordTicket(componentAppid: string, now: number): Promise<IssuedTicket> {
     const ticket = this.credential('verify_ticket', componentAppid, null, now, TICKET_LIFETIME_MS, `ticket@@@${randomBytes(48).toString('base64url')}`);
-    await insertCredential(this.db, ticket);
-    this.logger.info({ component_appid: componentAppid }, 'component_verify_ticket pushed');
-    return ticket;
+    const eventId = await this.db.transaction().execute(async (trx) => {
+      await insertCredential(trx, ticket);
+      if (!(await findComponentSettings(trx, componentAppid))) return null;
+      return enqueueComponentInfo(trx, componentAppid, 'component_verify_ticket', { ComponentVerifyTicket: ticket.value }, now);
+    });
+    this.logger.info({ component_appid: componentAppid, event_id: eventId }, eventId === null ? 'component_verify_ticket stored; the platform has no push URL' : 'component_verify_ticket queued for push');
+    return { ...ticket, event_id: eventId };
   }
 
   latestTicket(componentAppid: string): Promise<CredentialRecord | undefined> {
     return latestCredential(this.db, componentAppid, 'verify_ticket');
   }
 
-  /** Timed work: a new ticket for each platform whose latest one is 10 minutes old. */
+  /**
+   * Timed work: a new ticket for each platform whose next one is due, 10 minutes after the last.
+   * The due time moves by compare-and-set, so with several instances only one pushes each ticket.
+   */
   async pushDueTickets(now: number): Promise<number> {
     let pushed = 0;
     for (const platform of await listPlatforms(this.db)) {
-      const latest = await this.latestTicket(platform.component_appid);
-      if (!latest || now - latest.issued_at >= TICKET_PUSH_INTERVAL_MS) {
-        await this.issueTicket(platform.component_appid, now);
-        pushed++;
+      let due = platform.ticket_due_at;
+      if (due === null) {
+        // A platform from before the schedule was stored: due 10 minutes after its latest ticket.
+        const latest = await this.latestTicket(platform.component_appid);
+        due = latest ? latest.issued_at + TICKET_PUSH_INTERVAL_MS : now;
       }
+      if (now < due) continue;
+      if (!(await moveTicketDue(this.db, platform.component_appid, platform.ticket_due_at, now + TICKET_PUSH_INTERVAL_MS))) continue;
+      await this.recordTicket(platform.component_appid, now);
+      pushed++;
     }
     await deleteExpiredCredentials(this.db, now - 24 * 3600 * 1000);
     return pushed;

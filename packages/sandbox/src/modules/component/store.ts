@@ -1,3 +1,5 @@
+import type { Selectable } from 'kysely';
+import type { ComponentPlatformTable } from '../../storage/schema.js';
 import type { Executor } from '../app/store.js';
 
 export type CredentialKind = 'verify_ticket' | 'component_token' | 'pre_auth_code' | 'auth_code' | 'authorizer_token';
@@ -8,6 +10,8 @@ export interface PlatformRecord {
   name: string;
   ip_whitelist: string[];
   created_at: number;
+  /** Sandbox time the next scheduled component_verify_ticket is due; null before the first. */
+  ticket_due_at: number | null;
 }
 
 export interface CredentialRecord {
@@ -29,14 +33,41 @@ export interface AuthorizationRecord {
   revoked: boolean;
 }
 
+function toPlatform(row: Selectable<ComponentPlatformTable>): PlatformRecord {
+  return {
+    component_appid: row.component_appid,
+    secret: row.secret,
+    name: row.name,
+    ip_whitelist: JSON.parse(row.ip_whitelist) as string[],
+    created_at: Number(row.created_at),
+    ticket_due_at: row.ticket_due_at === null ? null : Number(row.ticket_due_at),
+  };
+}
+
 export async function findPlatform(db: Executor, componentAppid: string): Promise<PlatformRecord | undefined> {
   const row = await db.selectFrom('component_platforms').selectAll().where('component_appid', '=', componentAppid).executeTakeFirst();
-  return row ? { ...row, ip_whitelist: JSON.parse(row.ip_whitelist) as string[], created_at: Number(row.created_at) } : undefined;
+  return row ? toPlatform(row) : undefined;
 }
 
 export async function listPlatforms(db: Executor): Promise<PlatformRecord[]> {
   const rows = await db.selectFrom('component_platforms').selectAll().orderBy('created_at').execute();
-  return rows.map((row) => ({ ...row, ip_whitelist: JSON.parse(row.ip_whitelist) as string[], created_at: Number(row.created_at) }));
+  return rows.map(toPlatform);
+}
+
+/** Sets when the next scheduled ticket is due. */
+export async function setTicketDue(db: Executor, componentAppid: string, dueAt: number): Promise<void> {
+  await db.updateTable('component_platforms').set({ ticket_due_at: dueAt }).where('component_appid', '=', componentAppid).execute();
+}
+
+/** Moves the due time from `seen` to `next`; false when another instance moved it first. */
+export async function moveTicketDue(db: Executor, componentAppid: string, seen: number | null, next: number): Promise<boolean> {
+  const result = await db
+    .updateTable('component_platforms')
+    .set({ ticket_due_at: next })
+    .where('component_appid', '=', componentAppid)
+    .where((eb) => (seen === null ? eb('ticket_due_at', 'is', null) : eb('ticket_due_at', '=', seen)))
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows) === 1;
 }
 
 export async function insertPlatform(db: Executor, platform: PlatformRecord): Promise<void> {

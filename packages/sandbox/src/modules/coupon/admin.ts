@@ -107,7 +107,16 @@ export function registerCouponAdmin(admin: FastifyInstance, services: Services):
     if (typeof count !== 'number' || !Number.isSafeInteger(count) || count < 0 || count > 1000) {
       throw new AdminError(400, 'invalid_count', 'count must be an integer from 0 to 1000');
     }
-    services.coupons.faults.arm(app.appid, step as CouponFaultStep, count);
+    await services.coupons.faults.arm(app.appid, step as CouponFaultStep, count);
     return { step, errcode: COUPON_FAULT_CODES[step as CouponFaultStep], count };
+  });
+
+  // Armed faults of the app: step to the calls it still fails, with each step's errcode.
+  admin.get<{ Params: { appid: string } }>('/apps/:appid/coupons/faults', async (request) => {
+    const app = await requireApp(services, request.params.appid);
+    const armed = await services.coupons.faults.list(app.appid);
+    return {
+      faults: Object.entries(armed).map(([step, remaining]) => ({ step, errcode: COUPON_FAULT_CODES[step as CouponFaultStep], remaining })),
+    };
   });
 }

@@ -1,10 +1,12 @@
+import { sql, type Kysely } from 'kysely';
+import type { Database } from '../../storage/schema.js';
+
 /**
  * Internal failures of the coupon platform that no ordinary request causes (activation, voiding,
  * stock correction, a claim rush, a user-coupon status write). An admin action arms one for the
- * next `count` calls of an app, so a test can see the code each one answers with.
- *
- * NOTE: kept in memory per sandbox instance; with several instances on one database, arm the
- * fault on the instance that will serve the request.
+ * next `count` calls of an app, so a test can see the code each one returns. Armed faults
+ * are stored in the database: every instance on it, a restart and a snapshot see the same ones,
+ * and each count is used by exactly one call.
  */
 export const COUPON_FAULT_CODES = {
   /** update_status to 2: activating the coupon failed. */
@@ -26,24 +28,43 @@ export const COUPON_FAULT_CODES = {
 export type CouponFaultStep = keyof typeof COUPON_FAULT_CODES;
 
 export class CouponFaults {
-  private readonly armed = new Map<string, number>();
+  constructor(private readonly db: Kysely<Database>) {}
 
-  arm(appid: string, step: CouponFaultStep, count: number): void {
-    if (count <= 0) this.armed.delete(`${appid}:${step}`);
-    else this.armed.set(`${appid}:${step}`, count);
+  /** Arms `step` for the app's next `count` calls; 0 disarms it. */
+  async arm(appid: string, step: CouponFaultStep, count: number): Promise<void> {
+    if (count <= 0) {
+      await this.db.deleteFrom('coupon_faults').where('appid', '=', appid).where('step', '=', step).execute();
+      return;
+    }
+    await this.db
+      .insertInto('coupon_faults')
+      .values({ appid, step, remaining: count })
+      .onConflict((conflict) => conflict.columns(['appid', 'step']).doUpdateSet({ remaining: count }))
+      .execute();
   }
 
-  /** Returns the errcode to fail with when a fault is armed for this step, using one count. */
-  take(appid: string, step: CouponFaultStep): number | undefined {
-    const key = `${appid}:${step}`;
-    const left = this.armed.get(key);
-    if (!left) return undefined;
-    if (left <= 1) this.armed.delete(key);
-    else this.armed.set(key, left - 1);
+  /** Armed faults of the app, by step, with the calls each still fails. */
+  async list(appid: string): Promise<Partial<Record<CouponFaultStep, number>>> {
+    const rows = await this.db.selectFrom('coupon_faults').select(['step', 'remaining']).where('appid', '=', appid).where('remaining', '>', 0).execute();
+    return Object.fromEntries(rows.map((row) => [row.step, Number(row.remaining)]));
+  }
+
+  /**
+   * Returns the errcode to fail with when a fault is armed for this step, using one count. The
+   * decrement is one conditional update, so concurrent calls on any instance never use a count twice.
+   * Called outside transactions: the used count must stay used when the call then fails.
+   */
+  async take(appid: string, step: CouponFaultStep): Promise<number | undefined> {
+    const row = await this.db
+      .updateTable('coupon_faults')
+      .set({ remaining: sql<number>`remaining - 1` })
+      .where('appid', '=', appid)
+      .where('step', '=', step)
+      .where('remaining', '>', 0)
+      .returning('remaining')
+      .executeTakeFirst();
+    if (!row) return undefined;
+    if (Number(row.remaining) <= 0) await this.db.deleteFrom('coupon_faults').where('appid', '=', appid).where('step', '=', step).where('remaining', '<=', 0).execute();
     return COUPON_FAULT_CODES[step];
-  }
-
-  clear(): void {
-    this.armed.clear();
   }
 }

@@ -42,13 +42,15 @@ export function couponEnd(coupon: CouponRecord): number {
 
 /** Coupons: the callback handshake, coupon content, status and stock. User coupons live in UserCouponService. */
 export class CouponService {
-  readonly faults = new CouponFaults();
+  readonly faults: CouponFaults;
 
   constructor(
     private readonly db: Kysely<Database>,
     private readonly products: ProductSaleLookup,
     private readonly logger: Logger,
-  ) {}
+  ) {
+    this.faults = new CouponFaults(db);
+  }
 
   /** Fails with 1090028 until shop/coupon/confirm has succeeded for the app. */
   async requireConfirmed(db: Executor, app: AppRecord): Promise<void> {
@@ -190,13 +192,13 @@ export class CouponService {
     const end = couponEnd(current);
     if (action === 'activate') {
       if (now > end) throw new WireError(1090014, 'coupon.update_status.activate.past_end');
-      const fault = this.faults.take(app.appid, 'activate') ?? this.faults.take(app.appid, 'activate_stock_exists');
+      const fault = (await this.faults.take(app.appid, 'activate')) ?? (await this.faults.take(app.appid, 'activate_stock_exists'));
       if (fault) throw new WireError(fault, 'coupon.update_status.activate.fault');
       if (current.stock) throw new WireError(1090006, 'coupon.update_status.activate.stock_exists');
     }
     if (action === 'expire' && now <= end) throw new WireError(1090015, 'coupon.update_status.expire.not_ended');
     if (action === 'void') {
-      const fault = this.faults.take(app.appid, 'void');
+      const fault = await this.faults.take(app.appid, 'void');
       if (fault) throw new WireError(fault, 'coupon.update_status.void.fault');
     }
     const stockTotal = action === 'activate' ? current.coupon_info.receive_info.total_num : undefined;
@@ -225,7 +227,7 @@ export class CouponService {
     if (issued < 0 || receive < 0 || issued + receive > current.coupon_info.receive_info.total_num) {
       throw new WireError(1090009, 'coupon.update_coupon_stock.impossible_numbers');
     }
-    const fault = this.faults.take(app.appid, 'stock_fix');
+    const fault = await this.faults.take(app.appid, 'stock_fix');
     if (fault) throw new WireError(fault, 'coupon.update_coupon_stock.fault');
     if (!(await overwriteStock(this.db, app.appid, outCouponId, issued, receive, now))) throw new WireError(1090005, 'coupon.update_coupon_stock.no_stock');
     return BARE_OK;

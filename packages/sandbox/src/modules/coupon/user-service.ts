@@ -122,7 +122,7 @@ export class UserCouponService {
   ): Promise<UserCouponRecord> {
     const coupon = await this.coupons.requireCoupon(this.db, app, input.outCouponId);
     this.checkClaimable(coupon, now);
-    const fault = this.coupons.faults.take(app.appid, 'claim_rush');
+    const fault = await this.coupons.faults.take(app.appid, 'claim_rush');
     if (fault) throw new WireError(fault, 'user_coupon.add.fault');
     const window = userCouponWindow(coupon, input.recvTime);
     const record: UserCouponRecord = {
@@ -204,7 +204,7 @@ export class UserCouponService {
     if (!action) throw new WireError(1090044, 'user_coupon.status.unknown');
     await this.coupons.requireCoupon(this.db, app, outCouponId);
     const current = await this.requireUserCoupon(app, outCouponId, outUserCouponId, openid);
-    const fault = this.coupons.faults.take(app.appid, 'user_status') ?? this.coupons.faults.take(app.appid, 'user_status_second');
+    const fault = (await this.coupons.faults.take(app.appid, 'user_status')) ?? (await this.coupons.faults.take(app.appid, 'user_status_second'));
     if (fault) throw new WireError(fault, 'user_coupon.status.fault');
     await this.applyStatus(current, action, now);
     return BARE_OK;

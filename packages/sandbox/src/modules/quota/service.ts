@@ -11,8 +11,11 @@ import {
   chinaMonth,
   CLEARS_PER_MONTH,
   DEFAULT_DAILY_LIMIT,
+  DEFAULT_MINUTE_LIMIT,
   DEFAULT_RATE_LIMIT,
   DOCUMENTED_DAILY_LIMITS,
+  DOCUMENTED_MINUTE_LIMITS,
+  MINUTE_WINDOW_SECONDS,
   nextChinaDayStart,
   nextChinaMonthStart,
   SINGLE_CLEARS_PER_MONTH,
@@ -61,14 +64,27 @@ export class QuotaService {
 
   /**
    * Counts one call of `path` by `appid` and rejects it with 45009 once today's quota of the path
-   * is used up, or with 300000 when a `/shop/*` call exceeds the app's frequency limit. A call
-   * rejected with 45009 does not count.
+   * is used up, with 45011 once this minute's calls of the path reach its per-minute limit, or
+   * with 300000 when a `/shop/*` call exceeds the app's burst limit, in that order. A call
+   * rejected with 45009 does not count; one rejected with 45011 has counted toward the day.
+   * Minutes are those of the sandbox clock, so clock/advance starts a new one.
    */
   async admit(appid: string, path: string, now: number): Promise<void> {
     const [settings, defaults] = await Promise.all([this.cachedSettings(appid), this.cachedSettings(ALL_APPS)]);
     const limit = dailyLimit(path, settings, defaults);
     const used = await this.counters.take(dayScope(appid, now), path, limit, nextChinaDayStart(now), now);
     if (used === undefined) throw new WireError(45009, 'quota.daily_limit');
+
+    // A minute limit at or above the daily limit cannot bind before the daily quota does, so such
+    // a window (the default one included) is not counted, which spares a counter write per call.
+    // NOTE: after a quota reset within the same minute, such a window is not enforced exactly.
+    const perMinute = minuteLimit(path, settings, defaults);
+    if (perMinute < limit) {
+      const windowMs = MINUTE_WINDOW_SECONDS * 1000;
+      const minute = Math.floor(now / windowMs);
+      const inMinute = await this.counters.take(minuteScope(appid, minute), path, perMinute, (minute + 1) * windowMs, now);
+      if (inMinute === undefined) throw new WireError(45011, 'quota.minute_limit');
+    }
 
     // 300000 is a code of the transaction component, so the frequency limit covers `/shop/*` only.
     const rate = settings.rate_limit ?? defaults.rate_limit ?? DEFAULT_RATE_LIMIT;
@@ -86,11 +102,12 @@ export class QuotaService {
     const [settings, defaults] = await Promise.all([findQuotaSettings(this.db, appid), findQuotaSettings(this.db, ALL_APPS)]);
     const daily_limit = dailyLimit(path, settings, defaults);
     const used = await this.counters.read(dayScope(appid, now), path);
-    const rate = settings.rate_limit ?? defaults.rate_limit ?? DEFAULT_RATE_LIMIT;
     return {
       quota: { daily_limit, used, remain: Math.max(0, daily_limit - used) },
-      rate_limit: { ...rate },
-      component_rate_limit: { ...DEFAULT_RATE_LIMIT },
+      // The per-minute limit behind 45011, in the platform's terms.
+      rate_limit: { call_count: minuteLimit(path, settings, defaults), refresh_second: MINUTE_WINDOW_SECONDS },
+      // The sandbox keeps no separate limit for calls a third-party platform makes on the app's behalf.
+      component_rate_limit: { call_count: 0, refresh_second: 0 },
     };
   }
 
@@ -149,8 +166,14 @@ export class QuotaService {
     return this.counters.readAll(dayScope(appid, now));
   }
 
-  /** Resets today's counts of the app without using a monthly reset (admin API). */
+  /** This minute's counts of the app, by path; only paths whose minute limit is counted appear. */
+  minuteUsage(appid: string, now: number): Promise<Record<string, number>> {
+    return this.counters.readAll(minuteScope(appid, Math.floor(now / (MINUTE_WINDOW_SECONDS * 1000))));
+  }
+
+  /** Resets today's counts (and this minute's) of the app without using a monthly reset (admin API). */
   async resetUsage(appid: string, now: number): Promise<void> {
+    await this.counters.clear(minuteScope(appid, Math.floor(now / (MINUTE_WINDOW_SECONDS * 1000))));
     await this.counters.clear(dayScope(appid, now));
     await this.counters.clear(`clears:${appid}:${chinaMonth(now)}`);
   }
@@ -172,6 +195,17 @@ export class QuotaService {
 
 function dayScope(appid: string, now: number): string {
   return `quota:${appid}:${chinaDay(now)}`;
+}
+
+function minuteScope(appid: string, minute: number): string {
+  return `minute:${appid}:${minute}`;
+}
+
+/** The per-minute limit of a path: the app's override, then the sandbox-wide one, then the platform's. */
+export function minuteLimit(path: string, app: QuotaSettings, all: QuotaSettings): number {
+  return (
+    app.minute_limits[path] ?? app.minute_limits['*'] ?? all.minute_limits[path] ?? all.minute_limits['*'] ?? DOCUMENTED_MINUTE_LIMITS[path] ?? DEFAULT_MINUTE_LIMIT
+  );
 }
 
 /** The daily limit of a path: the app's override, then the sandbox-wide one, then the platform's. */

@@ -5,14 +5,16 @@ import type { RateLimit } from './limits.js';
 export interface QuotaSettings {
   /** Daily limits by API path; `*` applies to every path the map does not name. */
   daily_limits: Record<string, number>;
-  /** Frequency limit; null leaves it to the sandbox-wide setting. */
+  /** Per-minute limits by API path (45011 beyond them); `*` applies to every path the map does not name. */
+  minute_limits: Record<string, number>;
+  /** Burst limit of `/shop/*` calls (300000 beyond it); null leaves it to the sandbox-wide setting. */
   rate_limit: RateLimit | null;
 }
 
 export const ALL_APPS = '*';
 
 export function emptySettings(): QuotaSettings {
-  return { daily_limits: {}, rate_limit: null };
+  return { daily_limits: {}, minute_limits: {}, rate_limit: null };
 }
 
 export async function findQuotaSettings(db: Executor, appid: string): Promise<QuotaSettings> {
