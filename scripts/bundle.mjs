@@ -1,14 +1,20 @@
 // Bundles the `wxshop` CLI into one ES module (packages/sandbox/dist/wxshop.mjs). Loading one file
-// instead of a few hundred modules is what keeps the sandbox's cold start short. Run after tsc.
+// instead of a few hundred modules is what keeps the sandbox's cold start short. The PostgreSQL
+// and Redis drivers, imported on demand, go to chunks under dist/chunks/, so a sandbox on SQLite
+// never loads them. Run after tsc.
 import { readFileSync, writeFileSync } from 'node:fs';
 import { build } from 'esbuild';
 
-const OUTFILE = 'packages/sandbox/dist/wxshop.mjs';
+const OUTDIR = 'packages/sandbox/dist';
 
 const result = await build({
   entryPoints: ['packages/sandbox/dist/cli/main.js'],
-  outfile: OUTFILE,
+  outdir: OUTDIR,
+  entryNames: 'wxshop',
+  chunkNames: 'chunks/[name]-[hash]',
+  outExtension: { '.js': '.mjs' },
   bundle: true,
+  splitting: true,
   platform: 'node',
   format: 'esm',
   target: 'node20',
@@ -20,6 +26,10 @@ const result = await build({
   legalComments: 'linked',
   logLevel: 'warning',
   metafile: true,
+  // V8 keeps the bundle's source text in memory for the life of the process. Without whitespace
+  // it is about 1 MB smaller, and the idle process with it. Names are kept, so stack traces still
+  // name the function; the source map next to the bundle gives the original line.
+  minifyWhitespace: true,
 });
 
 // V8 keeps a module's source text in memory for as long as the process runs. One character beyond

@@ -288,7 +288,9 @@ class RedisCounters implements Counters {
 
   static async open(options: RedisOptions, logger: Logger): Promise<RedisCounters> {
     // Loaded on demand: a sandbox without Redis never needs the client.
-    const { Redis } = await import('ioredis');
+    const ioredis = await import('ioredis');
+    // Bundled, the CommonJS package's class arrives as the default export; unbundled, also by name.
+    const Redis = ioredis.Redis ?? (ioredis.default as unknown as typeof ioredis.Redis);
     const client = new Redis(options.url, { lazyConnect: true, maxRetriesPerRequest: 2, connectTimeout: 5000 });
     client.on('error', (error: Error) => logger.warn({ err: error }, 'Redis connection error; counter calls fail until it reconnects'));
     try {

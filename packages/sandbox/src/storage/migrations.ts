@@ -16,6 +16,9 @@ export async function migrateToLatest(db: Kysely<any>, dialect: Dialect, schema?
   const migrator = new Migrator({
     db,
     provider: new StaticMigrationProvider(dialect),
+    // Kysely's default comparator is localeCompare, which pages in about 3 MB of ICU collation
+    // data; migration names are ASCII, so code-unit order is the same order.
+    nameComparator: compareCodeUnits,
     ...(dialect === 'postgres' ? { migrationTableSchema: schema ?? 'public' } : {}),
   });
   let { error, results } = await migrator.migrateToLatest();
@@ -29,6 +32,11 @@ export async function migrateToLatest(db: Kysely<any>, dialect: Dialect, schema?
     const failed = results?.find((result) => result.status === 'Error');
     throw new Error(`Database migration ${failed?.migrationName ?? '(unknown)'} failed: ${String(error)}`);
   }
+}
+
+function compareCodeUnits(a: string, b: string): number {
+  if (a === b) return 0;
+  return a < b ? -1 : 1;
 }
 
 function isOtherSchemaGone(error: unknown, own: string | undefined): boolean {
