@@ -4,6 +4,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { test } from 'node:test';
+import { Validator } from '@seriousme/openapi-schema-validator';
 import { ENDPOINTS } from '@wxshop/api';
 import { admin, startSandbox, tempDir } from './helpers.js';
 
@@ -13,7 +14,7 @@ function runCli(args: string[]) {
   return spawnSync(process.execPath, [BIN, ...args], { encoding: 'utf8', timeout: 15000 });
 }
 
-test('wxshop openapi --out writes an OpenAPI 3.1 document with every endpoint', () => {
+test('wxshop openapi --out writes an OpenAPI 3.1 document with every endpoint', async () => {
   const dir = tempDir();
   try {
     const file = join(dir.path, 'openapi.json');
@@ -22,6 +23,9 @@ test('wxshop openapi --out writes an OpenAPI 3.1 document with every endpoint', 
     const document = JSON.parse(readFileSync(file, 'utf8'));
     assert.equal(document.openapi, '3.1.0');
     assert.equal(Object.keys(document.paths).length, ENDPOINTS.length);
+    const validation = await new Validator().validate(document);
+    assert.deepEqual(validation.errors ?? [], [], 'valid against the OpenAPI 3.1 schema');
+    assert.equal(validation.valid, true);
   } finally {
     dir.remove();
   }
