@@ -1,4 +1,4 @@
-import { BIND_STATUS, EC_AFTERSALE_TRANSITIONS, ORDER_TRANSITIONS as ORDER_TABLE, USER_COUPON_TRANSITIONS, V1_STATUSES, type OrderAction } from '@wxshop/sandbox/states';
+import { BIND_STATUS, EC_AFTERSALE_TRANSITIONS, ORDER_TRANSITIONS as ORDER_TABLE, USER_COUPON_TRANSITIONS, V1_STATUSES, WXPAY_TRANSITIONS, type OrderAction } from '@wxshop/sandbox/states';
 import type { Language } from './i18n.js';
 
 // Labels live here; which action leads from which status to which comes from the sandbox's
@@ -169,3 +169,6 @@ export const V1_AFTERSALE_STATUS: Labels = {
 
 /** Every v1 status the sandbox accepts, in order, for the status filter. */
 export const V1_AFTERSALE_STATUSES: readonly number[] = V1_STATUSES;
+
+/** Payment onboarding states in which the platform may approve or reject the application. */
+export const WXPAY_DECIDABLE: readonly number[] = WXPAY_TRANSITIONS.approve.from;

@@ -96,6 +96,11 @@ export function registerCouponAdmin(admin: FastifyInstance, services: Services):
     return { user_coupon: userCouponView(record) };
   });
 
+  admin.get<{ Params: { appid: string } }>('/apps/:appid/coupons/faults', async (request) => {
+    const app = await requireApp(services, request.params.appid);
+    return { faults: services.coupons.faults.list(app.appid) };
+  });
+
   admin.post<{ Params: { appid: string } }>('/apps/:appid/coupons/faults', async (request) => {
     const app = await requireApp(services, request.params.appid);
     const body = adminBody(request);

@@ -43,6 +43,15 @@ export class CouponFaults {
     return COUPON_FAULT_CODES[step];
   }
 
+  /** Lists every step with its code and the calls it still fails for this app (0 when not armed). */
+  list(appid: string): { step: CouponFaultStep; errcode: number; remaining: number }[] {
+    return (Object.keys(COUPON_FAULT_CODES) as CouponFaultStep[]).map((step) => ({
+      step,
+      errcode: COUPON_FAULT_CODES[step],
+      remaining: this.armed.get(`${appid}:${step}`) ?? 0,
+    }));
+  }
+
   clear(): void {
     this.armed.clear();
   }
