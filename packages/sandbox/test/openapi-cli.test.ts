@@ -43,6 +43,20 @@ test('wxshop openapi rejects an unknown option', () => {
   assert.match(result.stderr, /wxshop openapi:/);
 });
 
+test('wxshop openapi --out --json reports the written file', () => {
+  const dir = tempDir();
+  try {
+    const file = join(dir.path, 'openapi.json');
+    const result = runCli(['openapi', '--out', file, '--json']);
+    assert.equal(result.status, 0, result.stderr);
+    const report = JSON.parse(result.stdout);
+    assert.equal(report.out, file);
+    assert.equal(report.paths, ENDPOINTS.length);
+  } finally {
+    dir.remove();
+  }
+});
+
 test('admin GET /openapi.json serves the document for this host', async () => {
   const running = await startSandbox();
   try {
