@@ -194,7 +194,7 @@ const TEXT = {
     deliveries: {
       heading: '事件推送',
       settings: '推送配置',
-      notConfigured: '尚未配置消息推送地址:用管理接口 PUT /_sandbox/v1/apps/:appid/push 设置 url 和 token。',
+      notConfigured: '尚未配置消息推送地址:在「推送设置」页填写 URL 和 Token。',
       events: '事件',
       deliveries: '推送记录',
       eventId: '事件序号',
@@ -538,7 +538,7 @@ const TEXT = {
     deliveries: {
       heading: 'Event deliveries',
       settings: 'Push settings',
-      notConfigured: 'No message push URL yet: set url and token with the admin call PUT /_sandbox/v1/apps/:appid/push.',
+      notConfigured: 'No message push URL yet: set the URL and Token on the Push settings page.',
       events: 'Events',
       deliveries: 'Delivery attempts',
       eventId: 'Event no.',
