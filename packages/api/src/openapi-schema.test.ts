@@ -47,6 +47,7 @@ test('every Schema Object is valid JSON Schema 2020-12', () => {
   const ajv = new Ajv2020({ strict: true });
   ajv.addFormat('int64', true);
   ajv.addFormat('uri', true);
+  ajv.addFormat('binary', true);
   const document = toOpenApi() as Json;
   ajv.addSchema(document.components.schemas.ErrorEnvelope, 'ErrorEnvelope');
   let count = 0;
@@ -72,6 +73,9 @@ test('OpenAPI document has what Apifox and Postman import', () => {
       const media = operation.responses['200'].content['application/json'];
       assert.ok(media.schema, `${where}: response schema`);
       if (method === 'post') assert.ok(operation.requestBody?.content, `${where}: request body`);
+      for (const [name, property] of Object.entries<Json>(operation.requestBody?.content?.['multipart/form-data']?.schema.properties ?? {})) {
+        if (property.contentMediaType) assert.equal(property.format, 'binary', `${where}: file field ${name} in the 3.0 form too`);
+      }
     }
   }
 });
