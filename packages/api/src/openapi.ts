@@ -48,7 +48,11 @@ export function toJsonSchema(schema: Schema): JsonSchemaObject {
       if (schema.format === 'datetime') out.pattern = '^\\d{4}-\\d{2}-\\d{2} \\d{2}:\\d{2}:\\d{2}$';
       else if (schema.format === 'date') out.pattern = '^\\d{8}$';
       else if (schema.format === 'url') out.format = 'uri';
-      else if (schema.format === 'binary') out.contentMediaType = 'application/octet-stream';
+      else if (schema.format === 'binary') {
+        // contentMediaType is the 3.1 form; format binary is the 3.0 form that some importers still read for file fields.
+        out.contentMediaType = 'application/octet-stream';
+        out.format = 'binary';
+      }
       break;
     case 'integer':
       out.type = 'integer';

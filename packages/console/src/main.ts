@@ -6,30 +6,40 @@ import { aftersalesPage } from './pages/aftersales.js';
 import { appsPage, type App } from './pages/apps.js';
 import { buyersPage } from './pages/buyers.js';
 import { clockPage } from './pages/clock.js';
+import { couponFaultsPage } from './pages/coupon-faults.js';
 import { couponsPage } from './pages/coupons.js';
 import { deliveriesPage } from './pages/deliveries.js';
 import { errorCodesPage } from './pages/error-codes.js';
 import { eventsPage } from './pages/events.js';
 import { faultsPage } from './pages/faults.js';
+import { legacyAftersalesPage } from './pages/legacy-aftersales.js';
 import { onboardingPage } from './pages/onboarding.js';
 import { ordersPage } from './pages/orders.js';
 import { productsPage } from './pages/products.js';
+import { pushPage } from './pages/push.js';
 import { quotaPage } from './pages/quota.js';
 import { requestsPage } from './pages/requests.js';
 import { sharersPage } from './pages/sharers.js';
+import { wordsPage } from './pages/words.js';
+import { wxpayPage } from './pages/wxpay.js';
 import { errorNotice, type Page } from './ui.js';
 
 const PAGES = {
   apps: appsPage,
   onboarding: onboardingPage,
+  wxpay: wxpayPage,
+  words: wordsPage,
   products: productsPage,
   buyers: buyersPage,
   orders: ordersPage,
   aftersales: aftersalesPage,
+  legacyAftersales: legacyAftersalesPage,
   coupons: couponsPage,
+  couponFaults: couponFaultsPage,
   sharers: sharersPage,
   events: eventsPage,
   deliveries: deliveriesPage,
+  push: pushPage,
   requests: requestsPage,
   quota: quotaPage,
   faults: faultsPage,

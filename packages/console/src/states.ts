@@ -1,4 +1,8 @@
+import { BIND_STATUS, EC_AFTERSALE_TRANSITIONS, ORDER_TRANSITIONS as ORDER_TABLE, USER_COUPON_TRANSITIONS, V1_STATUSES, WXPAY_TRANSITIONS, type OrderAction } from '@wxshop/sandbox/states';
 import type { Language } from './i18n.js';
+
+// Labels live here; which action leads from which status to which comes from the sandbox's
+// transition tables (@wxshop/sandbox/states), so the buttons follow the server's rules.
 
 /** A state's label in both languages. */
 type Labels = Record<number, { zh: string; en: string }>;
@@ -64,21 +68,23 @@ export interface BuyerAction {
   to: number;
 }
 
-/**
- * The order lifecycle, step for step as the sandbox's transition table (packages/sandbox/src/
- * modules/order/states.ts) has it, with a label for each step.
- */
-export const ORDER_TRANSITIONS: readonly { action: string; from: readonly number[]; to: number; by: { zh: string; en: string } }[] = [
-  { action: 'cashier_paid', from: [10], to: 11, by: { zh: '买家在收银台付款 (2021 版流程)', en: 'buyer pays at the cashier (2021 flow)' } },
-  { action: 'pay', from: [10, 11], to: 20, by: { zh: '买家付款', en: 'buyer pays' } },
-  { action: 'cancel', from: [10, 11], to: 250, by: { zh: '买家或商家取消', en: 'buyer or merchant cancels' } },
-  { action: 'expire', from: [10, 11], to: 181, by: { zh: '超过支付期限', en: 'payment time runs out' } },
-  { action: 'ship_part', from: [20, 21], to: 21, by: { zh: '商家部分发货', en: 'merchant ships some items' } },
-  { action: 'ship_all', from: [20, 21], to: 30, by: { zh: '商家发货完成', en: 'merchant ships everything' } },
-  { action: 'ship_without_logistics', from: [20, 21], to: 100, by: { zh: '无需物流的订单发货即完成', en: 'an order without logistics completes when shipped' } },
-  { action: 'confirm', from: [30], to: 100, by: { zh: '买家确认收货', en: 'buyer confirms receipt' } },
-  { action: 'refund_all', from: [20, 21, 30, 100], to: 200, by: { zh: '全部商品售后完成', en: 'every item refunded' } },
-];
+/** The cause of each order lifecycle step, in both languages. */
+const ORDER_STEP_LABELS: Record<OrderAction, { zh: string; en: string }> = {
+  cashier_paid: { zh: '买家在收银台付款 (2021 版流程)', en: 'buyer pays at the cashier (2021 flow)' },
+  pay: { zh: '买家付款', en: 'buyer pays' },
+  cancel: { zh: '买家或商家取消', en: 'buyer or merchant cancels' },
+  expire: { zh: '超过支付期限', en: 'payment time runs out' },
+  ship_part: { zh: '商家部分发货', en: 'merchant ships some items' },
+  ship_all: { zh: '商家发货完成', en: 'merchant ships everything' },
+  ship_without_logistics: { zh: '无需物流的订单发货即完成', en: 'an order without logistics completes when shipped' },
+  confirm: { zh: '买家确认收货', en: 'buyer confirms receipt' },
+  refund_all: { zh: '全部商品售后完成', en: 'every item refunded' },
+};
+
+/** The order lifecycle as the sandbox's transition table has it, with a label for each step. */
+export const ORDER_TRANSITIONS: readonly { action: string; from: readonly number[]; to: number; by: { zh: string; en: string } }[] = (
+  Object.entries(ORDER_TABLE) as [OrderAction, { from: readonly number[]; to: number }][]
+).map(([action, rule]) => ({ action, from: rule.from, to: rule.to, by: ORDER_STEP_LABELS[action] }));
 
 /**
  * The buyer's actions on an order, offered as buttons: `action` is the last path part of
@@ -91,13 +97,14 @@ export const ORDER_BUYER_ACTIONS: readonly BuyerAction[] = ORDER_TRANSITIONS.fil
 export const AFTERSALE_OPEN_FROM: readonly number[] = [20, 21, 30, 100];
 
 /**
- * The buyer's side of the v2 aftersale lifecycle (packages/sandbox/src/modules/aftersale/
- * states.ts): `action` is the last path part of POST /_sandbox/v1/apps/:appid/aftersales/:id/:action.
+ * The buyer's side of the v2 aftersale lifecycle: `action` is the last path part of
+ * POST /_sandbox/v1/apps/:appid/aftersales/:id/:action, and the states are those of the table's
+ * step with the same effect.
  */
 export const AFTERSALE_BUYER_ACTIONS: readonly BuyerAction[] = [
-  { action: 'cancel', from: [2, 4, 5, 6], to: 1 },
-  { action: 'update', from: [4, 5], to: 2 },
-  { action: 'return', from: [6], to: 8 },
+  { action: 'cancel', ...EC_AFTERSALE_TRANSITIONS.user_cancel },
+  { action: 'update', ...EC_AFTERSALE_TRANSITIONS.user_update },
+  { action: 'return', ...EC_AFTERSALE_TRANSITIONS.upload_return },
 ];
 
 /** Qualification audit status: 0 under review, 1 approved, 9 rejected. */
@@ -123,14 +130,10 @@ export const USER_COUPON_STATUS: Labels = {
   103: { zh: '商家已作废', en: 'discarded by merchant' },
 };
 
-export const USER_COUPON_ACTIONS: readonly BuyerAction[] = [
-  { action: 'use', from: [100], to: 102 },
-  { action: 'unuse', from: [102], to: 100 },
-  { action: 'expire', from: [100], to: 101 },
-  { action: 'discard', from: [100], to: 103 },
-];
+/** The platform's actions on a user coupon, named as the action field of POST …/user-coupons/status. */
+export const USER_COUPON_ACTIONS: readonly BuyerAction[] = (['use', 'unuse', 'expire', 'discard'] as const).map((action) => ({ action, ...USER_COUPON_TRANSITIONS[action] }));
 
-/** Sharer binding (packages/sandbox/src/modules/sharer/states.ts). */
+/** Sharer binding status. */
 export const SHARER_BIND_STATUS: Labels = {
   0: { zh: '未绑定', en: 'unbound' },
   1: { zh: '已绑定', en: 'bound' },
@@ -140,4 +143,32 @@ export const SHARER_BIND_STATUS: Labels = {
 };
 
 /** The binding status in which an invitation waits for the invited user's reply. */
-export const SHARER_INVITED = 3;
+export const SHARER_INVITED: number = BIND_STATUS.inviting;
+
+/** v1 (2021) aftersale status, as the merchant reports it with shop/aftersale/add and update. */
+export const V1_AFTERSALE_STATUS: Labels = {
+  0: { zh: '未受理', en: 'not accepted' },
+  1: { zh: '用户取消', en: 'cancelled by buyer' },
+  2: { zh: '商家受理中', en: 'merchant processing' },
+  3: { zh: '商家逾期未处理', en: 'merchant overdue' },
+  4: { zh: '商家拒绝退款', en: 'merchant refused refund' },
+  5: { zh: '商家拒绝退货退款', en: 'merchant refused return' },
+  6: { zh: '待买家退货', en: 'waiting for buyer to send back' },
+  7: { zh: '退货退款关闭', en: 'return closed' },
+  8: { zh: '待商家收货', en: 'waiting for merchant to receive' },
+  11: { zh: '商家退款中', en: 'merchant refunding' },
+  12: { zh: '商家逾期未退款', en: 'merchant overdue refund' },
+  13: { zh: '退款完成', en: 'refunded' },
+  14: { zh: '退货退款完成', en: 'returned and refunded' },
+  15: { zh: '换货完成', en: 'exchanged' },
+  16: { zh: '待商家发货', en: 'waiting for merchant to ship' },
+  17: { zh: '待用户确认收货', en: 'waiting for buyer to receive' },
+  18: { zh: '商家拒绝换货', en: 'merchant refused exchange' },
+  19: { zh: '商家已收到货', en: 'goods received by merchant' },
+};
+
+/** Every v1 status the sandbox accepts, in order, for the status filter. */
+export const V1_AFTERSALE_STATUSES: readonly number[] = V1_STATUSES;
+
+/** Payment onboarding states in which the platform may approve or reject the application. */
+export const WXPAY_DECIDABLE: readonly number[] = WXPAY_TRANSITIONS.approve.from;

@@ -3,7 +3,8 @@ import { after, before, describe, test } from 'node:test';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { admin, APPID, call, getToken, productBody, startSandbox, uploadImage, type TestSandbox } from '../../sandbox/dist-test/helpers.js';
 import { confirmCoupons, couponBody, startMerchantCallback } from '../../sandbox/dist-test/coupon-helpers.js';
-import { brandBody } from '../../sandbox/dist-test/onboarding-helpers.js';
+import { brandBody, wxpayBody } from '../../sandbox/dist-test/onboarding-helpers.js';
+import { addOrder, chinaTime, v1Order } from '../../sandbox/dist-test/order-support.js';
 import { startReceiver } from '../../sandbox/dist-test/push-receiver.js';
 import { launch, missingBrowser, screenshot } from './browser.js';
 
@@ -324,6 +325,189 @@ describe('console in Chromium', { skip: missing }, () => {
       assert.equal(merchant.received.length, 1);
     } finally {
       await merchant.close();
+    }
+  });
+
+  test('saves, checks and deletes push settings from the form', async () => {
+    const receiver = await startReceiver();
+    try {
+      await visit('push');
+      await page.getByTestId('push-current').getByText('尚未配置消息推送。').waitFor();
+      await page.getByTestId('push-url').fill(receiver.url);
+      await page.getByTestId('push-token').fill('consoleToken7');
+      await page.getByTestId('push-generate-key').click();
+      const key = await page.getByTestId('push-aes-key').inputValue();
+      assert.match(key, /^[A-Za-z0-9]{43}$/);
+      await page.getByTestId('push-format').selectOption('xml');
+      await page.getByTestId('push-mode').selectOption('secure');
+      await screenshot(page, '15-push-form');
+      await page.getByTestId('push-save').click();
+      await page.getByTestId('notice-success').getByText('推送配置已保存').waitFor();
+      await page.getByTestId('push-current-mode').getByText('安全模式').waitFor();
+      await screenshot(page, '16-push-saved');
+
+      const saved = (await admin(sandbox.url, 'GET', `/apps/${APPID}/push`)).json.push;
+      assert.equal(saved.url, receiver.url);
+      assert.equal(saved.token, 'consoleToken7');
+      assert.equal(saved.encoding_aes_key, key);
+      assert.equal(saved.format, 'xml');
+      assert.equal(saved.mode, 'secure');
+      assert.ok(saved.verified_at > 0, 'the echostr check passed');
+      assert.ok(receiver.received.some((request) => request.method === 'GET' && request.url.searchParams.has('echostr')), 'the sandbox sent the URL check');
+
+      // A receiver that does not echo echostr fails the check, and the saved settings stay.
+      receiver.respond(() => ({ status: 200, body: 'not the echostr' }));
+      await page.getByTestId('push-token').fill('otherToken8');
+      await page.getByTestId('push-save').click();
+      await page.getByTestId('notice-error').getByText(/HTTP 422 verification_failed/).waitFor();
+      assert.equal((await admin(sandbox.url, 'GET', `/apps/${APPID}/push`)).json.push.token, 'consoleToken7');
+      await screenshot(page, '17-push-check-failed');
+
+      await page.getByTestId('push-delete').click();
+      await page.getByTestId('notice-success').getByText('推送配置已删除').waitFor();
+      assert.equal((await admin(sandbox.url, 'GET', `/apps/${APPID}/push`)).json.push, null);
+    } finally {
+      await admin(sandbox.url, 'DELETE', `/apps/${APPID}/push`);
+      await receiver.close();
+    }
+  });
+
+  test('lists v1 aftersales and filters them by status', async () => {
+    const buyer = await admin(sandbox.url, 'POST', `/apps/${APPID}/buyers`, { nickname: '旧版售后买家' });
+    const openid = buyer.json.buyer.openid as string;
+    await addOrder(sandbox.url, token, await v1Order(sandbox.url, openid, 'CONSOLE-V1'));
+    const paid = await call(sandbox.url, '/shop/order/pay', { out_order_id: 'CONSOLE-V1', openid, action_type: 1, transaction_id: '4200000000000000000000000077', pay_time: chinaTime(Date.now()) }, { token });
+    assert.equal(paid.json.errcode, 0, paid.text);
+    for (const outAftersaleId of ['AS-V1-A', 'AS-V1-B']) {
+      const reported = {
+        out_order_id: 'CONSOLE-V1',
+        out_aftersale_id: outAftersaleId,
+        openid,
+        type: 1,
+        create_time: chinaTime(Date.now()),
+        status: 2,
+        finish_all_aftersale: 0,
+        path: 'pages/aftersale',
+        refund: 900,
+        refund_reason: '不想要了',
+        product_infos: [{ out_product_id: 'P-1', out_sku_id: 'S-1', product_cnt: 1 }],
+      };
+      const added = await call(sandbox.url, '/shop/aftersale/add', reported, { token });
+      assert.equal(added.json.errcode, 0, added.text);
+    }
+    const updated = await call(sandbox.url, '/shop/aftersale/update', { out_order_id: 'CONSOLE-V1', out_aftersale_id: 'AS-V1-B', openid, status: 13, finish_all_aftersale: 0 }, { token });
+    assert.equal(updated.json.errcode, 0, updated.text);
+
+    await visit('legacyAftersales');
+    await page.getByTestId('legacy-status-AS-V1-A').getByText('2 商家受理中').waitFor();
+    assert.equal(await page.getByTestId('legacy-status-AS-V1-B').textContent(), '13 退款完成');
+    await screenshot(page, '18-legacy-aftersales');
+
+    await page.getByTestId('legacy-status-filter').selectOption('13');
+    await page.getByTestId('legacy-status-AS-V1-A').waitFor({ state: 'detached' });
+    assert.equal(await page.getByTestId('legacy-status-AS-V1-B').count(), 1);
+    const listed = await admin(sandbox.url, 'GET', `/apps/${APPID}/legacy-aftersales?status=13`);
+    assert.deepEqual(listed.json.aftersales.map((item: { out_aftersale_id: string }) => item.out_aftersale_id), ['AS-V1-B']);
+    assert.equal(listed.json.aftersales[0].refund_reason, '不想要了');
+  });
+
+  test('rejects, then approves WeChat Pay onboarding', async () => {
+    await admin(sandbox.url, 'PATCH', `/apps/${APPID}/settings`, { reviewer: { mode: 'manual' } });
+    const applied = await call(sandbox.url, '/shop/wxpay/apply', wxpayBody(), { token });
+    assert.equal(applied.json.errcode, 0, applied.text);
+
+    await visit('wxpay');
+    await page.getByTestId('wxpay-state').getByText('1 审核中').waitFor();
+    await screenshot(page, '19-wxpay-auditing');
+    await page.getByTestId('wxpay-param-name').fill('id_card_copy');
+    await page.getByTestId('wxpay-reason').fill('身份证照片不清晰');
+    await page.getByTestId('wxpay-reject').click();
+    await page.getByTestId('notice-success').getByText('进件已驳回').waitFor();
+    await page.getByTestId('wxpay-state').getByText('2 已驳回').waitFor();
+    assert.equal(await page.getByTestId('wxpay-reject').count(), 0, 'a rejected application offers no decision');
+    const rejected = (await admin(sandbox.url, 'GET', `/apps/${APPID}/wxpay`)).json.application;
+    assert.equal(rejected.state, 2);
+    assert.deepEqual(rejected.audit_detail, [{ param_name: 'id_card_copy', reject_reason: '身份证照片不清晰' }]);
+    const wire = await call(sandbox.url, '/shop/wxpay/get', {}, { token });
+    assert.equal((wire.json.pay_resp as Record<string, unknown>).applyment_state, 'REJECTED', wire.text);
+
+    // The merchant applies again, and this time the platform approves.
+    const again = await call(sandbox.url, '/shop/wxpay/apply', wxpayBody(), { token });
+    assert.equal(again.json.errcode, 0, again.text);
+    await visit('wxpay');
+    await page.getByTestId('wxpay-approve').click();
+    await page.getByTestId('notice-success').getByText('进件已通过').waitFor();
+    await page.getByTestId('wxpay-state').getByText('3 已完成').waitFor();
+    await screenshot(page, '20-wxpay-finished');
+    const finished = (await admin(sandbox.url, 'GET', `/apps/${APPID}/wxpay`)).json.application;
+    assert.equal(finished.state, 3);
+    assert.match(String(finished.sub_mchid), /^\d{10}$/);
+    assert.equal(await page.getByTestId('wxpay-sub-mchid').textContent(), finished.sub_mchid);
+  });
+
+  test('adds and removes content-security words', async () => {
+    await visit('words');
+    await page.getByTestId('builtin-words').locator('li').first().waitFor();
+    await page.getByTestId('words-input').fill('星际战舰\n银河舰队\n');
+    await page.getByTestId('words-add').click();
+    await page.getByTestId('notice-success').getByText('已添加 2 个词').waitFor();
+    await page.getByTestId('app-word-星际战舰').waitFor();
+    await screenshot(page, '21-words');
+    const added = (await admin(sandbox.url, 'GET', `/apps/${APPID}/content-security/words`)).json.words as string[];
+    assert.deepEqual([...added].sort(), ['星际战舰', '银河舰队'].sort());
+
+    // The word now blocks a product title.
+    const image = await uploadImage(sandbox.url, token);
+    const blocked = await call(sandbox.url, '/shop/spu/add', productBody('CONSOLE-WORD', image, { title: '星际战舰积木' }), { token });
+    assert.equal(blocked.json.errcode, 87014, blocked.text);
+
+    await page.getByTestId('word-remove-星际战舰').click();
+    await page.getByTestId('notice-success').getByText('已删除「星际战舰」').waitFor();
+    await page.getByTestId('app-word-星际战舰').waitFor({ state: 'detached' });
+    assert.deepEqual((await admin(sandbox.url, 'GET', `/apps/${APPID}/content-security/words`)).json.words, ['银河舰队']);
+  });
+
+  test('arms a coupon fault that add_user_coupon then returns', async () => {
+    await visit('couponFaults');
+    await page.getByTestId('coupon-fault-count-claim_rush').fill('2');
+    await page.getByTestId('coupon-fault-arm-claim_rush').click();
+    await page.getByTestId('coupon-fault-remaining-claim_rush').getByText('2').waitFor();
+    await screenshot(page, '22-coupon-faults');
+    const remaining = async () => ((await admin(sandbox.url, 'GET', `/apps/${APPID}/coupons/faults`)).json.faults as { step: string; remaining: number }[]).find((fault) => fault.step === 'claim_rush')?.remaining;
+    assert.equal(await remaining(), 2);
+
+    // CP-CONSOLE is effective since the coupon test, so only the armed fault stops the call.
+    const buyer = await admin(sandbox.url, 'POST', `/apps/${APPID}/buyers`, { nickname: '故障买家' });
+    const nowSeconds = Math.floor(((await admin(sandbox.url, 'GET', '/clock')).json.now_ms as number) / 1000);
+    const claimed = await call(sandbox.url, '/shop/coupon/add_user_coupon', { openid: buyer.json.buyer.openid, user_coupon: { out_user_coupon_id: 'UC-FAULT-1', out_coupon_id: 'CP-CONSOLE', status: 100 }, recv_time: nowSeconds }, { token });
+    assert.equal(claimed.json.errcode, 1090025, claimed.text);
+    assert.equal(await remaining(), 1);
+
+    await visit('couponFaults');
+    await page.getByTestId('coupon-fault-disarm-claim_rush').click();
+    await page.getByTestId('coupon-fault-remaining-claim_rush').getByText('0').waitFor();
+    assert.equal(await remaining(), 0);
+  });
+
+  test('new pages show their English texts', async () => {
+    const headings: Record<string, string> = {
+      push: 'Message push settings',
+      legacyAftersales: 'Aftersales (v1)',
+      wxpay: 'WeChat Pay onboarding',
+      words: 'Content-security word list',
+      couponFaults: 'Coupon platform faults',
+    };
+    await visit('apps');
+    await page.getByTestId('language-switch').click();
+    try {
+      for (const [name, heading] of Object.entries(headings)) {
+        await visit(name);
+        await page.getByRole('heading', { name: heading }).waitFor();
+        assert.equal(await page.getByTestId('notice-error').count(), 0, `${name} shows an error`);
+      }
+      await screenshot(page, '23-coupon-faults-en');
+    } finally {
+      await page.getByTestId('language-switch').click();
     }
   });
 });

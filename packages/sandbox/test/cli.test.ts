@@ -99,3 +99,60 @@ test('demo app survives a restart and a reset', async () => {
     dir.remove();
   }
 });
+
+test('every command help follows the locale', () => {
+  for (const command of [['serve', '--help'], ['openapi', '--help'], ['snapshot', '--help'], ['errors', '--help']]) {
+    const chinese = runCli(command);
+    assert.equal(chinese.status, 0, `${command[0]}: ${chinese.stderr}`);
+    assert.match(chinese.stdout, /^用法: wxshop/, command[0]);
+    const english = runCli(command, { LANG: 'en_US.UTF-8' });
+    assert.equal(english.status, 0, `${command[0]}: ${english.stderr}`);
+    assert.match(english.stdout, /^Usage: wxshop/, command[0]);
+    assert.match(english.stdout, /--json/, `${command[0]} documents --json`);
+  }
+});
+
+test('output into a pipe has no colour', () => {
+  // spawnSync gives the child pipes, so no command may colour or draw progress.
+  for (const command of [['errors', '1000001'], ['openapi', '--server', 'http://127.0.0.1:8930']]) {
+    const result = runCli(command);
+    assert.equal(result.status, 0, result.stderr);
+    assert.ok(!result.stdout.includes('\u001b['), `${command[0]} stdout is plain`);
+    assert.equal(result.stderr, '', `${command[0]} writes nothing to stderr`);
+  }
+});
+
+test('serve --json prints one JSON line with the address', async () => {
+  const { spawn } = await import('node:child_process');
+  const child = spawn(process.execPath, [BIN, 'serve', '--port', '0', '--db', ':memory:', '--log-level', 'warn', '--json'], { stdio: ['ignore', 'pipe', 'pipe'], env: CLI_ENV });
+  try {
+    let output = '';
+    let errors = '';
+    child.stdout!.setEncoding('utf8');
+    child.stderr!.setEncoding('utf8');
+    child.stderr!.on('data', (chunk: string) => void (errors += chunk));
+    const line = await new Promise<string>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`sandbox did not start: ${output} ${errors}`)), 15000);
+      child.stdout!.on('data', (chunk: string) => {
+        output += chunk;
+        if (output.includes('\n')) {
+          clearTimeout(timer);
+          resolve(output.slice(0, output.indexOf('\n')));
+        }
+      });
+    });
+    const report = JSON.parse(line) as { url: string; storage: string; apps: { appid: string }[]; admin: string; console: string };
+    assert.match(report.url, /^http:\/\/127\.0\.0\.1:\d+$/);
+    assert.match(report.storage, /SQLite/);
+    assert.equal(report.apps.length, 1);
+    assert.equal(report.console, `${report.url}/_sandbox/console/`);
+    const apps = (await (await fetch(`${report.admin}/apps`)).json()) as { apps: { appid: string }[] };
+    assert.deepEqual(apps.apps.map((app) => app.appid), [report.apps[0]!.appid]);
+    assert.equal(errors, '', 'no progress line on a pipe');
+  } finally {
+    await new Promise<void>((resolve) => {
+      child.once('exit', () => resolve());
+      child.kill('SIGTERM');
+    });
+  }
+});

@@ -42,7 +42,7 @@ describe('instances sharing one database', () => {
 
       const armed = await admin(secondUrl, 'POST', `/apps/${APPID}/coupons/faults`, { step: 'activate', count: 2 });
       assert.equal(armed.status, 200, JSON.stringify(armed.json));
-      assert.deepEqual((await admin(first.url, 'GET', `/apps/${APPID}/coupons/faults`)).json.faults, [{ step: 'activate', errcode: 1090013, remaining: 2 }]);
+      assert.deepEqual(await armedFaults(first.url), [{ step: 'activate', errcode: 1090013, remaining: 2 }]);
       const activate = (url: string, id: string) => call(url, '/shop/coupon/update_status', { out_coupon_id: id, status: 2 }, { token });
       assert.equal((await activate(first.url, 'MI-A')).json.errcode, 1090013, 'armed on the second instance, fired on the first');
 
@@ -50,11 +50,11 @@ describe('instances sharing one database', () => {
       await second.close();
       second = await sandboxOn();
       const restartedUrl = await second.listen('127.0.0.1', 0);
-      assert.deepEqual((await admin(restartedUrl, 'GET', `/apps/${APPID}/coupons/faults`)).json.faults, [{ step: 'activate', errcode: 1090013, remaining: 1 }]);
+      assert.deepEqual(await armedFaults(restartedUrl), [{ step: 'activate', errcode: 1090013, remaining: 1 }]);
       assert.equal((await activate(restartedUrl, 'MI-B')).json.errcode, 1090013);
       assert.equal((await activate(first.url, 'MI-C')).json.errcode, 0, 'two counts, two failures');
       assert.equal((await activate(restartedUrl, 'MI-A')).json.errcode, 0);
-      assert.deepEqual((await admin(first.url, 'GET', `/apps/${APPID}/coupons/faults`)).json.faults, []);
+      assert.deepEqual(await armedFaults(first.url), []);
     } finally {
       await second.close();
       await first.close();
@@ -83,3 +83,9 @@ describe('instances sharing one database', () => {
     }
   });
 });
+
+/** The coupon fault steps that still fail calls, as an instance lists them. */
+async function armedFaults(url: string): Promise<unknown[]> {
+  const faults = (await admin(url, 'GET', `/apps/${APPID}/coupons/faults`)).json.faults as { remaining: number }[];
+  return faults.filter((fault) => fault.remaining > 0);
+}

@@ -117,7 +117,7 @@ describe('snapshot through the admin API', () => {
       const target = await startSandbox();
       try {
         assert.equal((await importInto(target.url, stringifyJson(snapshot))).status, 200);
-        assert.deepEqual((await admin(target.url, 'GET', `/apps/${APPID}/coupons/faults`)).json.faults, [{ step: 'void', errcode: 1090016, remaining: 2 }]);
+        assert.deepEqual(((await admin(target.url, 'GET', `/apps/${APPID}/coupons/faults`)).json.faults as { step: string }[]).find((fault) => fault.step === 'void'), { step: 'void', errcode: 1090016, remaining: 2 });
       } finally {
         await target.close();
       }

@@ -1,12 +1,9 @@
 import { parseArgs } from 'node:util';
 import { describeInChinese, ERROR_CODES, explain, type ErrorCodeEntry, type ErrorFamily, type ErrorModule, type RetryAdvice } from '@wxshop/api';
 import type { Language } from './messages.js';
+import { colourOn, styles, type Output } from './terminal.js';
 
-/** Stream that `wxshop errors` writes to, and whether it is a terminal (colour only there). */
-export interface Output {
-  write(text: string): void;
-  isTTY: boolean;
-}
+export type { Output };
 
 const MODULES: Record<ErrorModule, { zh: string; en: string }> = {
   generic: { zh: '通用', en: 'generic' },
@@ -96,12 +93,6 @@ Examples:
   },
 } as const;
 
-/** ANSI styles, used only when the output is a terminal and NO_COLOR is not set. */
-function styles(enabled: boolean) {
-  const wrap = (open: string) => (text: string) => (enabled ? `\u001b[${open}m${text}\u001b[0m` : text);
-  return { bold: wrap('1'), dim: wrap('2'), red: wrap('31'), cyan: wrap('36') };
-}
-
 /** Lists the Chinese and English explanations, the chosen language first. A code without Chinese text has only English. */
 function explanations(entry: ErrorCodeEntry, language: Language): [string, string][] {
   const chinese = describeInChinese(entry.code);
@@ -161,7 +152,7 @@ export function runErrors(args: string[], language: Language, out: Output, err: 
     err.write(`${text.badOption(positionals.slice(1).join(' '))}\n`);
     return 2;
   }
-  const style = styles(out.isTTY && env.NO_COLOR === undefined);
+  const style = styles(colourOn(out, env));
   const json = parsed.values.json === true;
 
   const [value] = positionals;

@@ -3,25 +3,26 @@ import { parseArgs } from 'node:util';
 import pino from 'pino';
 import { createSandbox } from '../sandbox.js';
 import { ConfigError, DEFAULT_CONFIG_FILE, mergeConfig, parseAppSpec, readConfigFile, readEnvironment, type ServeConfig } from './config.js';
+import { bannerJson, formatBanner } from './banner.js';
 import { runErrors } from './errors.js';
 import { detectLanguage, messages } from './messages.js';
 import { runSnapshot } from './snapshot.js';
 import { runOpenApi } from './openapi.js';
+import { colourOn, processOutputs, progress } from './terminal.js';
 
 /** Runs the `wxshop` command line; returns the exit code. */
 export async function main(argv: string[]): Promise<number> {
   const language = detectLanguage(argv, process.env);
   const text = messages(language);
   const [command, ...rest] = argv;
+  const { out, err } = processOutputs();
   if (command === undefined || command === 'help' || command === '--help' || command === '-h') {
     process.stdout.write(`${text.usage}\n`);
     return 0;
   }
-  if (command === 'snapshot') return runSnapshot(rest, text);
-  if (command === 'openapi') return runOpenApi(rest);
-  if (command === 'errors') {
-    return runErrors(rest, language, { write: (chunk) => process.stdout.write(chunk), isTTY: process.stdout.isTTY === true }, { write: (chunk) => process.stderr.write(chunk), isTTY: process.stderr.isTTY === true });
-  }
+  if (command === 'snapshot') return runSnapshot(rest, language, out, err);
+  if (command === 'openapi') return runOpenApi(rest, language, out, err);
+  if (command === 'errors') return runErrors(rest, language, out, err);
   if (command !== 'serve') {
     process.stderr.write(`${text.unknownCommand(command)}\n`);
     return 2;
@@ -32,8 +33,9 @@ export async function main(argv: string[]): Promise<number> {
   }
 
   let config: ServeConfig;
+  let json: boolean;
   try {
-    config = readServeConfig(rest);
+    ({ config, json } = readServeConfig(rest));
   } catch (error) {
     process.stderr.write(`${text.failed((error as Error).message)}\n`);
     return 2;
@@ -49,6 +51,7 @@ export async function main(argv: string[]): Promise<number> {
   // token, secret or key, so no redaction pass is needed.
   const destination = pino.destination({ fd: 2, sync: false, minLength: 4096 });
   let sandbox;
+  const opened = progress(err, text.opening);
   try {
     const logger = pino({ level: config.logLevel }, destination);
     sandbox = await createSandbox({
@@ -60,19 +63,17 @@ export async function main(argv: string[]): Promise<number> {
       redis: config.redis ? { url: config.redis, keyPrefix: config.redisPrefix } : undefined,
     });
   } catch (error) {
+    opened();
     destination.flushSync();
     process.stderr.write(`${text.failed((error as Error).message)}\n`);
     return 1;
   }
+  opened();
 
   const address = await sandbox.listen(config.host, config.port);
   const apps = sandbox.declaredApps.length > 0 ? sandbox.declaredApps : await sandbox.services.apps.list();
-  const banner = [text.started(address), text.storage(sandbox.services.storage.description), text.appsHeader];
-  for (const app of apps) banner.push(`  ${app.appid} / ${app.secret}`);
-  if (apps[0]) banner.push(text.tokenHint(address, apps[0].appid, apps[0].secret));
-  banner.push(text.consoleHint(address));
-  banner.push(text.adminHint(address));
-  process.stdout.write(`${banner.join('\n')}\n`);
+  const info = { url: address, storage: sandbox.services.storage.description, apps };
+  out.write(json ? bannerJson(info) : formatBanner(info, text, colourOn(out, process.env)));
 
   await new Promise<void>((resolve) => {
     const stop = () => resolve();
@@ -91,8 +92,11 @@ function isLoopbackHost(host: string): boolean {
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
 const LANGUAGES = ['zh', 'en'];
 
-/** Reads the serve settings from flags, WXSHOP_* variables and the config file, and checks them. */
-function readServeConfig(args: string[]): ServeConfig {
+/**
+ * Reads the serve settings from flags, WXSHOP_* variables and the config file, and checks them.
+ * `json` is true when --json requests the start-up report as one JSON line.
+ */
+function readServeConfig(args: string[]): { config: ServeConfig; json: boolean } {
   let parsed;
   try {
     parsed = parseArgs({
@@ -108,6 +112,7 @@ function readServeConfig(args: string[]): ServeConfig {
         lang: { type: 'string' },
         redis: { type: 'string' },
         'redis-prefix': { type: 'string' },
+        json: { type: 'boolean' },
       },
       strict: true,
       allowPositionals: false,
@@ -140,5 +145,5 @@ function readServeConfig(args: string[]): ServeConfig {
   if (!LOG_LEVELS.includes(config.logLevel)) throw new ConfigError(`Invalid log level "${config.logLevel}": use one of ${LOG_LEVELS.join(', ')}`);
   const language = values.lang ?? process.env.WXSHOP_LANG;
   if (language !== undefined && !LANGUAGES.includes(language)) throw new ConfigError(`Invalid language "${language}": use zh or en`);
-  return config;
+  return { config, json: values.json === true };
 }

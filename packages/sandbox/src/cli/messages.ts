@@ -19,8 +19,8 @@ const TEXT = {
 
 命令:
   serve     启动沙箱 (默认使用 SQLite 文件 wxshop.db)
-  snapshot  导出或导入全部数据: wxshop snapshot export|import 文件 --db …
-  openapi   输出 OpenAPI 3.1 接口文档 (--out FILE 写入文件,默认输出到标准输出)
+  snapshot  导出或导入全部数据: wxshop snapshot export|import 文件 --db … (--help 查看选项)
+  openapi   输出 OpenAPI 3.1 接口文档 (--out FILE 写入文件,默认输出到标准输出;--help 查看选项)
   errors    说明错误码的含义 (wxshop errors 1000001;wxshop errors --help 查看选项)
   help      显示本帮助
 
@@ -36,8 +36,10 @@ serve 选项:
   --lang zh|en         界面语言 (也可用环境变量 WXSHOP_LANG;未设置时按 LANG 判断)
   --redis URL          把接口额度和频率计数放在 Redis (redis://127.0.0.1:6379),多个沙箱实例共用一套限额
   --redis-prefix P     Redis 键前缀 (默认 wxshop:)
+  --json               启动后在标准输出打印一行 JSON (地址、数据存储、小程序),便于脚本读取
 
-优先级: 命令行参数 > 环境变量 WXSHOP_* > 配置文件 > 默认值`,
+优先级: 命令行参数 > 环境变量 WXSHOP_* > 配置文件 > 默认值
+输出到终端时带颜色 (设置 NO_COLOR 可关闭);输出到管道或文件时为纯文本。`,
     started: (url: string) => `wxshop 沙箱已启动: ${url}`,
     storage: (description: string) => `数据存储: ${description}`,
     appsHeader: '小程序 (appid / secret):',
@@ -48,7 +50,32 @@ serve 选项:
     unknownCommand: (command: string) => `未知命令 "${command}"。运行 wxshop help 查看用法。`,
     failed: (message: string) => `启动失败: ${message}`,
     nonLoopbackNeedsKey: '监听非本机地址时必须设置 --admin-key,否则任何人都能操作管理接口。',
-    snapshotUsage: '用法: wxshop snapshot export 文件 --db 数据库\n      wxshop snapshot import 文件 --db 数据库\n导入会替换数据库中的全部数据;请先停止使用该数据库的沙箱。',
+    snapshotUsage: `用法: wxshop snapshot export 文件 --db 数据库
+      wxshop snapshot import 文件 --db 数据库
+
+导出数据库中的全部数据,或用快照文件替换全部数据。导入前请先停止使用该数据库的沙箱。
+
+选项:
+  --db FILE|postgres://…  数据库 (默认 WXSHOP_DB,否则 wxshop.db)
+  --json                  以一行 JSON 输出结果 (表数、行数),便于脚本处理
+  --lang zh|en            提示语言
+  -h, --help              显示本帮助`,
+    snapshotExporting: '正在导出…',
+    snapshotImporting: '正在导入…',
+    openapiUsage: `用法: wxshop openapi [选项]
+
+输出线上接口的 OpenAPI 3.1 文档,由接口契约生成,可导入 Apifox 和 Postman。
+
+选项:
+  --out FILE       写入文件 (默认输出到标准输出)
+  --server URL     文档中的服务器地址 (默认 https://api.weixin.qq.com)
+  --json           与 --out 一起使用时,在标准输出打印一行 JSON 结果 (文件、接口数、字节数)
+  --lang zh|en     提示语言
+  -h, --help       显示本帮助`,
+    openapiWritten: (file: string, paths: number) => `已把 OpenAPI 3.1 文档 (${paths} 个接口) 写入 ${file}`,
+    openapiWriteFailed: (file: string, message: string) => `wxshop openapi: 无法写入 ${file}: ${message}`,
+    openapiBadOption: (message: string) => `wxshop openapi: 参数错误: ${message}。运行 wxshop openapi --help 查看用法。`,
+    opening: '正在打开数据存储…',
     snapshotExported: (file: string, tables: number, rows: number) => `已导出 ${tables} 张表、${rows} 行到 ${file}`,
     snapshotImported: (file: string, storage: string, rows: number) => `已从 ${file} 导入 ${rows} 行到 ${storage}`,
     snapshotFailed: (message: string) => `快照失败: ${message}`,
@@ -58,8 +85,8 @@ serve 选项:
 
 Commands:
   serve     start the sandbox (SQLite file wxshop.db by default)
-  snapshot  export or import the whole state: wxshop snapshot export|import FILE --db …
-  openapi   print the OpenAPI 3.1 document of the wire API (--out FILE writes it to a file)
+  snapshot  export or import the whole state: wxshop snapshot export|import FILE --db … (--help for options)
+  openapi   print the OpenAPI 3.1 document of the wire API (--out FILE writes it to a file; --help for options)
   errors    explain an error code (wxshop errors 1000001; wxshop errors --help for options)
   help      show this help
 
@@ -76,8 +103,11 @@ serve options:
   --redis URL          keep API quota and frequency counters in Redis (redis://127.0.0.1:6379),
                        so several sandbox instances share one set of limits
   --redis-prefix P     prefix of the sandbox's Redis keys (default wxshop:)
+  --json               once started, print one JSON line (address, storage, apps) on stdout,
+                       for scripts
 
-Precedence: flags > WXSHOP_* environment variables > config file > defaults`,
+Precedence: flags > WXSHOP_* environment variables > config file > defaults
+Output to a terminal is coloured (set NO_COLOR to turn it off); output to a pipe or file is plain.`,
     started: (url: string) => `wxshop sandbox listening on ${url}`,
     storage: (description: string) => `Storage: ${description}`,
     appsHeader: 'Mini programs (appid / secret):',
@@ -88,7 +118,34 @@ Precedence: flags > WXSHOP_* environment variables > config file > defaults`,
     unknownCommand: (command: string) => `Unknown command "${command}". Run wxshop help for usage.`,
     failed: (message: string) => `Failed to start: ${message}`,
     nonLoopbackNeedsKey: 'Listening on a non-loopback address requires --admin-key; otherwise anyone could drive the admin API.',
-    snapshotUsage: 'Usage: wxshop snapshot export FILE --db DATABASE\n       wxshop snapshot import FILE --db DATABASE\nImport replaces all data in the database; stop any sandbox that uses it first.',
+    snapshotUsage: `Usage: wxshop snapshot export FILE --db DATABASE
+       wxshop snapshot import FILE --db DATABASE
+
+Exports every row of a database, or replaces all its data with a snapshot file. Stop any
+sandbox that uses the database before an import.
+
+Options:
+  --db FILE|postgres://…  the database (default WXSHOP_DB, otherwise wxshop.db)
+  --json                  print the result (tables, rows) as one JSON line, for scripts
+  --lang zh|en            language of the messages
+  -h, --help              show this help`,
+    snapshotExporting: 'Exporting…',
+    snapshotImporting: 'Importing…',
+    openapiUsage: `Usage: wxshop openapi [options]
+
+Prints the OpenAPI 3.1 document of the wire API, generated from the contract. Apifox and
+Postman import it.
+
+Options:
+  --out FILE       write it to FILE (default: stdout)
+  --server URL     server address in the document (default https://api.weixin.qq.com)
+  --json           with --out, print the result (file, paths, bytes) as one JSON line on stdout
+  --lang zh|en     language of the messages
+  -h, --help       show this help`,
+    openapiWritten: (file: string, paths: number) => `Wrote the OpenAPI 3.1 document (${paths} paths) to ${file}`,
+    openapiWriteFailed: (file: string, message: string) => `wxshop openapi: cannot write ${file}: ${message}`,
+    openapiBadOption: (message: string) => `wxshop openapi: invalid arguments: ${message}. Run wxshop openapi --help for usage.`,
+    opening: 'Opening the storage…',
     snapshotExported: (file: string, tables: number, rows: number) => `Exported ${tables} tables, ${rows} rows to ${file}`,
     snapshotImported: (file: string, storage: string, rows: number) => `Imported ${rows} rows from ${file} into ${storage}`,
     snapshotFailed: (message: string) => `Snapshot failed: ${message}`,

@@ -3,10 +3,10 @@ import { AdminError, adminBody, adminQueryInt } from '../../admin/router.js';
 import type { Services } from '../../services.js';
 import { requireApp } from '../app/admin.js';
 import { adminAction, plain } from '../order/admin.js';
-import { listAftersales, type EcDetail } from './store.js';
+import { listAftersales, type EcDetail, type V1Detail } from './store.js';
 import { ecView, v1View } from './view.js';
 
-/** Registers the buyer's and the platform's side of v2 after-sales, and the console's list. */
+/** Registers the buyer's and the platform's side of v2 after-sales, and the console's lists of v2 and v1 after-sales. */
 export function registerAftersaleAdmin(admin: FastifyInstance, services: Services): void {
   admin.get<{ Params: { appid: string }; Querystring: { status?: string; offset?: string; limit?: string } }>('/apps/:appid/aftersales', async (request) => {
     const app = await requireApp(services, request.params.appid);
@@ -15,6 +15,18 @@ export function registerAftersaleAdmin(admin: FastifyInstance, services: Service
     const offset = adminQueryInt(request.query.offset, 'offset', 0, Number.MAX_SAFE_INTEGER, 0)!;
     const items = await listAftersales<EcDetail>(services.storage.db, { appid: app.appid, generation: 2, status, offset, limit });
     return { aftersales: items.map((item) => plain(ecView(item))) };
+  });
+
+  // v1 after-sales are reported by the merchant over the wire; the platform side only reads them.
+  admin.get<{ Params: { appid: string }; Querystring: { status?: string; offset?: string; limit?: string } }>('/apps/:appid/legacy-aftersales', async (request) => {
+    const app = await requireApp(services, request.params.appid);
+    const status = adminQueryInt(request.query.status, 'status', 0, 2 ** 31 - 1, undefined);
+    const limit = adminQueryInt(request.query.limit, 'limit', 1, 500, 100)!;
+    const offset = adminQueryInt(request.query.offset, 'offset', 0, Number.MAX_SAFE_INTEGER, 0)!;
+    const items = await listAftersales<V1Detail>(services.storage.db, { appid: app.appid, generation: 1, status, offset, limit });
+    return {
+      aftersales: items.map((item) => plain({ aftersale_id: item.aftersale_id, ...v1View(item), created_at: item.created_at, updated_at: item.updated_at })),
+    };
   });
 
   const buyerOperations = { update: 'update', cancel: 'cancel', return: 'return' } as const;

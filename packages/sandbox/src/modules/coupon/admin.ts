@@ -111,12 +111,12 @@ export function registerCouponAdmin(admin: FastifyInstance, services: Services):
     return { step, errcode: COUPON_FAULT_CODES[step as CouponFaultStep], count };
   });
 
-  // Armed faults of the app: step to the calls it still fails, with each step's errcode.
+  // Every fault step of the app with its errcode and the calls it still fails (0 when not armed).
   admin.get<{ Params: { appid: string } }>('/apps/:appid/coupons/faults', async (request) => {
     const app = await requireApp(services, request.params.appid);
     const armed = await services.coupons.faults.list(app.appid);
     return {
-      faults: Object.entries(armed).map(([step, remaining]) => ({ step, errcode: COUPON_FAULT_CODES[step as CouponFaultStep], remaining })),
+      faults: (Object.keys(COUPON_FAULT_CODES) as CouponFaultStep[]).map((step) => ({ step, errcode: COUPON_FAULT_CODES[step], remaining: armed[step] ?? 0 })),
     };
   });
 }
