@@ -6,7 +6,7 @@ import { ComponentPushSettingsError, componentKey, type ComponentPushSettings } 
 import { findEvent, listDeliveriesOf, listEvents, requeueEvent, type DeliveryRow, type OutboxRow } from '../../push/store.js';
 import type { Services } from '../../services.js';
 import { requireApp } from '../app/admin.js';
-import { ComponentInputError, TRANSACTION_COMPONENT_SET } from './service.js';
+import { ComponentInputError, TRANSACTION_COMPONENT_SET, type AuthorizationChange } from './service.js';
 import type { PlatformRecord } from './store.js';
 
 const PUSH_KEYS = ['url', 'token', 'encoding_aes_key'];
@@ -26,6 +26,36 @@ function componentEventView(event: OutboxRow, deliveries: DeliveryRow[]) {
     delivered_at: event.delivered_at,
     message: storedPayloadView(event.payload),
     deliveries: deliveries.filter((delivery) => delivery.event_id === event.id),
+  };
+}
+
+const UPDATE_KEYS = ['func_info', 'pre_auth_code'];
+
+function readFuncInfo(value: unknown): number[] {
+  if (!Array.isArray(value) || value.length === 0 || !value.every((id) => Number.isSafeInteger(id) && id > 0)) {
+    throw new AdminError(400, 'invalid_func_info', 'func_info must be a non-empty array of permission set ids, e.g. [85] for the transaction component');
+  }
+  return value as number[];
+}
+
+/** Runs a consent, turning a rejected pre_auth_code into a 400. */
+async function consent<T>(run: () => Promise<T>): Promise<T> {
+  try {
+    return await run();
+  } catch (error) {
+    if (error instanceof ComponentInputError) throw new AdminError(400, 'invalid_authorization', error.message);
+    throw error;
+  }
+}
+
+/** The answer to a consent: the authorization_code the redirect carries, and the notice pushed. */
+function authorizationChangeView(authorizerAppid: string, change: AuthorizationChange) {
+  return {
+    authorizer_appid: authorizerAppid,
+    authorization_code: change.code.value,
+    expires_in: Math.floor((change.code.expires_at - change.code.issued_at) / 1000),
+    info_type: change.info_type,
+    event_id: change.event_id,
   };
 }
 
@@ -173,27 +203,31 @@ export function registerComponentAdmin(admin: FastifyInstance, services: Service
     const authorizerAppid = optionalString(body, 'authorizer_appid');
     if (authorizerAppid === undefined) throw new AdminError(400, 'invalid_authorizer_appid', 'authorizer_appid is required');
     await requireApp(services, authorizerAppid);
-    const funcInfo = body.func_info ?? [TRANSACTION_COMPONENT_SET];
-    if (!Array.isArray(funcInfo) || !funcInfo.every((id) => Number.isInteger(id) && id > 0)) {
-      throw new AdminError(400, 'invalid_func_info', 'func_info must be an array of permission set ids, e.g. [85] for the transaction component');
-    }
-    try {
-      const code = await services.components.authorize(platform.component_appid, authorizerAppid, funcInfo as number[], optionalString(body, 'pre_auth_code'), services.clock.now());
-      return reply.code(201).send({
-        authorizer_appid: authorizerAppid,
-        authorization_code: code.value,
-        expires_in: Math.floor((code.expires_at - code.issued_at) / 1000),
-      });
-    } catch (error) {
-      if (error instanceof ComponentInputError) throw new AdminError(400, 'invalid_authorization', error.message);
-      throw error;
-    }
+    const funcInfo = readFuncInfo(body.func_info ?? [TRANSACTION_COMPONENT_SET]);
+    const preAuthCode = optionalString(body, 'pre_auth_code');
+    const change = await consent(() => services.components.authorize(platform.component_appid, authorizerAppid, funcInfo, preAuthCode, services.clock.now()));
+    return reply.code(201).send(authorizationChangeView(authorizerAppid, change));
+  });
+
+  // The merchant changes the permission sets it grants, on the consent page again.
+  admin.put<{ Params: { id: string; appid: string } }>('/components/:id/authorizations/:appid', async (request) => {
+    const platform = await requirePlatform(services, request.params.id);
+    const body = adminBody(request);
+    const unknown = Object.keys(body).filter((key) => !UPDATE_KEYS.includes(key));
+    if (unknown.length > 0) throw new AdminError(400, 'unknown_field', `Unknown fields ${unknown.join(', ')}; valid: ${UPDATE_KEYS.join(', ')}`);
+    if (body.func_info === undefined) throw new AdminError(400, 'invalid_func_info', 'func_info is required');
+    const funcInfo = readFuncInfo(body.func_info);
+    const preAuthCode = optionalString(body, 'pre_auth_code');
+    const appid = request.params.appid;
+    const change = await consent(() => services.components.updateAuthorization(platform.component_appid, appid, funcInfo, preAuthCode, services.clock.now()));
+    if (!change) throw new AdminError(404, 'authorization_not_found', `${appid} has not authorized ${platform.component_appid}`);
+    return authorizationChangeView(appid, change);
   });
 
   admin.delete<{ Params: { id: string; appid: string } }>('/components/:id/authorizations/:appid', async (request) => {
     const platform = await requirePlatform(services, request.params.id);
-    const revoked = await services.components.revoke(platform.component_appid, request.params.appid);
+    const revoked = await services.components.revoke(platform.component_appid, request.params.appid, services.clock.now());
     if (!revoked) throw new AdminError(404, 'authorization_not_found', `${request.params.appid} has not authorized ${platform.component_appid}`);
-    return { ok: true };
+    return { ok: true, info_type: 'unauthorized', event_id: revoked.event_id };
   });
 }

@@ -20,6 +20,7 @@ import {
   setTicketDue,
   updateWhitelist,
   useCredential,
+  voidAuthCodes,
   type AuthorizationRecord,
   type CredentialKind,
   type CredentialRecord,
@@ -44,6 +45,17 @@ export class ComponentInputError extends Error {}
 
 /** A ticket just issued, with the id of its push in the outbox (null when the platform has no push URL). */
 export interface IssuedTicket extends CredentialRecord {
+  event_id: number | null;
+}
+
+/** InfoType of an authorization change notice. */
+export type AuthorizationInfoType = 'authorized' | 'updateauthorized' | 'unauthorized';
+
+/** A consent just stored: its authorization_code, and the notice pushed for it. */
+export interface AuthorizationChange {
+  info_type: 'authorized' | 'updateauthorized';
+  code: CredentialRecord;
+  /** The notice's id in the outbox, or null when the platform has no authorization-event URL. */
   event_id: number | null;
 }
 
@@ -229,38 +241,94 @@ export class ComponentService {
 
   /**
    * The merchant's side of the consent page (admin API): the mini program authorizes the
-   * platform with the chosen permission sets. Returns the authorization_code the redirect carries.
+   * platform with the chosen permission sets. A first authorization, or one after a cancellation,
+   * is `authorized`; consenting again while authorized replaces the sets and is `updateauthorized`.
+   * Returns the authorization_code the redirect carries, and the id of the notice pushed to the
+   * authorization-event URL (null without a URL).
    */
-  async authorize(componentAppid: string, authorizerAppid: string, funcInfo: number[], preAuthCode: string | undefined, now: number): Promise<CredentialRecord> {
-    const platform = await findPlatform(this.db, componentAppid);
-    if (!platform) throw new ComponentInputError(`No third-party platform ${componentAppid}`);
-    if (preAuthCode !== undefined) {
-      const code = await findCredential(this.db, preAuthCode, 'pre_auth_code');
-      if (!code || code.component_appid !== componentAppid) throw new ComponentInputError('pre_auth_code was not issued to this platform');
-      if (now >= code.expires_at) throw new ComponentInputError('pre_auth_code has expired');
-      if (!(await useCredential(this.db, preAuthCode))) throw new ComponentInputError('pre_auth_code was already used');
-    }
-    const existing = await findAuthorization(this.db, componentAppid, authorizerAppid);
-    await saveAuthorization(this.db, {
-      component_appid: componentAppid,
-      authorizer_appid: authorizerAppid,
-      func_info: [...new Set(funcInfo)].sort((a, b) => a - b),
-      refresh_token: existing && !existing.revoked ? existing.refresh_token : `refreshtoken@@@${randomBytes(32).toString('base64url')}`,
-      authorized_at: now,
-      revoked: false,
-    });
-    const code = this.credential('auth_code', componentAppid, authorizerAppid, now, AUTH_CODE_LIFETIME_MS, `queryauthcode@@@${randomBytes(40).toString('base64url')}`);
-    await insertCredential(this.db, code);
-    this.logger.info({ component_appid: componentAppid, authorizer_appid: authorizerAppid, func_info: funcInfo }, 'mini program authorized a third-party platform');
-    return code;
+  authorize(componentAppid: string, authorizerAppid: string, funcInfo: number[], preAuthCode: string | undefined, now: number): Promise<AuthorizationChange> {
+    return this.grant(componentAppid, authorizerAppid, funcInfo, preAuthCode, now, false) as Promise<AuthorizationChange>;
   }
 
-  /** Cancels an authorization (the merchant unbinds the platform); its authorizer tokens stop working. */
-  async revoke(componentAppid: string, authorizerAppid: string): Promise<boolean> {
-    const existing = await findAuthorization(this.db, componentAppid, authorizerAppid);
-    if (!existing || existing.revoked) return false;
-    await saveAuthorization(this.db, { ...existing, revoked: true });
-    return true;
+  /**
+   * The merchant changes the permission sets of an authorization in force (`updateauthorized`).
+   * Returns undefined when the mini program has not authorized the platform, or cancelled it.
+   */
+  updateAuthorization(componentAppid: string, authorizerAppid: string, funcInfo: number[], preAuthCode: string | undefined, now: number): Promise<AuthorizationChange | undefined> {
+    return this.grant(componentAppid, authorizerAppid, funcInfo, preAuthCode, now, true);
+  }
+
+  /**
+   * Stores the authorization, its one-time authorization_code and the notice in one transaction,
+   * so a rejected pre_auth_code or a failure leaves nothing behind, the pre_auth_code unused.
+   */
+  private async grant(
+    componentAppid: string,
+    authorizerAppid: string,
+    funcInfo: number[],
+    preAuthCode: string | undefined,
+    now: number,
+    updateOnly: boolean,
+  ): Promise<AuthorizationChange | undefined> {
+    const platform = await findPlatform(this.db, componentAppid);
+    if (!platform) throw new ComponentInputError(`No third-party platform ${componentAppid}`);
+    const code = this.credential('auth_code', componentAppid, authorizerAppid, now, AUTH_CODE_LIFETIME_MS, `queryauthcode@@@${randomBytes(40).toString('base64url')}`);
+    const change = await this.db.transaction().execute(async (trx): Promise<AuthorizationChange | undefined> => {
+      const existing = await findAuthorization(trx, componentAppid, authorizerAppid);
+      const inForce = existing !== undefined && !existing.revoked;
+      if (updateOnly && !inForce) return undefined;
+      if (preAuthCode !== undefined) {
+        const preAuth = await findCredential(trx, preAuthCode, 'pre_auth_code');
+        if (!preAuth || preAuth.component_appid !== componentAppid) throw new ComponentInputError('pre_auth_code was not issued to this platform');
+        if (now >= preAuth.expires_at) throw new ComponentInputError('pre_auth_code has expired');
+        if (!(await useCredential(trx, preAuthCode))) throw new ComponentInputError('pre_auth_code was already used');
+      }
+      await saveAuthorization(trx, {
+        component_appid: componentAppid,
+        authorizer_appid: authorizerAppid,
+        func_info: [...new Set(funcInfo)].sort((a, b) => a - b),
+        refresh_token: inForce ? existing.refresh_token : `refreshtoken@@@${randomBytes(32).toString('base64url')}`,
+        authorized_at: now,
+        revoked: false,
+      });
+      await insertCredential(trx, code);
+      const infoType: AuthorizationInfoType = inForce ? 'updateauthorized' : 'authorized';
+      const fields: Record<string, string | number> = {
+        AuthorizerAppid: authorizerAppid,
+        AuthorizationCode: code.value,
+        // A Unix time in seconds, when the code stops working.
+        AuthorizationCodeExpiredTime: Math.floor(code.expires_at / 1000),
+      };
+      if (preAuthCode !== undefined) fields.PreAuthCode = preAuthCode;
+      const eventId = (await findComponentSettings(trx, componentAppid)) ? await enqueueComponentInfo(trx, componentAppid, infoType, fields, now) : null;
+      return { info_type: infoType, code, event_id: eventId };
+    });
+    if (change) {
+      this.logger.info(
+        { component_appid: componentAppid, authorizer_appid: authorizerAppid, func_info: funcInfo, info_type: change.info_type, event_id: change.event_id },
+        change.info_type === 'authorized' ? 'mini program authorized a third-party platform' : 'mini program updated its authorization of a third-party platform',
+      );
+    }
+    return change;
+  }
+
+  /**
+   * Cancels an authorization (the merchant unbinds the platform); its authorizer tokens stop
+   * working, and an `unauthorized` notice goes to the authorization-event URL. Returns the id of
+   * the notice (null without a URL), or undefined when there was no authorization in force.
+   */
+  async revoke(componentAppid: string, authorizerAppid: string, now: number): Promise<{ event_id: number | null } | undefined> {
+    const result = await this.db.transaction().execute(async (trx) => {
+      const existing = await findAuthorization(trx, componentAppid, authorizerAppid);
+      if (!existing || existing.revoked) return undefined;
+      await saveAuthorization(trx, { ...existing, revoked: true });
+      // Codes handed out before the cancellation must not revive after a later consent.
+      await voidAuthCodes(trx, componentAppid, authorizerAppid);
+      if (!(await findComponentSettings(trx, componentAppid))) return { event_id: null };
+      return { event_id: await enqueueComponentInfo(trx, componentAppid, 'unauthorized', { AuthorizerAppid: authorizerAppid }, now) };
+    });
+    if (result) this.logger.info({ component_appid: componentAppid, authorizer_appid: authorizerAppid, event_id: result.event_id }, 'mini program cancelled its authorization of a third-party platform');
+    return result;
   }
 
   listAuthorizations(componentAppid: string): Promise<AuthorizationRecord[]> {

@@ -94,6 +94,18 @@ export async function useCredential(db: Executor, value: string): Promise<boolea
   return Number(result.numUpdatedRows) === 1;
 }
 
+/** Marks the authorization codes of a pair not yet exchanged as used, so a cancellation voids them. */
+export async function voidAuthCodes(db: Executor, componentAppid: string, authorizerAppid: string): Promise<void> {
+  await db
+    .updateTable('component_credentials')
+    .set({ used: 1 })
+    .where('kind', '=', 'auth_code')
+    .where('component_appid', '=', componentAppid)
+    .where('authorizer_appid', '=', authorizerAppid)
+    .where('used', '=', 0)
+    .execute();
+}
+
 export async function latestCredential(db: Executor, componentAppid: string, kind: CredentialKind): Promise<CredentialRecord | undefined> {
   const row = await db
     .selectFrom('component_credentials')
