@@ -281,7 +281,7 @@ describe('authorization change notices', () => {
     return events.json.events.find((event: { id: number }) => event.id === id);
   }
 
-  test('authorize, update and cancel each push a notice whose code works', async () => {
+  test('consent, update and cancellation notices', async () => {
     const token = await componentToken();
     const preauth = await call(sandbox.url, '/cgi-bin/component/api_create_preauthcode', { component_appid: COMPONENT_APPID }, { query: { component_access_token: token } });
     const preAuthCode = preauth.json.pre_auth_code as string;
@@ -374,7 +374,7 @@ describe('authorization change notices', () => {
     assert.ok((stale.json.errmsg as string).startsWith(CODE_INVALID), stale.text);
   });
 
-  test('a rejected consent stores and pushes nothing', async () => {
+  test('rejected consent pushes nothing', async () => {
     const token = await componentToken();
     const before = await admin(sandbox.url, 'GET', `/components/${COMPONENT_APPID}`);
     const latest = (await admin(sandbox.url, 'GET', `/components/${COMPONENT_APPID}/push/events?limit=1`)).json.events[0].id;
@@ -408,7 +408,7 @@ describe('authorization change notices', () => {
     assert.deepEqual(events.filter((event: { id: number }) => event.id > latest).map((event: { info_type: string }) => event.info_type), ['updateauthorized']);
   });
 
-  test('a failed notice is tried three times and redelivered', async () => {
+  test('failed notice retried and redelivered', async () => {
     const token = await componentToken();
     receiver.respond(() => ({ status: 500, body: 'busy' }));
     const cancelled = await admin(sandbox.url, 'DELETE', `${AUTHORIZATIONS}/${APPID}`);
@@ -429,7 +429,7 @@ describe('authorization change notices', () => {
     assert.equal((await exchange(token, notice.fields.AuthorizationCode!)).authorizer_appid, APPID);
   });
 
-  test('without a push URL the consent still returns a working code', async () => {
+  test('consent without push URL', async () => {
     const other = 'wx00000000000000c9';
     const otherSecret = 'c9c9c9c9c9c9c9c9c9c9c9c9c9c9c9c9';
     assert.equal((await admin(sandbox.url, 'POST', '/components', { component_appid: other, secret: otherSecret })).status, 201);

@@ -48,7 +48,7 @@ async function consent<T>(run: () => Promise<T>): Promise<T> {
   }
 }
 
-/** The answer to a consent: the authorization_code the redirect carries, and the notice pushed. */
+/** Shapes the response to a consent: the authorization_code the redirect carries, and the notice pushed. */
 function authorizationChangeView(authorizerAppid: string, change: AuthorizationChange) {
   return {
     authorizer_appid: authorizerAppid,

@@ -251,8 +251,9 @@ export class ComponentService {
   }
 
   /**
-   * The merchant changes the permission sets of an authorization in force (`updateauthorized`).
-   * Returns undefined when the mini program has not authorized the platform, or cancelled it.
+   * Replaces the permission sets of an authorization in force, as the merchant does by consenting
+   * again (`updateauthorized`). Returns undefined when the mini program has not authorized the
+   * platform, or cancelled it.
    */
   updateAuthorization(componentAppid: string, authorizerAppid: string, funcInfo: number[], preAuthCode: string | undefined, now: number): Promise<AuthorizationChange | undefined> {
     return this.grant(componentAppid, authorizerAppid, funcInfo, preAuthCode, now, true);
@@ -260,7 +261,7 @@ export class ComponentService {
 
   /**
    * Stores the authorization, its one-time authorization_code and the notice in one transaction,
-   * so a rejected pre_auth_code or a failure leaves nothing behind, the pre_auth_code unused.
+   * so a rejected consent stores nothing and leaves its pre_auth_code unused.
    */
   private async grant(
     componentAppid: string,
@@ -296,7 +297,7 @@ export class ComponentService {
       const fields: Record<string, string | number> = {
         AuthorizerAppid: authorizerAppid,
         AuthorizationCode: code.value,
-        // A Unix time in seconds, when the code stops working.
+        // NOTE: the doc only says "seconds"; the sandbox sends the Unix time the code expires at.
         AuthorizationCodeExpiredTime: Math.floor(code.expires_at / 1000),
       };
       if (preAuthCode !== undefined) fields.PreAuthCode = preAuthCode;
