@@ -136,6 +136,22 @@ describe('ecaftersale (v2)', () => {
     assert.equal(set.json.app.settings.refund_delay_seconds, 5);
   });
 
+  test('a fractional refund delay is kept to whole milliseconds', async () => {
+    // The refund's due time is an integer in the database, and 0.0005 s used to reach PostgreSQL as a fraction.
+    assert.equal((await admin(sb.url, 'PATCH', `/apps/${APPID}/settings`, { refund_delay_seconds: 0.0005 })).status, 200);
+    try {
+      await paidOrder('RF-FRACTION');
+      const id = await addAftersale(aftersaleBody('RF-FRACTION', 1, 1800));
+      const accepted = await call(sb.url, '/shop/ecaftersale/acceptrefund', { aftersale_id: id }, { token });
+      assert.equal(accepted.json.errcode, 0, accepted.text);
+      await advanceClock(sb.url, 1);
+      token = await getToken(sb.url);
+      assert.equal(await aftersaleStatus(id), 13);
+    } finally {
+      await admin(sb.url, 'PATCH', `/apps/${APPID}/settings`, { refund_delay_seconds: 5 });
+    }
+  });
+
   test('return and refund: acceptreturn, buyer ships back, acceptrefund confirms receipt (14)', async () => {
     await paidOrder('RT-1', 'received');
     const id = await addAftersale(aftersaleBody('RT-1', 2, 1800));

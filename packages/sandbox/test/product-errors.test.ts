@@ -832,6 +832,29 @@ describe('review lifecycle', () => {
     }
   });
 
+  test('a fractional audit delay is kept to whole milliseconds', async () => {
+    // Due times are integers in the database, and 0.0004 s used to reach PostgreSQL as a fraction.
+    await patchSettings({ reviewer: { mode: 'auto', delay_seconds: 0.0004, auto_list: true } });
+    try {
+      await addProduct('L-FRACTION');
+      await advanceClock(1);
+      assert.equal((await getSpu({ out_product_id: 'L-FRACTION' })).edit_status, 4);
+    } finally {
+      await patchSettings({ reviewer: { mode: 'manual', delay_seconds: 10 } });
+    }
+  });
+
+  test('reviewer.delay_seconds must be a finite number up to ten years', async () => {
+    for (const wrong of [-1, '10', 1e308, 10 * 365 * 86400 + 1, null]) {
+      const result = await admin(baseUrl, 'PATCH', `/apps/${APPID}/settings`, { reviewer: { delay_seconds: wrong } });
+      assert.equal(result.status, 400, `${wrong}: ${JSON.stringify(result.json)}`);
+      assert.equal(result.json.error.code, 'invalid_reviewer');
+    }
+    const maximum = await admin(baseUrl, 'PATCH', `/apps/${APPID}/settings`, { reviewer: { delay_seconds: 10 * 365 * 86400 } });
+    assert.equal(maximum.status, 200, JSON.stringify(maximum.json));
+    await patchSettings({ reviewer: { delay_seconds: 10 } });
+  });
+
   test('reject rule rejects the review', async () => {
     await patchSettings({ reviewer: { mode: 'auto', delay_seconds: 5, reject_rules: [{ title_contains: '仿冒', reason: '标题含仿冒字样' }] } });
     try {
