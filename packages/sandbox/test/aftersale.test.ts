@@ -264,6 +264,10 @@ describe('ecaftersale (v2)', () => {
     const byOrder = await call(sb.url, '/shop/ecaftersale/get_list', { offset: 0, limit: 50, out_order_id: 'RT-1' }, { token });
     assert.equal((byOrder.json.after_sales_orders as unknown[]).length, 1);
     assertError(await call(sb.url, '/shop/ecaftersale/get_list', { offset: 0, limit: 51 }, { token }), 990005, 'page_size超过上限');
+    // A status beyond 32 bits matches nothing. PostgreSQL's integer column used to fail the query.
+    const huge = await call(sb.url, '/shop/ecaftersale/get_list', { offset: 0, limit: 5, status: 2 ** 40 }, { token });
+    assert.equal(huge.json.errcode, 0, huge.text);
+    assert.deepEqual(huge.json.after_sales_orders, []);
     assertError(await call(sb.url, '/shop/ecaftersale/get_list', { offset: 0, limit: 5, begin_create_time: 2, end_create_time: 1 }, { token }), 990009, '开始时间不能晚于结束时间');
   });
 

@@ -762,6 +762,14 @@ describe('spu get_list parameters', () => {
     assertOk(await wire('/shop/spu/get_list', { page: 1, page_size: 100 }));
   });
 
+  test('spu get_list with a status beyond 32 bits lists nothing', async () => {
+    // PostgreSQL's integer column used to fail the query on 2^40 (-1 system error).
+    const response = await wire('/shop/spu/get_list', { page: 1, page_size: 10, status: 2 ** 40 });
+    assertOk(response);
+    assert.equal(response.json.total_num, 0);
+    assert.deepEqual(response.json.spus, []);
+  });
+
   test('spu get_list rejects page 0', async () => {
     assertWireError(await wire('/shop/spu/get_list', { page: 0, page_size: 10 }), 990007, MESSAGE.empty);
     assertWireError(await wire('/shop/spu/get_list', { page_size: 10 }), 990007, MESSAGE.empty);
