@@ -44,6 +44,8 @@ test('a dispute opened by the buyer is listed, answered with evidence and judged
   assert.equal((await admin(sb.url, 'POST', `/apps/${APPID}/complaints`, { order_id: orderId })).status, 409);
   assert.equal((await admin(sb.url, 'POST', `/apps/${APPID}/complaints`, { out_order_id: 'NOPE' })).status, 404);
   await admin(sb.url, 'POST', `/apps/${APPID}/orders/${orderId}/pay`);
+  // type is kept in an integer column, which PostgreSQL limits to 32 bits (HTTP 500 before).
+  assert.equal((await admin(sb.url, 'POST', `/apps/${APPID}/complaints`, { order_id: orderId, type: 2 ** 40 })).status, 400);
 
   const opened = await admin(sb.url, 'POST', `/apps/${APPID}/complaints`, { order_id: orderId, content: '收到的商品有破损', phone_number: '13800000000' });
   assert.equal(opened.status, 200, JSON.stringify(opened.json));
