@@ -65,6 +65,15 @@ describe('console in Chromium', { skip: missing }, () => {
     await page.getByRole('heading', { name: '小程序与令牌' }).waitFor();
   });
 
+  test('a very long app name does not widen the page', async () => {
+    const created = await admin(sandbox.url, 'POST', '/apps', { name: '长'.repeat(2000) });
+    assert.equal(created.status, 201, JSON.stringify(created.json));
+    await visit('apps');
+    await page.getByTestId('apps-table').getByText(created.json.app.appid).waitFor();
+    const [scrollWidth, viewportWidth] = await page.evaluate(() => [document.documentElement.scrollWidth, window.innerWidth]);
+    assert.ok(scrollWidth <= viewportWidth, `the page is ${scrollWidth}px wide in a ${viewportWidth}px window`);
+  });
+
   test('gets a stable token for an app from the apps page', async () => {
     await visit('apps');
     // The token the test fetched in before() is listed.

@@ -136,6 +136,22 @@ describe('ecaftersale (v2)', () => {
     assert.equal(set.json.app.settings.refund_delay_seconds, 5);
   });
 
+  test('a fractional refund delay is kept to whole milliseconds', async () => {
+    // The refund's due time is an integer in the database, and 0.0005 s used to reach PostgreSQL as a fraction.
+    assert.equal((await admin(sb.url, 'PATCH', `/apps/${APPID}/settings`, { refund_delay_seconds: 0.0005 })).status, 200);
+    try {
+      await paidOrder('RF-FRACTION');
+      const id = await addAftersale(aftersaleBody('RF-FRACTION', 1, 1800));
+      const accepted = await call(sb.url, '/shop/ecaftersale/acceptrefund', { aftersale_id: id }, { token });
+      assert.equal(accepted.json.errcode, 0, accepted.text);
+      await advanceClock(sb.url, 1);
+      token = await getToken(sb.url);
+      assert.equal(await aftersaleStatus(id), 13);
+    } finally {
+      await admin(sb.url, 'PATCH', `/apps/${APPID}/settings`, { refund_delay_seconds: 5 });
+    }
+  });
+
   test('return and refund: acceptreturn, buyer ships back, acceptrefund confirms receipt (14)', async () => {
     await paidOrder('RT-1', 'received');
     const id = await addAftersale(aftersaleBody('RT-1', 2, 1800));
@@ -248,6 +264,10 @@ describe('ecaftersale (v2)', () => {
     const byOrder = await call(sb.url, '/shop/ecaftersale/get_list', { offset: 0, limit: 50, out_order_id: 'RT-1' }, { token });
     assert.equal((byOrder.json.after_sales_orders as unknown[]).length, 1);
     assertError(await call(sb.url, '/shop/ecaftersale/get_list', { offset: 0, limit: 51 }, { token }), 990005, 'page_size超过上限');
+    // A status beyond 32 bits matches nothing. PostgreSQL's integer column used to fail the query.
+    const huge = await call(sb.url, '/shop/ecaftersale/get_list', { offset: 0, limit: 5, status: 2 ** 40 }, { token });
+    assert.equal(huge.json.errcode, 0, huge.text);
+    assert.deepEqual(huge.json.after_sales_orders, []);
     assertError(await call(sb.url, '/shop/ecaftersale/get_list', { offset: 0, limit: 5, begin_create_time: 2, end_create_time: 1 }, { token }), 990009, '开始时间不能晚于结束时间');
   });
 

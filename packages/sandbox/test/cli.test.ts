@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
+import { createServer, type AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { test } from 'node:test';
 
@@ -34,6 +35,21 @@ test('unknown log level stops the start', () => {
   const result = runCli(['serve', '--log-level', 'loud', '--db', ':memory:', '--port', '0']);
   assert.equal(result.status, 2);
   assert.match(result.stderr, /Invalid log level "loud"/);
+});
+
+test('a port in use stops the start with a message, not a stack trace', async () => {
+  const blocker = createServer();
+  await new Promise<void>((resolve) => blocker.listen(0, '127.0.0.1', resolve));
+  const port = (blocker.address() as AddressInfo).port;
+  try {
+    // The port stays bound while spawnSync blocks this process, which is all the test needs.
+    const result = runCli(['serve', '--db', ':memory:', '--port', String(port)]);
+    assert.equal(result.status, 1, result.stderr);
+    assert.match(result.stderr, new RegExp(`启动失败: 127\\.0\\.0\\.1:${port} 已被占用`));
+    assert.doesNotMatch(result.stderr, /EADDRINUSE|at Server/);
+  } finally {
+    blocker.close();
+  }
 });
 
 test('unknown option stops the start', () => {

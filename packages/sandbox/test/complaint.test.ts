@@ -44,6 +44,8 @@ test('a dispute opened by the buyer is listed, answered with evidence and judged
   assert.equal((await admin(sb.url, 'POST', `/apps/${APPID}/complaints`, { order_id: orderId })).status, 409);
   assert.equal((await admin(sb.url, 'POST', `/apps/${APPID}/complaints`, { out_order_id: 'NOPE' })).status, 404);
   await admin(sb.url, 'POST', `/apps/${APPID}/orders/${orderId}/pay`);
+  // type is kept in an integer column, which PostgreSQL limits to 32 bits (HTTP 500 before).
+  assert.equal((await admin(sb.url, 'POST', `/apps/${APPID}/complaints`, { order_id: orderId, type: 2 ** 40 })).status, 400);
 
   const opened = await admin(sb.url, 'POST', `/apps/${APPID}/complaints`, { order_id: orderId, content: '收到的商品有破损', phone_number: '13800000000' });
   assert.equal(opened.status, 200, JSON.stringify(opened.json));
@@ -63,6 +65,12 @@ test('a dispute opened by the buyer is listed, answered with evidence and judged
   assert.equal(listed.openid, buyer);
   assert.ok(listed.expired_time > listed.create_time);
   assert.equal((await wire('/shop/complaint/get_list', { offset: 0, limit: 10, status: 230014 })).json.total, 0);
+  // Filters beyond 32 bits match nothing. PostgreSQL's integer columns used to fail the query.
+  for (const filter of [{ state: 2 ** 40 }, { type: 2 ** 40 }]) {
+    const huge = await wire('/shop/complaint/get_list', { offset: 0, limit: 10, ...filter });
+    assert.equal(huge.json.errcode, 0, huge.text);
+    assert.equal(huge.json.total, 0);
+  }
   assert.equal((await wire('/shop/complaint/get_list', { offset: 0, limit: 10, order_id: orderId })).json.total, 1);
   assertError(await wire('/shop/complaint/get_list', { offset: 0, limit: 51 }), 990005, 'page_size超过上限');
   assertError(await wire('/shop/complaint/get_list', { limit: 10 }), -2, INVALID_PARAMETER);

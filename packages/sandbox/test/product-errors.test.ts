@@ -762,6 +762,14 @@ describe('spu get_list parameters', () => {
     assertOk(await wire('/shop/spu/get_list', { page: 1, page_size: 100 }));
   });
 
+  test('spu get_list with a status beyond 32 bits lists nothing', async () => {
+    // PostgreSQL's integer column used to fail the query on 2^40 (-1 system error).
+    const response = await wire('/shop/spu/get_list', { page: 1, page_size: 10, status: 2 ** 40 });
+    assertOk(response);
+    assert.equal(response.json.total_num, 0);
+    assert.deepEqual(response.json.spus, []);
+  });
+
   test('spu get_list rejects page 0', async () => {
     assertWireError(await wire('/shop/spu/get_list', { page: 0, page_size: 10 }), 990007, MESSAGE.empty);
     assertWireError(await wire('/shop/spu/get_list', { page_size: 10 }), 990007, MESSAGE.empty);
@@ -830,6 +838,29 @@ describe('review lifecycle', () => {
     } finally {
       await patchSettings({ reviewer: { mode: 'manual' } });
     }
+  });
+
+  test('a fractional audit delay is kept to whole milliseconds', async () => {
+    // Due times are integers in the database, and 0.0004 s used to reach PostgreSQL as a fraction.
+    await patchSettings({ reviewer: { mode: 'auto', delay_seconds: 0.0004, auto_list: true } });
+    try {
+      await addProduct('L-FRACTION');
+      await advanceClock(1);
+      assert.equal((await getSpu({ out_product_id: 'L-FRACTION' })).edit_status, 4);
+    } finally {
+      await patchSettings({ reviewer: { mode: 'manual', delay_seconds: 10 } });
+    }
+  });
+
+  test('reviewer.delay_seconds must be a finite number up to ten years', async () => {
+    for (const wrong of [-1, '10', 1e308, 10 * 365 * 86400 + 1, null]) {
+      const result = await admin(baseUrl, 'PATCH', `/apps/${APPID}/settings`, { reviewer: { delay_seconds: wrong } });
+      assert.equal(result.status, 400, `${wrong}: ${JSON.stringify(result.json)}`);
+      assert.equal(result.json.error.code, 'invalid_reviewer');
+    }
+    const maximum = await admin(baseUrl, 'PATCH', `/apps/${APPID}/settings`, { reviewer: { delay_seconds: 10 * 365 * 86400 } });
+    assert.equal(maximum.status, 200, JSON.stringify(maximum.json));
+    await patchSettings({ reviewer: { delay_seconds: 10 } });
   });
 
   test('reject rule rejects the review', async () => {

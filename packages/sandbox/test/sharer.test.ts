@@ -152,6 +152,9 @@ describe('sharer binding', () => {
     assert.equal(set.json.errcode, 0);
     assert.equal((await admin(url, 'GET', `/apps/${APPID}/sharers`)).json.share_mode, 1);
     expectError(await wire('set_share_mode', {}), 990007);
+    // The mode is kept in an integer column, which PostgreSQL limits to 32 bits (-1 system error before).
+    expectError(await wire('set_share_mode', { share_mode: 2 ** 40 }), 990007);
+    assert.equal((await admin(url, 'GET', `/apps/${APPID}/sharers`)).json.share_mode, 1);
 
     const created = await admin(url, 'POST', `/apps/${APPID}/promoters`, { finder_nickname: '好物直播间', promoter_id: 'finder_1', promoter_openid: openid(900) });
     assert.equal(created.status, 201, JSON.stringify(created.json));

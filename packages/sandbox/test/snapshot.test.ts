@@ -153,7 +153,23 @@ describe('snapshot values checked against the columns', () => {
     ['invalid JSON in products.draft', (s) => { s.tables.products.rows[0][column(s, 'products', 'draft')] = '{"title":'; }],
     ['a repeated primary key', (s) => { s.tables.apps.rows.push([...s.tables.apps.rows[0]]); }],
     ['a binary value that is not base64', (s) => { s.tables.images.rows[0][column(s, 'images', 'bytes')] = 'not base64!'; }],
+    // These tables are empty in the prepared shop, so each gets one row whose JSON column does not parse.
+    ['invalid JSON in aftersales.detail', (s) => { addRow(s, 'aftersales', 'detail'); }],
+    ['invalid JSON in complaints.detail', (s) => { addRow(s, 'complaints', 'detail'); }],
+    ['invalid JSON in funds_accounts.account', (s) => { addRow(s, 'funds_accounts', 'account'); }],
+    ['invalid JSON in funds_withdrawals.detail', (s) => { addRow(s, 'funds_withdrawals', 'detail'); }],
+    ['invalid JSON in pay_trades.detail', (s) => { addRow(s, 'pay_trades', 'detail'); }],
   ];
+
+  /** Appends a row of placeholder values whose `jsonColumn` contains text that is not JSON. */
+  function addRow(snapshot: any, table: string, jsonColumn: string): void {
+    const columns = snapshot.tables[table].columns as { name: string; kind: string }[];
+    const placeholder = (c: { name: string; kind: string }) => {
+      if (c.name === jsonColumn) return '{bad json';
+      return c.kind === 'integer' || c.kind === 'real' ? 1 : '1';
+    };
+    snapshot.tables[table].rows.push(columns.map(placeholder));
+  }
 
   for (const [name, mutate] of mutations) {
     test(`${name} is refused with 400 and the state is kept`, async () => {
@@ -166,6 +182,23 @@ describe('snapshot values checked against the columns', () => {
       assert.deepEqual(await observe(source.url, token, image), before);
     });
   }
+});
+
+test('a number beyond a 32-bit integer column is refused with 400 on PostgreSQL', async () => {
+  const before = await observe(source.url, token, image);
+  const original = await exportFrom(source.url);
+  const snapshot = parseJson(original) as any;
+  const table = snapshot.tables.products;
+  table.rows[0][table.columns.findIndex((c: { name: string }) => c.name === 'status')] = 2 ** 40;
+  const response = await importInto(source.url, stringifyJson(snapshot));
+  // SQLite stores 64-bit integers in every integer column, so only PostgreSQL has to refuse it.
+  if (TEST_DB !== 'postgres') {
+    assert.equal((await importInto(source.url, original)).status, 200);
+    return;
+  }
+  assert.equal(response.status, 400, JSON.stringify(response.json));
+  assert.equal(response.json.error.code, 'invalid_snapshot');
+  assert.deepEqual(await observe(source.url, token, image), before);
 });
 
 describe('snapshot across databases', { skip: TEST_DB !== 'postgres' && 'runs in the PostgreSQL pass' }, () => {

@@ -70,7 +70,18 @@ export async function main(argv: string[]): Promise<number> {
   }
   opened();
 
-  const address = await sandbox.listen(config.host, config.port);
+  let address: string;
+  try {
+    address = await sandbox.listen(config.host, config.port);
+  } catch (error) {
+    // A port in use is the usual cause, so report it in the user's language instead of a stack trace.
+    await sandbox.close();
+    destination.flushSync();
+    const code = (error as { code?: unknown }).code;
+    const message = code === 'EADDRINUSE' ? text.portInUse(`${config.host}:${config.port}`) : (error as Error).message;
+    process.stderr.write(`${text.failed(message)}\n`);
+    return 1;
+  }
   const apps = sandbox.declaredApps.length > 0 ? sandbox.declaredApps : await sandbox.services.apps.list();
   const info = { url: address, storage: sandbox.services.storage.description, apps };
   out.write(json ? bannerJson(info) : formatBanner(info, text, colourOn(out, process.env)));

@@ -50,6 +50,7 @@ serve 选项:
     unknownCommand: (command: string) => `未知命令 "${command}"。运行 wxshop help 查看用法。`,
     failed: (message: string) => `启动失败: ${message}`,
     nonLoopbackNeedsKey: '监听非本机地址时必须设置 --admin-key,否则任何人都能操作管理接口。',
+    portInUse: (address: string) => `${address} 已被占用。请停止占用该端口的程序,或用 --port 换一个端口 (0 表示随机端口)。`,
     snapshotUsage: `用法: wxshop snapshot export 文件 --db 数据库
       wxshop snapshot import 文件 --db 数据库
 
@@ -118,6 +119,7 @@ Output to a terminal is coloured (set NO_COLOR to turn it off); output to a pipe
     unknownCommand: (command: string) => `Unknown command "${command}". Run wxshop help for usage.`,
     failed: (message: string) => `Failed to start: ${message}`,
     nonLoopbackNeedsKey: 'Listening on a non-loopback address requires --admin-key; otherwise anyone could drive the admin API.',
+    portInUse: (address: string) => `${address} is already in use. Stop the program that listens there, or choose another port with --port (0 picks a free one).`,
     snapshotUsage: `Usage: wxshop snapshot export FILE --db DATABASE
        wxshop snapshot import FILE --db DATABASE
 

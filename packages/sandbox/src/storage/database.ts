@@ -245,6 +245,14 @@ function withoutNulParameters(pool: pg.Pool): PostgresPool {
 }
 
 /** Drops a PostgreSQL schema and everything in it; used by tests to clean up after themselves. */
+/**
+ * Checks that a number can be compared with an `integer` column on both databases. PostgreSQL's
+ * integer is 32-bit and fails the query on a larger parameter, where SQLite matches no row.
+ */
+export function fitsIntegerColumn(value: number): boolean {
+  return Number.isInteger(value) && value >= -2147483648 && value <= 2147483647;
+}
+
 export async function dropPostgresSchema(url: string, schema: string): Promise<void> {
   const { default: pg } = await import('pg');
   const client = new pg.Client({ connectionString: url });

@@ -175,6 +175,11 @@ const JSON_COLUMNS: ReadonlySet<string> = new Set([
   'coupons.coupon_info',
   'sharers.invite_times',
   'orders.detail',
+  'aftersales.detail',
+  'complaints.detail',
+  'funds_accounts.account',
+  'funds_withdrawals.detail',
+  'pay_trades.detail',
   'quota_settings.settings',
   'fault_rules.rule',
   'component_platforms.ip_whitelist',
@@ -284,6 +289,10 @@ export async function importSnapshot(storage: Pick<Storage, 'db' | 'dialect'>, s
     const code = (error as { code?: unknown }).code;
     if (typeof code === 'string' && (/^SQLITE_CONSTRAINT/.test(code) || /^23/.test(code))) {
       throw new SnapshotError(`The snapshot's rows break a constraint of this database: ${(error as Error).message}`);
+    }
+    // PostgreSQL's data exceptions (class 22), such as 2^40 in a 32-bit integer column, roll back the same way.
+    if (typeof code === 'string' && /^22/.test(code)) {
+      throw new SnapshotError(`The snapshot has a value this database cannot store: ${(error as Error).message}`);
     }
     throw error;
   }

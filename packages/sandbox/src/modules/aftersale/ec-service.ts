@@ -8,6 +8,7 @@ import { WireError } from '../../server/wire-error.js';
 import type { IdAllocator } from '../../storage/ids.js';
 import type { Database } from '../../storage/schema.js';
 import type { AppRecord, Executor } from '../app/store.js';
+import { delayMs } from '../app/settings.js';
 import type { BuyerService } from '../buyer/service.js';
 import { readBuyerOpenid, readOrderKey } from '../order/keys.js';
 import type { OrderService } from '../order/service.js';
@@ -50,7 +51,7 @@ type EcRecord = AftersaleRecord<EcDetail>;
 
 /** Returns how long the platform's refunds take in this app (15 → 13 or 14), in sandbox milliseconds. */
 export function refundDelayMs(app: AppRecord): number {
-  return (app.settings.refund_delay_seconds ?? DEFAULT_REFUND_DELAY_SECONDS) * 1000;
+  return delayMs(app.settings.refund_delay_seconds ?? DEFAULT_REFUND_DELAY_SECONDS);
 }
 
 /** shop/ecaftersale/*: after-sales the buyer starts and the platform runs (2022 flow). */

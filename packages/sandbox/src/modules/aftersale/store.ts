@@ -1,3 +1,4 @@
+import { fitsIntegerColumn } from '../../storage/database.js';
 import type { Executor } from '../app/store.js';
 import type { Address } from '../order/store.js';
 
@@ -126,6 +127,7 @@ export interface AftersaleListFilter {
 }
 
 export async function listAftersales<D>(db: Executor, filter: AftersaleListFilter): Promise<AftersaleRecord<D>[]> {
+  if (filter.status !== undefined && !fitsIntegerColumn(filter.status)) return [];
   let query = db.selectFrom('aftersales').selectAll().where('appid', '=', filter.appid).where('generation', '=', filter.generation);
   if (filter.status !== undefined) query = query.where('status', '=', filter.status);
   if (filter.orderId !== undefined) query = query.where('order_id', '=', filter.orderId);

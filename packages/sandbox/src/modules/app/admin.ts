@@ -4,7 +4,7 @@ import { AdminError, adminBody } from '../../admin/router.js';
 import { storedPayloadView } from '../../push/admin.js';
 import type { Services } from '../../services.js';
 import { AppExistsError, AppInputError } from './service.js';
-import type { AccountInfo, AppSettings, ReviewerPolicy } from './settings.js';
+import { MAX_AUDIT_DELAY_SECONDS, type AccountInfo, type AppSettings, type ReviewerPolicy } from './settings.js';
 import type { AccessState, AppRecord } from './store.js';
 
 /** Longest refund delay the settings accept: 30 days, in sandbox seconds. */
@@ -39,8 +39,11 @@ function readReviewer(value: unknown, current: ReviewerPolicy): ReviewerPolicy {
     next.mode = input.mode;
   }
   if (input.delay_seconds !== undefined) {
-    if (typeof input.delay_seconds !== 'number' || !(input.delay_seconds >= 0)) throw new AdminError(400, 'invalid_reviewer', 'reviewer.delay_seconds must be a non-negative number');
-    next.delay_seconds = input.delay_seconds;
+    const delay = input.delay_seconds;
+    if (typeof delay !== 'number' || !Number.isFinite(delay) || delay < 0 || delay > MAX_AUDIT_DELAY_SECONDS) {
+      throw new AdminError(400, 'invalid_reviewer', `reviewer.delay_seconds must be a number from 0 to ${MAX_AUDIT_DELAY_SECONDS} (10 years)`);
+    }
+    next.delay_seconds = delay;
   }
   if (input.auto_list !== undefined) {
     if (typeof input.auto_list !== 'boolean') throw new AdminError(400, 'invalid_reviewer', 'reviewer.auto_list must be a boolean');

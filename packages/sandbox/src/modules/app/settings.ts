@@ -54,6 +54,22 @@ export interface RejectRule {
 /** Default audit delay: long enough to observe the pending state, short enough for a person trying the sandbox. */
 export const DEFAULT_AUDIT_DELAY_SECONDS = 10;
 
+/** Maximum audit delay the admin API accepts: ten years, the same limit as a clock advance. */
+export const MAX_AUDIT_DELAY_SECONDS = 10 * 365 * 86400;
+
+/**
+ * Converts a delay in seconds to whole milliseconds, capped at MAX_AUDIT_DELAY_SECONDS. Due times
+ * are stored as integers (a PostgreSQL bigint), so 0.0005 s must not reach the database as 0.5 ms.
+ */
+export function delayMs(seconds: number): number {
+  return Math.round(Math.min(seconds, MAX_AUDIT_DELAY_SECONDS) * 1000);
+}
+
+/** When the reviewer decides a submission made at `now`: null when decisions are manual. */
+export function reviewDueAt(reviewer: ReviewerPolicy, now: number): number | null {
+  return reviewer.mode === 'auto' ? now + delayMs(reviewer.delay_seconds) : null;
+}
+
 export function defaultSettings(onboarded: boolean): AppSettings {
   return {
     account_info: onboarded

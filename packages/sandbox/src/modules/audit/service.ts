@@ -9,6 +9,7 @@ import type { IdAllocator } from '../../storage/ids.js';
 import type { Database } from '../../storage/schema.js';
 import type { AccountService } from '../account/service.js';
 import type { AppService } from '../app/service.js';
+import { reviewDueAt } from '../app/settings.js';
 import type { AppRecord, Executor } from '../app/store.js';
 import type { CategoryService } from '../category/service.js';
 import { AUDIT_STATUS, AUDIT_TRANSITIONS, AUDIT_TYPE } from './states.js';
@@ -170,7 +171,7 @@ export class AuditService {
       brand_id: 0,
       reject_reason: '',
       submitted_at: now,
-      due_at: reviewer.mode === 'auto' ? now + reviewer.delay_seconds * 1000 : null,
+      due_at: reviewDueAt(reviewer, now),
       decided_at: null,
     };
   }

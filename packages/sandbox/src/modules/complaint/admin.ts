@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import { AdminError, adminBody } from '../../admin/router.js';
 import { hasNul } from '../../server/fields.js';
 import type { Services } from '../../services.js';
+import { fitsIntegerColumn } from '../../storage/database.js';
 import { requireApp } from '../app/admin.js';
 import { plain } from '../order/admin.js';
 import { platformAction } from '../funds/admin.js';
@@ -28,7 +29,7 @@ export function registerComplaintAdmin(admin: FastifyInstance, services: Service
     const afterSale = optionalText(body, 'after_sale_order_id');
     if (afterSale !== undefined && !/^\d{1,20}$/.test(afterSale)) throw new AdminError(400, 'invalid_after_sale_order_id', 'after_sale_order_id must be decimal digits');
     const type = body.type;
-    if (type !== undefined && !(typeof type === 'number' && Number.isSafeInteger(type))) throw new AdminError(400, 'invalid_type', 'type must be an integer');
+    if (type !== undefined && !(typeof type === 'number' && fitsIntegerColumn(type))) throw new AdminError(400, 'invalid_type', 'type must be a 32-bit integer');
     const media = body.media_url_list;
     if (media !== undefined && !(Array.isArray(media) && media.every((url) => typeof url === 'string'))) throw new AdminError(400, 'invalid_media_url_list', 'media_url_list must be an array of strings');
     const input: OpenComplaintInput = {

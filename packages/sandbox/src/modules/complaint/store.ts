@@ -1,3 +1,4 @@
+import { fitsIntegerColumn } from '../../storage/database.js';
 import type { Executor } from '../app/store.js';
 import type { ComplaintState } from './states.js';
 
@@ -73,6 +74,9 @@ export interface ComplaintFilter {
 }
 
 export async function listComplaints(db: Executor, filter: ComplaintFilter): Promise<{ total: number; items: ComplaintRecord[] }> {
+  for (const value of [filter.state, filter.type]) {
+    if (value !== undefined && !fitsIntegerColumn(value)) return { total: 0, items: [] };
+  }
   let query = db.selectFrom('complaints').where('appid', '=', filter.appid);
   if (filter.state !== undefined) query = query.where('state', '=', filter.state);
   if (filter.type !== undefined) query = query.where('type', '=', filter.type);

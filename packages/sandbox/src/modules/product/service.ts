@@ -10,6 +10,7 @@ import { WireError } from '../../server/wire-error.js';
 import type { IdAllocator } from '../../storage/ids.js';
 import type { Database } from '../../storage/schema.js';
 import type { AppRecord, Executor } from '../app/store.js';
+import { reviewDueAt } from '../app/settings.js';
 import type { AccountService } from '../account/service.js';
 import type { CategoryService } from '../category/service.js';
 import type { ImageService } from '../image/service.js';
@@ -460,7 +461,7 @@ export class ProductService {
 
   private auditDueAt(app: AppRecord, now: number): number | null {
     const reviewer = app.settings.reviewer;
-    return reviewer.mode === 'auto' ? now + reviewer.delay_seconds * 1000 : null;
+    return reviewDueAt(reviewer, now);
   }
 
   private async requireProduct(db: Executor, appid: string, key: ProductKey): Promise<ProductRecord> {

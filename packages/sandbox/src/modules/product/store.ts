@@ -1,6 +1,6 @@
 import type Sqlite from 'better-sqlite3';
 import type { CompiledQuery, Kysely } from 'kysely';
-import { noteSqliteWrite, sqliteHandle, sqliteReadVersion } from '../../storage/database.js';
+import { fitsIntegerColumn, noteSqliteWrite, sqliteHandle, sqliteReadVersion } from '../../storage/database.js';
 import type { Database } from '../../storage/schema.js';
 import type { Executor } from '../app/store.js';
 import type { EditStatus, OnlineStatus } from './states.js';
@@ -345,6 +345,7 @@ export interface ListFilter {
 }
 
 export async function listProducts(db: Executor, filter: ListFilter): Promise<{ total: number; items: ProductRecord[] }> {
+  if (filter.status !== undefined && !fitsIntegerColumn(filter.status)) return { total: 0, items: [] };
   let query = db.selectFrom('products').where('appid', '=', filter.appid).where('deleted', '=', 0);
   if (filter.status !== undefined) query = query.where('status', '=', filter.status);
   if (filter.createRange) {

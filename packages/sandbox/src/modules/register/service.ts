@@ -7,6 +7,7 @@ import { WireError } from '../../server/wire-error.js';
 import type { Database } from '../../storage/schema.js';
 import type { AccountService } from '../account/service.js';
 import type { AppService } from '../app/service.js';
+import { reviewDueAt } from '../app/settings.js';
 import type { AppRecord, Executor } from '../app/store.js';
 import { ACCESS_TRANSITIONS, accessStateName, accessStatus, SCENE_TRANSITIONS, type AccessAction, type SceneStatus } from './states.js';
 import {
@@ -183,7 +184,7 @@ export class RegisterService {
         access_info: info,
         scene_status: transition('scene group review', SCENE_TRANSITIONS, 'apply', from),
         scene_reason: '',
-        scene_due_at: reviewer.mode === 'auto' ? now + reviewer.delay_seconds * 1000 : null,
+        scene_due_at: reviewDueAt(reviewer, now),
       });
     });
     return {};

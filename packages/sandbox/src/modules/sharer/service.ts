@@ -4,6 +4,7 @@ import { transition, TransitionRejected } from '../../platform/transitions.js';
 import { enqueueEvent } from '../../push/outbox.js';
 import { field, hasNul, INVALID, readInt, readString, type JsonObject } from '../../server/fields.js';
 import { WireError } from '../../server/wire-error.js';
+import { fitsIntegerColumn } from '../../storage/database.js';
 import type { Database } from '../../storage/schema.js';
 import type { AppRecord, Executor } from '../app/store.js';
 import type { UserOfApp } from '../coupon/openid.js';
@@ -283,10 +284,11 @@ export class SharerService {
     return { orders: [], total_num: 0 };
   }
 
-  /** shop/sharer/set_share_mode: stores the share mode; its values are undocumented, any integer is kept. */
+  /** shop/sharer/set_share_mode: stores the share mode. Its values are undocumented, so any 32-bit integer is kept. */
   async setShareMode(app: AppRecord, body: JsonObject) {
     const mode = readInt(body, 'share_mode');
     if (mode === undefined || mode === INVALID) throw new WireError(990007, 'sharer.share_mode.missing');
+    if (!fitsIntegerColumn(mode)) throw new WireError(990007, 'sharer.share_mode.out_of_range');
     await saveShareMode(this.db, app.appid, mode);
     return {};
   }

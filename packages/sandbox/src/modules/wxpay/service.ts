@@ -6,6 +6,7 @@ import { field, isObject, readString, textLength, INVALID, type JsonObject } fro
 import { WireError } from '../../server/wire-error.js';
 import type { Database } from '../../storage/schema.js';
 import type { AppService } from '../app/service.js';
+import { reviewDueAt } from '../app/settings.js';
 import type { AppRecord, Executor } from '../app/store.js';
 import type { RegisterProfile } from '../register/store.js';
 import type { RegisterService } from '../register/service.js';
@@ -69,7 +70,7 @@ export class WxpayService {
         sub_mchid: '',
         audit_detail: [],
         submitted_at: now,
-        due_at: reviewer.mode === 'auto' ? now + reviewer.delay_seconds * 1000 : null,
+        due_at: reviewDueAt(reviewer, now),
         decided_at: null,
       });
     });
