@@ -117,9 +117,10 @@ for (const counters of ['redis', 'database'] as const) {
         const limited = codes.filter((code) => code === errcode).length;
         assert.equal(succeeded, QUOTA, `errcodes: ${JSON.stringify(codes)}`);
         assert.equal(limited, 2 * CALLS_PER_INSTANCE - QUOTA, `errcodes: ${JSON.stringify(codes)}`);
-        // Both instances served successes and refusals, so the limit really was shared.
-        const perInstance = children.map((_, index) => codes.filter((code, i) => i % 2 === index && code === 0).length);
-        assert.ok(perInstance.every((count) => count > 0), `successes per instance: ${perInstance}`);
+        // Each instance alone would admit QUOTA calls, so the exact total shows one shared limit.
+        // Which instance wins the admitted calls depends on scheduling, but each refuses some.
+        const refusedPerInstance = children.map((_, index) => codes.filter((code, i) => i % 2 === index && code === errcode).length);
+        assert.ok(refusedPerInstance.every((count) => count > 0), `refusals per instance: ${refusedPerInstance}`);
 
         const quota = await call(second.url, '/cgi-bin/openapi/quota/get', { cgi_path: '/shop/spu/get_list' }, { token: tokens[1] });
         if (kind === 'daily') assert.deepEqual(quota.json.quota, { daily_limit: QUOTA, used: QUOTA, remain: 0 });

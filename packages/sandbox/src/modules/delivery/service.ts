@@ -38,6 +38,9 @@ export class DeliveryService {
       if (finish === 1) {
         const text = readString(body, 'ship_done_time');
         shipDoneTime = typeof text === 'string' ? parseChinaTime(text) ?? null : null;
+        // A no-logistics order was seen completing on a final send without ship_done_time; it
+        // then counts as shipped now. Express and other types need the field.
+        if (text === undefined && order.detail.delivery.delivery_type === NO_LOGISTICS) shipDoneTime = now;
         if (shipDoneTime === null) throw new WireError(990018, 'delivery.send.ship_done_time.invalid');
       }
       const parcels = readParcels(body, order, finish);

@@ -100,6 +100,9 @@ export function orderView(order: OrderRecord, now: number, stringIds = false) {
         prepay_time: payInfo.prepay_time,
         transaction_id: payInfo.transaction_id,
         pay_time: payInfo.pay_time === null ? '' : formatChinaTime(payInfo.pay_time),
+        // A live response for a paid 2022-flow order had both fields; their values were not published.
+        out_trade_no: '',
+        midas_order_id: '',
       },
       pay_info_list: [],
       promotion_info: detail.promotion_info,
@@ -109,8 +112,19 @@ export function orderView(order: OrderRecord, now: number, stringIds = false) {
     delivery_detail: deliveryDetail,
     address_info: detail.address_info ?? {},
     ...(detail.default_receiving_address ? { default_receiving_address: detail.default_receiving_address } : {}),
-    ...(order.fund_type === 1 && detail.after_sale_deadline !== null
-      ? { settlement_info: { predict_commission_fee: 0, commission_fee: 0, after_sale_deadline: Math.floor(detail.after_sale_deadline / 1000), settled: detail.settled ? 1 : 0 } }
+    // A live paid 2022-flow order carried max_handing_fee 0 and max_unsplit_amount equal to its
+    // price; the other fields are the sandbox's own.
+    ...(order.fund_type === 1
+      ? {
+          settlement_info: {
+            max_handing_fee: 0,
+            max_unsplit_amount: order_price,
+            predict_commission_fee: 0,
+            commission_fee: 0,
+            ...(detail.after_sale_deadline !== null ? { after_sale_deadline: Math.floor(detail.after_sale_deadline / 1000) } : {}),
+            settled: detail.settled ? 1 : 0,
+          },
+        }
       : {}),
   };
 }
