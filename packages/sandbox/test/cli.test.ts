@@ -172,3 +172,35 @@ test('serve --json prints one JSON line with the address', async () => {
     });
   }
 });
+
+test('a request log line reaches stderr while the sandbox idles', async () => {
+  const { spawn } = await import('node:child_process');
+  const child = spawn(process.execPath, [BIN, 'serve', '--port', '0', '--db', ':memory:', '--json'], { stdio: ['ignore', 'pipe', 'pipe'], env: CLI_ENV });
+  try {
+    let output = '';
+    let errors = '';
+    child.stdout!.setEncoding('utf8');
+    child.stderr!.setEncoding('utf8');
+    child.stdout!.on('data', (chunk: string) => void (output += chunk));
+    const lineLogged = new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`no wire request line on stderr: ${errors}`)), 10000);
+      child.stderr!.on('data', (chunk: string) => {
+        errors += chunk;
+        if (errors.includes('"path":"/cgi-bin/token"')) {
+          clearTimeout(timer);
+          resolve();
+        }
+      });
+    });
+    while (!output.includes('\n')) await new Promise((resolve) => setTimeout(resolve, 20));
+    const report = JSON.parse(output.slice(0, output.indexOf('\n'))) as { url: string };
+    // One short line is far below the 4 KiB write buffer, so only the timed flush can write it.
+    await fetch(`${report.url}/cgi-bin/token?grant_type=client_credential&appid=wx0000000000000000&secret=x`);
+    await lineLogged;
+  } finally {
+    await new Promise<void>((resolve) => {
+      child.once('exit', () => resolve());
+      child.kill('SIGTERM');
+    });
+  }
+});

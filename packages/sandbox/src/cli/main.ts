@@ -50,6 +50,12 @@ export async function main(argv: string[]): Promise<number> {
   // rest of a simple request. A kill -9 can lose the last buffered lines. No log call passes a
   // token, secret or key, so no redaction pass is needed.
   const destination = pino.destination({ fd: 2, sync: false, minLength: 4096 });
+  // A quiet sandbox would otherwise keep its last lines in the buffer until 4 KiB gather, so
+  // lines are written at least every quarter second.
+  const logFlusher = setInterval(() => {
+    destination.flush();
+  }, LOG_FLUSH_INTERVAL_MS);
+  logFlusher.unref();
   let sandbox;
   const opened = progress(err, text.opening);
   try {
@@ -64,6 +70,7 @@ export async function main(argv: string[]): Promise<number> {
     });
   } catch (error) {
     opened();
+    clearInterval(logFlusher);
     destination.flushSync();
     process.stderr.write(`${text.failed((error as Error).message)}\n`);
     return 1;
@@ -76,6 +83,7 @@ export async function main(argv: string[]): Promise<number> {
   } catch (error) {
     // A port in use is the usual cause, so report it in the user's language instead of a stack trace.
     await sandbox.close();
+    clearInterval(logFlusher);
     destination.flushSync();
     const code = (error as { code?: unknown }).code;
     const message = code === 'EADDRINUSE' ? text.portInUse(`${config.host}:${config.port}`) : (error as Error).message;
@@ -92,9 +100,12 @@ export async function main(argv: string[]): Promise<number> {
     process.once('SIGTERM', stop);
   });
   await sandbox.close();
+  clearInterval(logFlusher);
   destination.flushSync();
   return 0;
 }
+
+const LOG_FLUSH_INTERVAL_MS = 250;
 
 function isLoopbackHost(host: string): boolean {
   return host === 'localhost' || host === '::1' || host.startsWith('127.');
