@@ -116,25 +116,25 @@ describe('delivery', () => {
     assert.deepEqual(order.delivery_detail.delivery_list, [], 'no refused parcel was stored');
   });
 
-  test('an order that needs no logistics completes on the final send without parcels', async () => {
-    const body = await v1Order(sb.url, buyer!, 'NOLOG-1', { delivery_detail: { delivery_type: 2 } });
+  /** Adds a 2021-flow order with delivery_type 2 (no logistics) and pays it. */
+  async function paidNoLogisticsOrder(outOrderId: string, transactionId: string): Promise<void> {
+    const body = await v1Order(sb.url, buyer!, outOrderId, { delivery_detail: { delivery_type: 2 } });
     delete (body as any).address_info;
     await addOrder(sb.url, token, body);
-    await admin(sb.url, 'POST', `/apps/${APPID}/orders/NOLOG-1/pay`);
-    const paid = await call(sb.url, '/shop/order/pay', { out_order_id: 'NOLOG-1', openid: buyer, action_type: 1, transaction_id: '4200000000000000000000000002', pay_time: chinaTime(Date.now()) }, { token });
+    await admin(sb.url, 'POST', `/apps/${APPID}/orders/${outOrderId}/pay`);
+    const paid = await call(sb.url, '/shop/order/pay', { out_order_id: outOrderId, openid: buyer, action_type: 1, transaction_id: transactionId, pay_time: chinaTime(Date.now()) }, { token });
     assert.equal(paid.json.errcode, 0, paid.text);
+  }
+
+  test('an order that needs no logistics completes on the final send without parcels', async () => {
+    await paidNoLogisticsOrder('NOLOG-1', '4200000000000000000000000002');
     const sent = await call(sb.url, '/shop/delivery/send', { out_order_id: 'NOLOG-1', openid: buyer, finish_all_delivery: 1, ship_done_time: chinaTime(Date.now()) }, { token });
     assert.equal(sent.json.errcode, 0, sent.text);
     assert.equal((await getOrder(sb.url, token, 'NOLOG-1', buyer!)).status, 100);
   });
 
   test('a no-logistics order completes without ship_done_time', async () => {
-    const body = await v1Order(sb.url, buyer!, 'NOLOG-2', { delivery_detail: { delivery_type: 2 } });
-    delete (body as any).address_info;
-    await addOrder(sb.url, token, body);
-    await admin(sb.url, 'POST', `/apps/${APPID}/orders/NOLOG-2/pay`);
-    const paid = await call(sb.url, '/shop/order/pay', { out_order_id: 'NOLOG-2', openid: buyer, action_type: 1, transaction_id: '4200000000000000000000000003', pay_time: chinaTime(Date.now()) }, { token });
-    assert.equal(paid.json.errcode, 0, paid.text);
+    await paidNoLogisticsOrder('NOLOG-2', '4200000000000000000000000003');
     const badTime = await call(sb.url, '/shop/delivery/send', { out_order_id: 'NOLOG-2', openid: buyer, finish_all_delivery: 1, ship_done_time: 'soon' }, { token });
     assert.equal(badTime.json.errcode, 990018, 'a ship_done_time that is given must still parse');
     const sent = await call(sb.url, '/shop/delivery/send', { out_order_id: 'NOLOG-2', openid: buyer, finish_all_delivery: 1 }, { token });
