@@ -1,4 +1,4 @@
-import { BIND_STATUS, EC_AFTERSALE_TRANSITIONS, ORDER_TRANSITIONS as ORDER_TABLE, USER_COUPON_TRANSITIONS, V1_STATUSES, WXPAY_TRANSITIONS, type OrderAction } from '@wxshop/sandbox/states';
+import { AFTERSALE_ORDER_STATUSES, BIND_STATUS, EC_AFTERSALE_TRANSITIONS, ORDER_TRANSITIONS as ORDER_TABLE, USER_COUPON_TRANSITIONS, V1_STATUSES, WXPAY_TRANSITIONS, type OrderAction } from '@wxshop/sandbox/states';
 import type { Language } from './i18n.js';
 
 // Labels live here; which action leads from which status to which comes from the sandbox's
@@ -94,7 +94,7 @@ export const ORDER_TRANSITIONS: readonly { action: string; from: readonly number
 export const ORDER_BUYER_ACTIONS: readonly BuyerAction[] = ORDER_TRANSITIONS.filter((step) => ['pay', 'cancel', 'confirm'].includes(step.action));
 
 /** Statuses in which the buyer may ask for an aftersale (the order was paid and is not closed). */
-export const AFTERSALE_OPEN_FROM: readonly number[] = [20, 21, 30, 100];
+export const AFTERSALE_OPEN_FROM: readonly number[] = AFTERSALE_ORDER_STATUSES;
 
 /**
  * The buyer's side of the v2 aftersale lifecycle: `action` is the last path part of

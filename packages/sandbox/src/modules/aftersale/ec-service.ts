@@ -17,7 +17,7 @@ import { readAddress } from '../order/validate.js';
 import { wireId } from '../order/view.js';
 import { readAftersaleKey, readEcRequest, readOrderAmount } from './ec-read.js';
 import { checkCap, findLine, lineRefusal } from './ec-rules.js';
-import { DEFAULT_REFUND_DELAY_SECONDS, EC_ACTION_TEXT, EC_AFTERSALE_TRANSITIONS, EC_EVENTS, EC_OPEN, EC_REFUNDED, EC_STATUS_TEXT, timeoutOf, type EcAftersaleAction, type EcAftersaleStatus } from './states.js';
+import { AFTERSALE_ORDER_STATUSES, DEFAULT_REFUND_DELAY_SECONDS, EC_ACTION_TEXT, EC_AFTERSALE_TRANSITIONS, EC_EVENTS, EC_OPEN, EC_REFUNDED, EC_STATUS_TEXT, timeoutOf, type EcAftersaleAction, type EcAftersaleStatus } from './states.js';
 import { findAftersale, findDueAftersales, insertAftersale, listAftersales, listForOrder, saveAftersale, type AftersaleRecord, type EcDetail } from './store.js';
 import { ecView } from './view.js';
 
@@ -30,7 +30,6 @@ export const MAX_AFTERSALES_PER_LINE = 5;
 /** Largest `limit` of ecaftersale/get_list. */
 export const EC_LIST_LIMIT_MAX = 50;
 /** Order statuses in which the buyer may ask for an after-sale: paid and not closed. */
-const AFTERSALE_ORDER_STATUSES = [20, 21, 30, 100];
 /** Timed-out after-sales handled per round of the background job. */
 const DUE_BATCH = 200;
 /**
@@ -458,7 +457,7 @@ export class EcAftersaleService {
     };
     const after = refund(structuredClone(order));
     const allRefunded = after.detail.lines.every((line) => line.refunded >= line.sku_real_price);
-    if (allRefunded && [20, 21, 30, 100].includes(order.status)) {
+    if (allRefunded && AFTERSALE_ORDER_STATUSES.includes(order.status)) {
       await this.orders.move(trx, app, order, 'refund_all', now, 2747026, refund);
     } else {
       after.updated_at = Math.max(now, order.updated_at);

@@ -92,6 +92,9 @@ export const EC_EVENTS: Partial<Record<EcAftersaleAction, string>> = {
 };
 
 /** Statuses in which an after-sale is still open (it blocks another one on the same line). */
+/** Order statuses in which the buyer may open an after-sale: paid and not closed. */
+export const AFTERSALE_ORDER_STATUSES: readonly number[] = [20, 21, 30, 100];
+
 export const EC_OPEN: readonly EcAftersaleStatus[] = [2, 4, 5, 6, 8, 12, 15, 16, 17];
 /** Statuses in which the money went back to the buyer. */
 export const EC_REFUNDED: readonly EcAftersaleStatus[] = [13, 14];
