@@ -1,7 +1,7 @@
 // Scale benchmarks: list endpoints with few and with many stored rows, and two sandbox instances
 // on one PostgreSQL against one. Every server runs in its own process on 127.0.0.1.
-// The many rows are not added through the API: one product and one paid order are, and their rows
-// are then copied in the database in batches (SQLite) or with one insert ... select (PostgreSQL),
+// The many rows are not added through the API. One product and one paid order are, and their rows
+// are then copied in the database in batches of 50,000 (SQLite inserts, PostgreSQL insert ... select),
 // before the sandbox is started again on the filled database.
 // Usage: node scripts/bench-scale.mjs [--rows 1000000] [--seconds 8] [--connections 10] [--skip-pg]
 import { spawn } from 'node:child_process';
@@ -80,7 +80,7 @@ async function wire(base, token, path, body) {
   return json;
 }
 
-/** Adds one real product and one paid order through the APIs; their rows are the templates for the bulk copies. */
+/** Adds one real product and one paid order through the APIs. Their rows are the templates for the bulk copies. */
 async function seedTemplates(server) {
   await seedProduct(server);
   const { buyers } = await (await fetch(`${server.base}/_sandbox/v1/apps/${APPID}/buyers`)).json();
@@ -210,7 +210,7 @@ function listRequest(server, list) {
   };
 }
 
-/** Each list with `rows` stored products and `rows` stored orders on the given database kind. */
+/** Measures each list with `rows` stored products and `rows` stored orders on the given database kind. */
 async function listsAt(kind, rows, dir) {
   let db;
   let schema;
@@ -233,7 +233,7 @@ async function listsAt(kind, rows, dir) {
       const results = [];
       for (const list of LISTS) {
         const check = await wire(server.base, server.token, list.path, list.body);
-        if (list.total(check) !== rows) throw new Error(`expected ${rows} rows, ${list.name} says ${list.total(check)}`);
+        if (list.total(check) !== rows) throw new Error(`expected ${rows} rows, ${list.name} returned total_num ${list.total(check)}`);
         // A short unmeasured run first, so the measured one does not include the compiler's warm-up.
         await load({ ...listRequest(server, list), duration: 1 });
         const result = await load(listRequest(server, list));
@@ -251,8 +251,8 @@ async function listsAt(kind, rows, dir) {
 
 /**
  * spu/get and order/add throughput of one instance, then of two instances sharing one PostgreSQL
- * schema with the same connections split between them. Every order/add answer is checked for
- * errcode 0; another answer counts as an error.
+ * schema with the same connections split between them. Every order/add response is checked for
+ * errcode 0, and any other response counts as an error.
  */
 async function twoInstances() {
   const schema = `wxshop_bench_pair_${process.pid}`;

@@ -282,7 +282,7 @@ describe('order lists', () => {
     assertError(await call(sb.url, '/shop/order/get_list', { page: 0, page_size: 10 }, { token }), 990007, MESSAGE.empty);
   });
 
-  test('get_list total_num counts each order once, as counting the rows does', async () => {
+  test('get_list total_num matches the rows', async () => {
     const totals = async () => {
       const all = await call(sb.url, '/shop/order/get_list', { page: 1, page_size: 1 }, { token });
       assert.equal(all.json.errcode, 0, all.text);
@@ -301,7 +301,7 @@ describe('order lists', () => {
     await addOrder(sb.url, token, await v1Order(sb.url, buyer, 'COUNT-2'));
     await addOrder(sb.url, token, await v1Order(sb.url, buyer, 'COUNT-2'));
     assert.equal(await totals(), start + 2);
-    // A refused add (a buyer of no app) counts nothing.
+    // A rejected add (a buyer of no app) counts nothing.
     const refused = await call(sb.url, '/shop/order/add', await v2Order(sb.url, 'oNOBODY0000000000000000000000', 'COUNT-3'), { token });
     assert.notEqual(refused.json.errcode, 0);
     assert.equal(await totals(), start + 2);

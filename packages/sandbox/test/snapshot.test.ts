@@ -31,7 +31,7 @@ async function prepareShop(sandbox: TestSandbox): Promise<{ token: string; image
   return { token: accessToken, image: link };
 }
 
-/** An order/add body of the app's first built-in buyer. */
+/** Builds an order/add body for the app's first built-in buyer. */
 async function snapshotOrder(url: string, accessToken: string) {
   const buyers = (await admin(url, 'GET', `/apps/${APPID}/buyers`)).json.buyers as { openid: string }[];
   return v2Order(url, buyers[0]!.openid, `SNAP-O-${accessToken.slice(-6)}`);
@@ -101,12 +101,12 @@ describe('snapshot through the admin API', () => {
     }
   });
 
-  test('list totals are counted again on import, also from a snapshot without the kept counts', async () => {
+  test('import recounts list totals', async () => {
     const ordered = await call(source.url, '/shop/order/add', await snapshotOrder(source.url, token), { token });
     assert.equal(ordered.json.errcode, 0, ordered.text);
     const snapshot = parseJson(await exportFrom(source.url)) as any;
     assert.ok(snapshot.tables.order_counts.rows.length > 0);
-    // An older version had no count tables; a wrong count edited in must not survive either.
+    // An older version had no order count table, and a wrong count edited in must not survive either.
     delete snapshot.tables.order_counts;
     snapshot.tables.product_counts.rows = snapshot.tables.product_counts.rows.map((row: unknown[]) => row.map((value, index) => (index === 2 ? 999 : value)));
     const target = await startSandbox({ apps: [] });

@@ -117,8 +117,8 @@ async function openSqlite(file: string): Promise<Storage> {
 
 /**
  * Query-builder transactions on SQLite begin with `begin immediate`, taking the write lock at once.
- * A plain `begin` reads first and asks for the lock at its first write; when another process on
- * the same file committed in between, SQLite refuses that upgrade at once with SQLITE_BUSY,
+ * A plain `begin` reads first and requests the lock at its first write. When another process on
+ * the same file committed in between, SQLite rejects that upgrade at once with SQLITE_BUSY,
  * without waiting for the busy timeout, and the call failed with -1. With the lock taken up front
  * the transaction waits its turn instead. Within one process nothing changes: Kysely runs one
  * SQLite transaction at a time anyway.

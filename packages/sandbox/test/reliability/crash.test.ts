@@ -1,6 +1,6 @@
 // Kills the sandbox with SIGKILL in the middle of a write load, restarts it on the same database
 // and checks that every write it acknowledged is there, whole, and every delete it acknowledged
-// stuck. One test loads products; the other loads orders (add, pay, ship), coupon claims and
+// stuck. One test loads products. The other loads orders (add, pay, ship), coupon claims and
 // after-sale requests, and also checks that no write is half applied. Runs on the database the
 // suite is set to (SQLite file or PostgreSQL schema).
 import assert from 'node:assert/strict';
@@ -127,7 +127,7 @@ const STATUS_OF: Record<Stage, number> = { added: 10, paid: 20, shipped: 30, aft
 interface TrackedOrder {
   /** The last acknowledged stage; undefined while the add itself is unanswered. */
   acked?: Stage;
-  /** A step sent whose answer never came (the process died): it may or may not have happened. */
+  /** A step sent whose response never came because the process died. It may or may not have happened. */
   pending?: Stage;
   orderId?: string;
   aftersaleId?: string;
@@ -142,7 +142,7 @@ interface InFlightTally {
 const COUPON = 'CRASH-COUPON';
 const COUPON_TOTAL = 1_000_000;
 
-test(`order, coupon and after-sale writes survive ${CYCLES} kill -9 cycles whole`, { timeout: sized(180_000, 1_200_000) }, async (t) => {
+test(`orders, claims and after-sales survive ${CYCLES} kill -9 cycles`, { timeout: sized(180_000, 1_200_000) }, async (t) => {
   const db = processDatabase('crash_orders');
   const orders = new Map<string, TrackedOrder>();
   const claimed = new Set<string>();
@@ -168,7 +168,7 @@ test(`order, coupon and after-sale writes survive ${CYCLES} kill -9 cycles whole
             const outOrderId = `o${cycle}-w${index}-${n}`;
             const order: TrackedOrder = {};
             orders.set(outOrderId, order);
-            // Each step is marked pending before it is sent and acknowledged when it answers 0.
+            // Each step is marked pending before it is sent, and acknowledged when it returns errcode 0.
             const step = async (stage: Stage, send: () => Promise<{ ok: boolean; detail: string }>) => {
               order.pending = stage;
               const result = await send();
@@ -297,7 +297,7 @@ async function checkShop(
     assert.equal(payInfo.pay_time !== '', paid, `order ${outOrderId}: status ${status} with pay time "${payInfo.pay_time}"`);
     assert.equal(payEvents.get(outOrderId) ?? 0, paid ? 1 : 0, `order ${outOrderId}: status ${status} with ${payEvents.get(outOrderId) ?? 0} pay events`);
 
-    // Shipped ⇔ the one parcel and the finished delivery; every line counted as shipped.
+    // Shipped ⇔ one parcel and finish_all_delivery 1.
     const shipped = status === 30;
     const delivery = stored.delivery_detail as { finish_all_delivery: number; delivery_list: unknown[] };
     assert.equal(delivery.finish_all_delivery, shipped ? 1 : 0, `order ${outOrderId}: status ${status}, finish_all_delivery ${delivery.finish_all_delivery}`);
@@ -332,7 +332,7 @@ async function checkShop(
     if (shipped) summary.shipped++;
     if (order.acked === 'aftersale') summary.aftersales++;
   }
-  // Events of orders the load does not know about would be writes nobody asked for.
+  // A pay event for an order the load never sent would be a write without a request.
   for (const outOrderId of payEvents.keys()) assert.ok(orders.has(outOrderId), `a pay event for unknown order ${outOrderId}`);
 
   if (claimed.size > 0 || claimsInFlight.size > 0) {

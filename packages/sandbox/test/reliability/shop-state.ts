@@ -14,7 +14,7 @@ export async function effectiveCoupon(url: string, token: string, outCouponId: s
   assert.equal(effective.text, '{"errcode":0}');
 }
 
-/** The coupon's stock record, from the admin API's coupon list. */
+/** Reads the coupon's stock record from the admin API's coupon list. */
 export async function couponStock(url: string, outCouponId: string): Promise<{ issued_num: number; receive_num: number }> {
   const response = await admin(url, 'GET', `/apps/${APPID}/coupons?limit=500`);
   assert.equal(response.status, 200, JSON.stringify(response.json));
@@ -24,7 +24,7 @@ export async function couponStock(url: string, outCouponId: string): Promise<{ i
   return { issued_num: Number(stock.issued_num), receive_num: Number(stock.receive_num) };
 }
 
-/** Every out_user_coupon_id stored for the coupon, from the admin API. */
+/** Lists every out_user_coupon_id stored for the coupon, through the admin API. */
 export async function userCouponIds(url: string, outCouponId: string): Promise<string[]> {
   const ids: string[] = [];
   for (let offset = 0; ; offset += 500) {
@@ -37,7 +37,7 @@ export async function userCouponIds(url: string, outCouponId: string): Promise<s
 }
 
 /**
- * How many push events of type `event` the outbox holds per out_order_id, read newest first
+ * Counts the push events of type `event` in the outbox per out_order_id, read newest first
  * through the admin API. `element` is the event's group (order_info, aftersale_info).
  */
 export async function eventsPerOrder(url: string, event: string, element: string): Promise<Map<string, number>> {

@@ -1,6 +1,6 @@
-// Two `wxshop serve` processes on one database take the same claims and payments at once. Coupon
-// stock must never be oversold and must not run out early, and an order is paid, and gets an
-// after-sale request on a line, once, whichever process the calls reach. Orders do not take
+// Two `wxshop serve` processes on one database receive the same claims and payments at once.
+// Coupon stock must not be oversold or run out early. Each order must be paid once and get one
+// after-sale request on a line, whichever process the calls reach. Orders do not take
 // product stock (the platform treats stock_num as information only), so coupon stock is the
 // stock that claims consume.
 import assert from 'node:assert/strict';
@@ -25,7 +25,7 @@ async function pair(dbUrl: string): Promise<[SandboxProcess, SandboxProcess]> {
   }
 }
 
-test(`two processes sell a coupon's stock exactly, ${ROUNDS} rounds of ${STOCK * 2} claims on ${STOCK}`, { timeout: sized(120_000, 900_000) }, async (t) => {
+test('coupon stock across two processes', { timeout: sized(120_000, 900_000) }, async (t) => {
   const db = processDatabase('claims');
   try {
     const servers = await pair(db.url);
@@ -60,7 +60,7 @@ test(`two processes sell a coupon's stock exactly, ${ROUNDS} rounds of ${STOCK *
         assert.ok(granted.some((id) => Number(id.slice(id.lastIndexOf('-') + 1)) % 2 === 1), `round ${round}: the second process granted nothing`);
         claims += responses.length;
       }
-      t.diagnostic(`${claims} claims, ${ROUNDS * STOCK} granted, none oversold`);
+      t.diagnostic(`${ROUNDS} rounds, ${claims} claims on ${ROUNDS} coupons of ${STOCK}: ${ROUNDS * STOCK} granted, none oversold`);
     } finally {
       await Promise.all(servers.map((server) => server.stop()));
     }
@@ -69,7 +69,7 @@ test(`two processes sell a coupon's stock exactly, ${ROUNDS} rounds of ${STOCK *
   }
 });
 
-test(`two processes pay and open an after-sale on each of ${ORDERS} orders once`, { timeout: sized(120_000, 900_000) }, async (t) => {
+test('payment and after-sale across two processes', { timeout: sized(120_000, 900_000) }, async (t) => {
   const db = processDatabase('pay');
   try {
     const servers = await pair(db.url);
@@ -88,7 +88,7 @@ test(`two processes pay and open an after-sale on each of ${ORDERS} orders once`
       for (const [index, id] of ids.entries()) {
         const statuses = [pays[index * 2]!.status, pays[index * 2 + 1]!.status].sort();
         assert.equal(statuses[0], 200, `${id}: no payment was taken (${statuses.join(', ')})`);
-        // The loser is refused as a payment of a paid order (409), never with a storage error.
+        // The other payment is rejected because the order is paid (409), never with a storage error.
         assert.equal(statuses[1], 409, `${id}: paid twice or failed (${statuses.join(', ')})`);
       }
       const payEvents = await eventsPerOrder(servers[1].url, 'open_product_order_pay', 'order_info');
@@ -110,7 +110,7 @@ test(`two processes pay and open an after-sale on each of ${ORDERS} orders once`
       for (const [index, id] of ids.entries()) {
         const codes = [adds[index * 2]!.json.errcode, adds[index * 2 + 1]!.json.errcode];
         assert.equal(codes.filter((code) => code === 0).length, 1, `${id}: after-sale adds answered ${codes.join(', ')}`);
-        // The loser sees an open request on the line (2747020) or loses the write race (2747026), never -1.
+        // The other call finds an open request on the line (2747020) or loses the write race (2747026), never -1.
         for (const code of codes) assert.ok([0, 2747020, 2747026].includes(code as number), `${id}: after-sale adds answered ${codes.join(', ')}`);
         const list = await call(servers[index % 2]!.url, '/shop/ecaftersale/get_list', { offset: 0, limit: 10, out_order_id: id }, { token: tokens[index % 2] });
         assert.equal((list.json.after_sales_orders as unknown[]).length, 1, `${id}: ${list.text}`);

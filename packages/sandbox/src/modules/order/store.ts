@@ -165,7 +165,7 @@ export async function insertOrder(db: Executor, record: OrderRecord): Promise<bo
   const row = toRow(record);
   const result = await db.executeQuery({ ...compiledInsert(db), parameters: ROW_COLUMNS.map((column) => row[column]) });
   if (Number(result.numAffectedRows) !== 1) return false;
-  // The kept count moves with the insert; the caller's transaction commits both or neither.
+  // The kept count moves with the insert, and the caller's transaction commits both or neither.
   await db.executeQuery({ ...compiledCount(db), parameters: [record.appid, 1] });
   return true;
 }
@@ -293,7 +293,7 @@ export async function listOrders(db: Executor, filter: OrderListFilter): Promise
   if (filter.promoter !== undefined) query = query.where('promoter', '=', filter.promoter);
   if (filter.openid !== undefined) query = query.where('openid', '=', filter.openid);
   if (filter.status !== undefined) query = query.where('status', '=', filter.status);
-  // Without a filter the total comes from the kept count; a filter is counted on the rows.
+  // Without a filter the total comes from the kept count. A filtered list counts its rows.
   const filtered = [filter.createdFrom, filter.createdTo, filter.paidFrom, filter.paidTo, filter.sharerOpenid, filter.promoter, filter.openid, filter.status].some((value) => value !== undefined) || filter.paidOnly === true;
   const count = filtered
     ? await query.select((eb) => eb.fn.countAll<number>().as('total')).executeTakeFirst()
