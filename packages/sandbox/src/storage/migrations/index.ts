@@ -8,7 +8,7 @@ import { push } from './0005_push.js';
 import { quotaPlatforms } from './0006_quota_platforms.js';
 import { productLists } from './0007_product_lists.js';
 import { fundsPayComplaints } from './0008_funds_pay_complaints.js';
-import { orderCounts } from './0009_order_counts.js';
+import { listScale } from './0009_list_scale.js';
 
 /**
  * Versioned schema migrations, written once for both dialects, one file each. Names sort in the
@@ -24,6 +24,6 @@ export function migrations(dialect: Dialect): Record<string, Migration> {
     '0006_quota_platforms': quotaPlatforms(dialect),
     '0007_product_lists': productLists,
     '0008_funds_pay_complaints': fundsPayComplaints,
-    '0009_order_counts': orderCounts,
+    '0009_list_scale': listScale,
   };
 }
