@@ -146,18 +146,19 @@ const RECOUNT = `delete from product_counts;
 /** Per table: the template row's key and the columns each copy changes (n counts from 1). */
 const COPIES = {
   products: {
-    template: "out_product_id = 'TEMPLATE'",
+    template: () => "out_product_id = 'TEMPLATE'",
     sqlite: (row, n) => ({ ...row, product_id: String(5_000_000_000 + n), out_product_id: `BULK-${n}`, create_time: row.create_time - n * 1000, update_time: row.update_time - n * 1000 }),
     postgres: { product_id: '(5000000000 + n)::text', out_product_id: "'BULK-' || n", create_time: 'create_time - n * 1000', update_time: 'update_time - n * 1000' },
   },
   orders: {
-    template: "out_order_id = 'TEMPLATE'",
+    template: () => "out_order_id = 'TEMPLATE'",
     sqlite: (row, n) => ({ ...row, order_id: String(3_000_000_000_000_000_000n + BigInt(n)), out_order_id: `BULK-${n}`, create_time: row.create_time - n * 1000, pay_time: row.pay_time - n * 1000, updated_at: row.updated_at - n * 1000 }),
     postgres: { order_id: '(3000000000000000000 + n)::text', out_order_id: "'BULK-' || n", create_time: 'create_time - n * 1000', pay_time: 'pay_time - n * 1000', updated_at: 'updated_at - n * 1000' },
   },
   // Each copied order gets a copy of the refund request.
   aftersales: {
-    template: "out_aftersale_id = '' and generation = 2",
+    // The template is the request on the template order: copies share its other columns.
+    template: (prefix) => `order_id = (select order_id from ${prefix}orders where out_order_id = 'TEMPLATE')`,
     sqlite: (row, n) => ({ ...row, aftersale_id: String(4_000_000_000_000_000_000n + BigInt(n)), order_id: String(3_000_000_000_000_000_000n + BigInt(n)), created_at: row.created_at - n * 1000, updated_at: row.updated_at - n * 1000 }),
     postgres: { aftersale_id: '(4000000000000000000 + n)::text', order_id: '(3000000000000000000 + n)::text', created_at: 'created_at - n * 1000', updated_at: 'updated_at - n * 1000' },
   },
@@ -170,7 +171,7 @@ function fillSqlite(file, total) {
   // A benchmark file: losing it to a power cut costs nothing, so the copies skip the syncs.
   db.pragma('synchronous = OFF');
   for (const [table, copy] of Object.entries(COPIES)) {
-    const template = db.prepare(`select * from ${table} where ${copy.template}`).get();
+    const template = db.prepare(`select * from ${table} where ${copy.template('')}`).get();
     const columns = Object.keys(template);
     const insert = db.prepare(`insert into ${table} (${columns.join(', ')}) values (${columns.map((c) => `@${c}`).join(', ')})`);
     const batch = db.transaction((from, to) => {
@@ -192,7 +193,7 @@ async function fillPostgres(schema, total) {
     const select = columns.map((column) => copy.postgres[column] ?? column).join(', ');
     for (let from = 1; from < total; from += BATCH) {
       await client.query(
-        `insert into ${schema}.${table} (${columns.join(', ')}) select ${select} from ${schema}.${table}, generate_series($1::int, $2::int) as n where ${copy.template}`,
+        `insert into ${schema}.${table} (${columns.join(', ')}) select ${select} from ${schema}.${table}, generate_series($1::int, $2::int) as n where ${copy.template(`${schema}.`)}`,
         [from, Math.min(total, from + BATCH) - 1],
       );
     }
