@@ -14,8 +14,12 @@ const ROUNDS = sized(2, 10);
 const STOCK = sized(100, 500);
 const ORDERS = sized(20, 200);
 
-async function pair(dbUrl: string): Promise<[SandboxProcess, SandboxProcess]> {
+const REDIS_URL = process.env.WXSHOP_TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
+
+/** Starts two processes on one database; with `redis`, both keep their quota counters there too. */
+async function pair(dbUrl: string, redis = false): Promise<[SandboxProcess, SandboxProcess]> {
   const args = ['--app', `${APPID}:${SECRET}`, '--log-level', 'warn'];
+  if (redis) args.push('--redis', REDIS_URL, '--redis-prefix', `wxshop-test:${process.pid}:${Date.now()}:`);
   const first = await startProcess(dbUrl, args);
   try {
     return [first, await startProcess(dbUrl, args)];
@@ -28,7 +32,8 @@ async function pair(dbUrl: string): Promise<[SandboxProcess, SandboxProcess]> {
 test('coupon stock across two processes', { timeout: sized(120_000, 900_000) }, async (t) => {
   const db = processDatabase('claims');
   try {
-    const servers = await pair(db.url);
+    // This test gives both processes one Redis as well; the payment test below runs without one.
+    const servers = await pair(db.url, true);
     try {
       const tokens = await Promise.all(servers.map((server) => getToken(server.url)));
       const [buyer] = await buyers(servers[0].url);
