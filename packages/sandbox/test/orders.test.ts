@@ -282,6 +282,31 @@ describe('order lists', () => {
     assertError(await call(sb.url, '/shop/order/get_list', { page: 0, page_size: 10 }, { token }), 990007, MESSAGE.empty);
   });
 
+  test('get_list total_num matches the rows', async () => {
+    const totals = async () => {
+      const all = await call(sb.url, '/shop/order/get_list', { page: 1, page_size: 1 }, { token });
+      assert.equal(all.json.errcode, 0, all.text);
+      // A time range is counted on the rows themselves, not on the kept count.
+      const range = { start_create_time: '2000-01-01 00:00:00', end_create_time: chinaTime((await clockNow(sb.url)) + 30 * 86400 * 1000) };
+      const counted = await call(sb.url, '/shop/order/get_list', { page: 1, page_size: 1, ...range }, { token });
+      assert.equal(counted.json.errcode, 0, counted.text);
+      assert.equal(all.json.total_num, counted.json.total_num, 'the kept count and the rows disagree');
+      return all.json.total_num as number;
+    };
+    const start = await totals();
+    await addOrder(sb.url, token, await v2Order(sb.url, buyer, 'COUNT-1'));
+    assert.equal(await totals(), start + 1);
+    // A repeated 2022 add keeps the first order; a repeated unpaid 2021 add overwrites it.
+    await addOrder(sb.url, token, await v2Order(sb.url, buyer, 'COUNT-1'));
+    await addOrder(sb.url, token, await v1Order(sb.url, buyer, 'COUNT-2'));
+    await addOrder(sb.url, token, await v1Order(sb.url, buyer, 'COUNT-2'));
+    assert.equal(await totals(), start + 2);
+    // A rejected add (a buyer of no app) counts nothing.
+    const refused = await call(sb.url, '/shop/order/add', await v2Order(sb.url, 'oNOBODY0000000000000000000000', 'COUNT-3'), { token });
+    assert.notEqual(refused.json.errcode, 0);
+    assert.equal(await totals(), start + 2);
+  });
+
   test('get_list_by_sharer and get_list_by_finder return paid orders of that promoter', async () => {
     const body: any = await v2Order(sb.url, buyer, 'SHARED-1');
     body.order_detail.promotion_info = { sharer_openid: otherBuyer, promoter_id: 'promoter-1', finder_username: 'finder-1' };

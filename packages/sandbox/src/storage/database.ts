@@ -1,5 +1,5 @@
 import Sqlite from 'better-sqlite3';
-import { Kysely, PostgresDialect, SqliteDialect, sql, type PostgresPool, type PostgresPoolClient } from 'kysely';
+import { CompiledQuery, Kysely, PostgresDialect, SqliteDialect, SqliteDriver, sql, type DatabaseConnection, type Driver, type PostgresPool, type SqliteDialectConfig, type PostgresPoolClient } from 'kysely';
 import type pg from 'pg';
 import { migrateToLatest } from './migrations.js';
 import type { Database } from './schema.js';
@@ -89,7 +89,7 @@ async function openSqlite(file: string): Promise<Storage> {
   database.pragma(`wal_autocheckpoint = ${WAL_CHECKPOINT_PAGES}`);
   database.pragma('foreign_keys = ON');
   const writes = { count: 0 };
-  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(database, writes) }) });
+  const db = new Kysely<Database>({ dialect: new ImmediateSqliteDialect({ database: withStatementCache(database, writes) }) });
   await migrateToLatest(db, 'sqlite');
   if (file !== ':memory:' && file !== '') attachRequestLog(database, `${file}${REQUEST_LOG_FILE_SUFFIX}`);
 
@@ -123,6 +123,30 @@ async function openSqlite(file: string): Promise<Storage> {
     sqlite: database,
     close: () => db.destroy(),
   };
+}
+
+/**
+ * Query-builder transactions on SQLite begin with `begin immediate`, taking the write lock at once.
+ * A plain `begin` reads first and requests the lock at its first write. When another process on
+ * the same file committed in between, SQLite rejects that upgrade at once with SQLITE_BUSY,
+ * without waiting for the busy timeout, and the call failed with -1. With the lock taken up front
+ * the transaction waits its turn instead. Within one process nothing changes: Kysely runs one
+ * SQLite transaction at a time anyway.
+ */
+class ImmediateSqliteDialect extends SqliteDialect {
+  constructor(private readonly driverConfig: SqliteDialectConfig) {
+    super(driverConfig);
+  }
+
+  override createDriver(): Driver {
+    return new ImmediateSqliteDriver(this.driverConfig);
+  }
+}
+
+class ImmediateSqliteDriver extends SqliteDriver {
+  override async beginTransaction(connection: DatabaseConnection): Promise<void> {
+    await connection.executeQuery(CompiledQuery.raw('begin immediate'));
+  }
 }
 
 // Kysely prepares every query anew; reusing prepared statements saves that work on the hot path.

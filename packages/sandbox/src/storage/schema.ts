@@ -11,6 +11,7 @@ export interface Database {
   images: ImageTable;
   products: ProductTable;
   product_counts: ProductCountTable;
+  order_counts: OrderCountTable;
   approved_categories: ApprovedCategoryTable;
   approved_brands: ApprovedBrandTable;
   outbox: OutboxTable;
@@ -91,6 +92,11 @@ export interface ImageTable {
 }
 
 /** Live (not deleted) products per app and online status, kept with every product write. */
+export interface OrderCountTable {
+  appid: string;
+  total: ColumnType<number, number, number>;
+}
+
 export interface ProductCountTable {
   appid: string;
   status: number;

@@ -281,6 +281,7 @@ export async function importSnapshot(storage: Pick<Storage, 'db' | 'dialect'>, s
           await trx.insertInto(name).values(rows.slice(start, start + batch)).execute();
         }
       }
+      await recountKept(trx);
       if (storage.dialect === 'postgres') await resetSequences(trx, tables);
     });
   } catch (error) {
@@ -297,6 +298,17 @@ export async function importSnapshot(storage: Pick<Storage, 'db' | 'dialect'>, s
     throw error;
   }
   return counts;
+}
+
+/**
+ * The kept counts behind the list totals are computed again from the imported rows, so a snapshot
+ * from a version that had no such count, or one edited by hand, still lists the right totals.
+ */
+async function recountKept(db: Kysely<any>): Promise<void> {
+  await db.deleteFrom('product_counts').execute();
+  await sql`insert into product_counts (appid, status, live) select appid, status, count(*) from products where deleted = 0 group by appid, status`.execute(db);
+  await db.deleteFrom('order_counts').execute();
+  await sql`insert into order_counts (appid, total) select appid, count(*) from orders group by appid`.execute(db);
 }
 
 /** Moves each PostgreSQL identity sequence past the largest imported value. */

@@ -164,7 +164,10 @@ export async function readOrder(db: Kysely<Database>, appid: string, key: OrderK
 export async function insertOrder(db: Executor, record: OrderRecord): Promise<boolean> {
   const row = toRow(record);
   const result = await db.executeQuery({ ...compiledInsert(db), parameters: ROW_COLUMNS.map((column) => row[column]) });
-  return Number(result.numAffectedRows) === 1;
+  if (Number(result.numAffectedRows) !== 1) return false;
+  // The kept count moves with the insert, and the caller's transaction commits both or neither.
+  await db.executeQuery({ ...compiledCount(db), parameters: [record.appid, 1] });
+  return true;
 }
 
 /** Saves a changed order unless another write changed it since it was read; returns false then. */
@@ -239,6 +242,15 @@ function compiledInsert(db: Executor): CompiledQuery {
   return compiled(db, 'insert', () => db.insertInto('orders').values(templateRow()).onConflict((conflict) => conflict.doNothing()).compile(), ROW_COLUMNS.length);
 }
 
+function compiledCount(db: Executor): CompiledQuery {
+  return compiled(db, 'count', () =>
+    db
+      .insertInto('order_counts')
+      .values({ appid: '', total: 1 })
+      .onConflict((conflict) => conflict.column('appid').doUpdateSet((eb) => ({ total: eb('order_counts.total', '+', eb.ref('excluded.total')) })))
+      .compile(), 2);
+}
+
 function compiledSave(db: Executor): CompiledQuery {
   return compiled(
     db,
@@ -281,7 +293,11 @@ export async function listOrders(db: Executor, filter: OrderListFilter): Promise
   if (filter.promoter !== undefined) query = query.where('promoter', '=', filter.promoter);
   if (filter.openid !== undefined) query = query.where('openid', '=', filter.openid);
   if (filter.status !== undefined) query = query.where('status', '=', filter.status);
-  const count = await query.select((eb) => eb.fn.countAll<number>().as('total')).executeTakeFirst();
+  // Without a filter the total comes from the kept count. A filtered list counts its rows.
+  const filtered = [filter.createdFrom, filter.createdTo, filter.paidFrom, filter.paidTo, filter.sharerOpenid, filter.promoter, filter.openid, filter.status].some((value) => value !== undefined) || filter.paidOnly === true;
+  const count = filtered
+    ? await query.select((eb) => eb.fn.countAll<number>().as('total')).executeTakeFirst()
+    : await db.selectFrom('order_counts').select('total').where('appid', '=', filter.appid).executeTakeFirst();
   const direction = filter.ascending ? 'asc' : 'desc';
   const rows = await query
     .selectAll()

@@ -9,6 +9,7 @@ import { quotaPlatforms } from './0006_quota_platforms.js';
 import { productLists } from './0007_product_lists.js';
 import { fundsPayComplaints } from './0008_funds_pay_complaints.js';
 import { componentPushCouponFaults } from './0009_component_push_coupon_faults.js';
+import { listScale } from './0010_list_scale.js';
 
 /**
  * Versioned schema migrations, written once for both dialects, one file each. Names sort in the
@@ -25,5 +26,6 @@ export function migrations(dialect: Dialect): Record<string, Migration> {
     '0007_product_lists': productLists,
     '0008_funds_pay_complaints': fundsPayComplaints,
     '0009_component_push_coupon_faults': componentPushCouponFaults,
+    '0010_list_scale': listScale,
   };
 }
