@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { admin, APPID, call, getToken, startSandbox, type TestSandbox } from './helpers.js';
-import { addOrder, assertError, buyers, v2Order } from './order-support.js';
+import { admin, APPID, call, type TestSandbox } from './helpers.js';
+import { addOrder, assertError, type LooseResponse, startShop, v2Order } from './order-support.js';
 
 const INVALID_PARAMETER = 'invalid parameter';
 
@@ -10,15 +10,11 @@ let token: string;
 let buyer: string;
 
 before(async () => {
-  sb = await startSandbox();
-  token = await getToken(sb.url);
-  [buyer] = await buyers(sb.url);
+  ({ sb, token, buyer } = await startShop());
 });
 after(() => sb.close());
 
-/** Wire answers with a loosely typed body, read field by field below. */
-type Answer = Awaited<ReturnType<typeof call>> & { json: any };
-const wire = (path: string, body: unknown, query?: Record<string, string>) => call(sb.url, path, body, { token, query }) as Promise<Answer>;
+const wire = (path: string, body: unknown, query?: Record<string, string>) => call(sb.url, path, body, { token, query }) as Promise<LooseResponse>;
 
 async function notifications(): Promise<any[]> {
   return (await admin(sb.url, 'GET', `/apps/${APPID}/push/events?event=complaint_notify`)).json.events;

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { admin, advanceClock, APPID, call, clockNow, getToken, startSandbox, type TestSandbox } from './helpers.js';
-import { addOrder, assertError, buyers, chinaTime, v2Order } from './order-support.js';
+import { admin, advanceClock, APPID, call, clockNow, getToken, type TestSandbox } from './helpers.js';
+import { addOrder, assertError, chinaTime, type LooseResponse, startShop, v2Order } from './order-support.js';
 
 const INVALID_PARAMETER = 'invalid parameter';
 const NO_DATA = 'no data';
@@ -11,21 +11,17 @@ let token: string;
 let buyer: string;
 
 before(async () => {
-  sb = await startSandbox();
-  token = await getToken(sb.url);
-  [buyer] = await buyers(sb.url);
+  ({ sb, token, buyer } = await startShop());
 });
 after(() => sb.close());
 
-/** Wire replies with a loosely typed body, read field by field below. */
-type Answer = Awaited<ReturnType<typeof call>> & { json: any };
 /** Moves the sandbox clock and takes a fresh token, as tokens live two hours. */
 async function advance(seconds: number): Promise<void> {
   await advanceClock(sb.url, seconds);
   token = await getToken(sb.url);
 }
 
-const funds = (path: string, body: unknown) => call(sb.url, `/shop/funds/${path}`, body, { token }) as Promise<Answer>;
+const funds = (path: string, body: unknown) => call(sb.url, `/shop/funds/${path}`, body, { token }) as Promise<LooseResponse>;
 
 /** A paid order (2800 fen); `settle` ships it, confirms receipt and settles it. */
 async function paidOrder(outOrderId: string, settle: boolean): Promise<string> {

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { admin, APPID, call, clockNow, RID_SUFFIX, type WireResponse } from './helpers.js';
+import { admin, APPID, call, clockNow, getToken, RID_SUFFIX, startSandbox, type TestSandbox, type WireResponse } from './helpers.js';
 
 /** Formats unix ms as the platform's `yyyy-MM-dd HH:mm:ss` in China time. */
 export function chinaTime(ms: number): string {
@@ -12,6 +12,24 @@ export async function buyers(url: string, appid = APPID): Promise<string[]> {
   const response = await admin(url, 'GET', `/apps/${appid}/buyers`);
   assert.equal(response.status, 200);
   return (response.json.buyers as { openid: string }[]).map((buyer) => buyer.openid);
+}
+
+/** A wire response whose body the test reads field by field, without a declared type. */
+export type LooseResponse = Awaited<ReturnType<typeof call>> & { json: any };
+
+/** A started sandbox with a token of the declared app and the app's first built-in buyer. */
+export interface ShopSandbox {
+  sb: TestSandbox;
+  token: string;
+  buyer: string;
+}
+
+/** Starts a sandbox on a fresh database and takes a token and the first built-in buyer. */
+export async function startShop(): Promise<ShopSandbox> {
+  const sb = await startSandbox();
+  const token = await getToken(sb.url);
+  const [buyer] = await buyers(sb.url);
+  return { sb, token, buyer: buyer! };
 }
 
 /**

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { admin, APPID, call, clockNow, getToken, startSandbox, type TestSandbox } from './helpers.js';
-import { assertError, buyers } from './order-support.js';
+import { admin, APPID, call, clockNow, type TestSandbox } from './helpers.js';
+import { assertError, type LooseResponse, startShop } from './order-support.js';
 
 const INVALID_PARAMETER = 'invalid parameter';
 const MCHID = '1900000109';
@@ -12,15 +12,11 @@ let token: string;
 let buyer: string;
 
 before(async () => {
-  sb = await startSandbox();
-  token = await getToken(sb.url);
-  [buyer] = await buyers(sb.url);
+  ({ sb, token, buyer } = await startShop());
 });
 after(() => sb.close());
 
-/** Wire answers with a loosely typed body, read field by field below. */
-type Answer = Awaited<ReturnType<typeof call>> & { json: any };
-const pay = (path: string, body: unknown) => call(sb.url, `/shop/pay/${path}`, body, { token }) as Promise<Answer>;
+const pay = (path: string, body: unknown) => call(sb.url, `/shop/pay/${path}`, body, { token }) as Promise<LooseResponse>;
 
 function combined(combine: string, trades: [mchid: string, tradeNo: string, amount: number][]) {
   return { openid: buyer, combine_trade_no: combine, sub_orders: trades.map(([mchid, trade_no, amount]) => ({ mchid, trade_no, amount, description: '积木套装' })) };
