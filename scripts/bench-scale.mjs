@@ -212,8 +212,8 @@ async function fillPostgres(schema, total) {
   await client.query(`set search_path = ${schema}`);
   await client.query(RECOUNT);
   // The fill wrote gigabytes through a few checkpoints, and the last one would otherwise write and
-  // sync its share during the measured load. CHECKPOINT finishes it now (it needs a superuser or
-  // pg_checkpoint, PostgreSQL 15; without either the run goes on and says so).
+  // sync its share during the measured load. CHECKPOINT finishes it now. It needs a superuser or
+  // the pg_checkpoint role (PostgreSQL 15); without either the run goes on and prints a warning.
   try {
     await client.query('checkpoint');
   } catch (error) {

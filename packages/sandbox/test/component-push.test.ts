@@ -112,7 +112,7 @@ describe('component_verify_ticket pushes', () => {
     const clock = await admin(sandbox.url, 'GET', '/clock');
     assert.ok(Math.abs(Number(message.CreateTime) - Math.floor(clock.json.now_ms / 1000)) < 5, 'CreateTime is the sandbox time in seconds');
 
-    // The third-party platform's server now asks for its token with the ticket it received.
+    // The third-party platform's server now requests its token with the ticket it received.
     const token = await call(sandbox.url, '/cgi-bin/component/api_component_token', {
       component_appid: COMPONENT_APPID,
       component_appsecret: COMPONENT_SECRET,
@@ -244,7 +244,7 @@ describe('authorization change notices', () => {
   const AUTHORIZATIONS = `/components/${COMPONENT_APPID}/authorizations`;
   const CODE_INVALID = 'code is invalid';
 
-  /** A component_access_token got as the platform's server gets it, with a freshly pushed ticket. */
+  /** Gets a component_access_token as the platform's server does, with a freshly pushed ticket. */
   async function componentToken(): Promise<string> {
     const ticket = await pushTicketNow();
     await runPushes();
@@ -258,7 +258,7 @@ describe('authorization change notices', () => {
     return token.json.component_access_token as string;
   }
 
-  /** The one push the receiver got since the last reset, opened. */
+  /** Checks that one push arrived since the last reset, decrypts it and returns its keys and fields. */
   async function onlyNotice(): Promise<{ keys: string[]; fields: Record<string, string> }> {
     await runPushes();
     assert.equal(posts().length, 1, 'one POST for the one notice');

@@ -84,7 +84,7 @@ describe('instances sharing one database', () => {
   });
 });
 
-/** The coupon fault steps that still fail calls, as an instance lists them. */
+/** Lists the coupon fault steps that still fail calls, as one instance reports them. */
 async function armedFaults(url: string): Promise<unknown[]> {
   const faults = (await admin(url, 'GET', `/apps/${APPID}/coupons/faults`)).json.faults as { remaining: number }[];
   return faults.filter((fault) => fault.remaining > 0);

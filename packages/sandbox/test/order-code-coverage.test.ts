@@ -32,8 +32,8 @@ const NOT_ON_THE_WIRE = [100000, 1010048];
 const TEST_SRC = fileURLToPath(new URL('../test/', import.meta.url));
 
 /**
- * The codes each HTTP test checks in full: the second argument of assertError (errcode, the
- * message before the rid, and the rid) or assertBareError (errcode and the whole errmsg).
+ * Collects the codes the HTTP tests check in full, each with the file that checks it: the second
+ * argument of assertError (errcode, message and rid) or of assertBareError (errcode and errmsg).
  */
 function assertedCodes(): Map<number, string> {
   const found = new Map<number, string>();

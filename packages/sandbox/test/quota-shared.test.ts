@@ -98,8 +98,8 @@ for (const counters of ['redis', 'database'] as const) {
         // Each instance issues its own token; ordinary tokens overlap for 5 minutes, so both stay valid.
         const tokens = [await getToken(first.url), await getToken(second.url)];
         if (kind === 'minute') {
-          // Start the calls at the beginning of a sandbox minute, so that they all fall into one;
-          // the second instance reads the moved clock when it advances by 0.
+          // Start the calls at the beginning of a sandbox minute, so that they all fall into one.
+          // The second instance reads the moved clock when it advances by 0.
           const now = (await admin(first.url, 'GET', '/clock')).json.now_ms as number;
           assert.equal((await admin(first.url, 'POST', '/clock/advance', { seconds: Math.ceil((60_000 - (now % 60_000)) / 1000) })).status, 200);
           assert.equal((await admin(second.url, 'POST', '/clock/advance', { seconds: 0 })).status, 200);

@@ -188,7 +188,7 @@ export class PushService {
     return deleteComponentSettings(this.db, componentAppid);
   }
 
-  /** The target of an outbox key: a platform's for `component:<appid>`, else the app's. */
+  /** Finds where an outbox key's events go: a platform's URL for `component:<appid>`, else the app's. */
   private async targetOf(key: string): Promise<DeliveryTarget | undefined> {
     const componentAppid = componentOfKey(key);
     if (componentAppid !== undefined) {

@@ -149,7 +149,7 @@ export async function listEvents(db: Kysely<Database>, appid: string, options: {
   return rows.map((row) => toOutbox(row as Record<string, unknown>));
 }
 
-/** Every delivery attempt of the given events of one outbox key, oldest first. */
+/** Lists every delivery attempt of the given events of one outbox key, oldest first. */
 export async function listDeliveriesOf(db: Kysely<Database>, appid: string, eventIds: number[]): Promise<DeliveryRow[]> {
   if (eventIds.length === 0) return [];
   const rows = await db.selectFrom('push_deliveries').selectAll().where('appid', '=', appid).where('event_id', 'in', eventIds).orderBy('id').execute();

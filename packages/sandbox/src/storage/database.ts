@@ -97,8 +97,8 @@ async function openSqlite(file: string): Promise<Storage> {
   const dataVersion = database.prepare('PRAGMA data_version').pluck();
   let lastDataVersion = dataVersion.get() as number;
   // The pragma costs a few microseconds, a large share of a cached read, so it runs at most once
-  // per turn of the event loop: a commit by another process is seen from the next turn on. The
-  // requests of one turn arrived, nearly always, before that turn began.
+  // per turn of the event loop. A commit by another process is therefore seen from the next turn
+  // on, and requests handled later in the same turn may still read the older data.
   let checkedThisTurn = false;
   const endTurn = () => {
     checkedThisTurn = false;

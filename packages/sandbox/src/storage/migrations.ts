@@ -16,8 +16,8 @@ export async function migrateToLatest(db: Kysely<any>, dialect: Dialect, schema?
   const migrator = new Migrator({
     db,
     provider: new StaticMigrationProvider(dialect),
-    // Kysely's default comparator is localeCompare, which pages in about 3 MB of ICU collation
-    // data; migration names are ASCII, so code-unit order is the same order.
+    // Kysely's default comparator is localeCompare, which pages in about 3 MB of ICU collation data.
+    // Migration names are ASCII, so code-unit order gives the same order without it.
     nameComparator: compareCodeUnits,
     ...(dialect === 'postgres' ? { migrationTableSchema: schema ?? 'public' } : {}),
   });

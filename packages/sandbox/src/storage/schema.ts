@@ -466,7 +466,7 @@ export interface ComponentPlatformTable {
   ticket_due_at: ColumnType<number | null, number | null | undefined, number | null>;
 }
 
-/** Where a third-party platform receives its pushes: the authorization-event URL. Always secure mode, XML. */
+/** Push settings of a third-party platform: its authorization-event URL, token and key. Pushes are always XML in secure mode. */
 export interface ComponentPushSettingsTable {
   component_appid: string;
   url: string;

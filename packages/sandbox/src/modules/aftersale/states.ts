@@ -1,13 +1,15 @@
 import { assertReachable, type TransitionTable } from '../../platform/transitions.js';
 
 /**
- * v2 after-sale status (shop/ecaftersale/*): 1 cancelled by the buyer, 2 merchant handling,
- * 4 merchant refused the refund, 5 merchant refused the return, 6 waiting for the buyer to send
- * the goods back, 7 return closed, 8 waiting for the merchant to receive,
- * 12 the merchant let a refund request time out (the platform's automatic refund is queued),
- * 13 refunded, 14 returned and refunded, 15 the platform is refunding, 16 platform refund failed,
- * 17 waiting for the buyer to accept the merchant's offline refund, 18 closed by customer service,
- * 19 closed after arbitration timeout.
+ * v2 after-sale status (shop/ecaftersale/*).
+ * - 1 cancelled by the buyer, 2 merchant handling.
+ * - 4 merchant rejected the refund, 5 merchant rejected the return.
+ * - 6 waiting for the buyer to send the goods back, 7 return closed, 8 waiting for the merchant
+ *   to receive them.
+ * - 12 the merchant let a refund request time out, and the platform's automatic refund is queued.
+ * - 13 refunded, 14 returned and refunded, 15 the platform is refunding, 16 platform refund failed.
+ * - 17 waiting for the buyer to accept the merchant's offline refund, 18 closed by customer
+ *   service, 19 closed after the arbitration timeout.
  */
 export type EcAftersaleStatus = 1 | 2 | 4 | 5 | 6 | 7 | 8 | 12 | 13 | 14 | 15 | 16 | 17 | 18 | 19;
 
@@ -69,7 +71,7 @@ export const EC_AFTERSALE_TRANSITIONS: TransitionTable<EcAftersaleAction, EcAfte
   certificate_confirmed_return: { from: [17], to: 14 },
   service_close: { from: [16, 17], to: 18 },
   // Timeouts, by the sandbox clock or forced by ecaftersale/merchanttest.
-  // The merchant did not answer a refund-only request in time (12); the platform refunds next.
+  // The merchant did not handle a refund-only request in time (12), so the platform refunds next.
   merchant_handle_refund_overdue: { from: [2], to: 12 },
   merchant_handle_return_overdue: { from: [2], to: 6 },
   user_upload_return_info_overdue: { from: [6], to: 7 },
@@ -197,8 +199,9 @@ export const V1_TRANSITIONS: TransitionTable<`to_${V1Status}`, V1Status> = Objec
 ) as unknown as TransitionTable<`to_${V1Status}`, V1Status>;
 
 /**
- * Events a v1 after-sale pushes when it enters a status, whoever moved it: the v2 event of the
- * same meaning. A new v1 after-sale pushes aftersale_new_order; other statuses push nothing.
+ * Event a v1 after-sale pushes when it enters a status, by the merchant's report or the admin
+ * API: the v2 event of the same meaning. A new v1 after-sale pushes aftersale_new_order, and
+ * other statuses push nothing.
  */
 export const V1_STATUS_EVENTS: Partial<Record<V1Status, string>> = {
   1: 'aftersale_user_cancel',

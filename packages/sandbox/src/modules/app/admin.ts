@@ -7,7 +7,7 @@ import { AppExistsError, AppInputError } from './service.js';
 import { MAX_AUDIT_DELAY_SECONDS, type AccountInfo, type AppSettings, type ReviewerPolicy } from './settings.js';
 import type { AccessState, AppRecord } from './store.js';
 
-/** Longest refund delay the settings accept: 30 days, in sandbox seconds. */
+/** Maximum refund delay the settings accept: 30 days, in sandbox seconds. */
 const MAX_REFUND_DELAY_SECONDS = 30 * 86400;
 
 /** Shapes an app for the admin API, secret included, because the admin API is the owner's tool. */

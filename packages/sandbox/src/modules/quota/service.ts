@@ -201,7 +201,7 @@ function minuteScope(appid: string, minute: number): string {
   return `minute:${appid}:${minute}`;
 }
 
-/** The per-minute limit of a path: the app's override, then the sandbox-wide one, then the platform's. */
+/** Returns a path's per-minute limit: the app's override, else the sandbox-wide one, else the documented or default limit. */
 export function minuteLimit(path: string, app: QuotaSettings, all: QuotaSettings): number {
   return (
     app.minute_limits[path] ?? app.minute_limits['*'] ?? all.minute_limits[path] ?? all.minute_limits['*'] ?? DOCUMENTED_MINUTE_LIMITS[path] ?? DEFAULT_MINUTE_LIMIT
