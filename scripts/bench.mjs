@@ -2,6 +2,9 @@
 // spu/add, spu/get, order/add and order/get throughput as a ratio to the echo, cold start to first response, and idle
 // RSS. Every server runs in its own process on 127.0.0.1; autocannon drives the load from this one.
 // Usage: npm run bench [-- --seconds N --connections N]
+//        node scripts/bench.mjs [--bin PATH] [--only spu/get,order/get] [--json]
+// --bin runs another build's `wxshop` (for example a second checkout), --only skips the loads not
+// named (the echo always runs), and --json prints the figures as one JSON object instead of the table.
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -12,11 +15,18 @@ import { parseArgs } from 'node:util';
 import autocannon from 'autocannon';
 
 const { values } = parseArgs({
-  options: { seconds: { type: 'string', default: '8' }, connections: { type: 'string', default: '10' } },
+  options: {
+    seconds: { type: 'string', default: '8' },
+    connections: { type: 'string', default: '10' },
+    bin: { type: 'string' },
+    only: { type: 'string' },
+    json: { type: 'boolean', default: false },
+  },
 });
+const ONLY = values.only === undefined ? undefined : new Set(values.only.split(',').map((name) => name.trim()));
 const SECONDS = Number(values.seconds);
 const CONNECTIONS = Number(values.connections);
-const BIN = new URL('../packages/sandbox/bin/wxshop.js', import.meta.url).pathname;
+const BIN = values.bin ?? new URL('../packages/sandbox/bin/wxshop.js', import.meta.url).pathname;
 const APPID = 'wx0000000000bench1';
 const SECRET = '0123456789abcdef0123456789abcdef';
 
@@ -89,6 +99,7 @@ function summary(name, result, cpuUsed) {
 // Runs one load and measures the server's CPU time per request alongside. On a busy machine
 // req/s swing with the other load, while CPU time per request stays close to the server's own cost.
 async function measured(name, pid, options) {
+  if (ONLY !== undefined && name !== 'node:http echo' && !ONLY.has(name)) return undefined;
   const before = cpuMicros(pid);
   const result = await run(options);
   return summary(name, result, cpuMicros(pid) - before);
@@ -167,7 +178,7 @@ async function main() {
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ out_product_id: 'SEED-1', need_edit_spu: 1 }),
     });
-    results.push(get);
+    if (get) results.push(get);
     // Orders: a 2022 (fund_type 1) order from one of the app's built-in buyers, then reads of it.
     const buyerList = await (await fetch(`${base}/_sandbox/v1/apps/${APPID}/buyers`)).json();
     const openid = buyerList.buyers[0].openid;
@@ -195,7 +206,7 @@ async function main() {
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ out_order_id: 'ORDER-SEED', openid }),
     });
-    results.push(orderGet);
+    if (orderGet) results.push(orderGet);
     let orderCounter = 0;
     let failedOrders = 0;
     const orderAdd = await measured('order/add', sandbox.child.pid, {
@@ -212,8 +223,10 @@ async function main() {
         },
       ],
     });
-    orderAdd.errors += failedOrders;
-    results.push(orderAdd);
+    if (orderAdd) {
+      orderAdd.errors += failedOrders;
+      results.push(orderAdd);
+    }
 
     let counter = 0;
     let failedAdds = 0;
@@ -232,8 +245,10 @@ async function main() {
       ],
     });
     // A throughput made of error responses would be meaningless, so every add must succeed.
-    add.errors += failedAdds;
-    results.push(add);
+    if (add) {
+      add.errors += failedAdds;
+      results.push(add);
+    }
 
     const loadedRss = rssMb(sandbox.child.pid);
     sandbox.child.kill('SIGTERM');
@@ -244,12 +259,19 @@ async function main() {
     again.child.kill('SIGTERM');
     await once(again.child, 'exit');
 
-    console.log(`machine: ${cpus().length} × ${cpus()[0]?.model ?? 'unknown CPU'}, ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}`);
+    const machine = `${cpus().length} × ${cpus()[0]?.model ?? 'unknown CPU'}, ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}`;
+    const targets = { 'spu/add': 0.3, 'spu/get': 0.6, 'order/add': 0.3, 'order/get': 0.6 };
+    if (values.json) {
+      const rows = results.map((row) => ({ ...row, ratio: row.rps / echoResult.rps, target: targets[row.name] }));
+      const coldStartMs = { new: sandbox.coldStartMs, existing: again.coldStartMs };
+      console.log(JSON.stringify({ machine, load: loadavg(), results: rows, coldStartMs, rssMb: { idle: idleRss, loaded: loadedRss } }));
+      return;
+    }
+    console.log(`machine: ${machine}`);
     console.log(`load: autocannon, ${CONNECTIONS} connections, ${SECONDS} s per endpoint, SQLite file storage`);
     console.log(`machine load average at the end: ${loadavg().map((value) => value.toFixed(2)).join(', ')} (figures are only comparable on a quiet machine)\n`);
     console.log('| endpoint | req/s | p99 ms | errors | ratio to echo | target | server CPU µs/req | echo CPU / this CPU |');
     console.log('|---|---|---|---|---|---|---|---|');
-    const targets = { 'spu/add': 0.3, 'spu/get': 0.6, 'order/add': 0.3, 'order/get': 0.6 };
     for (const row of results) {
       const ratio = row.rps / echoResult.rps;
       const target = targets[row.name];

@@ -20,8 +20,9 @@ const APPID = 'wx0000000000bench1';
 const SECRET = '0123456789abcdef0123456789abcdef';
 
 const dir = mkdtempSync(join(tmpdir(), 'wxshop-profile-'));
+const { LineBuffer } = await import(new URL('cli/log-destination.js', root));
 // The log goes to /dev/null at the default level, buffered as `wxshop serve` writes it.
-const logger = pino({ level: 'info' }, pino.destination({ fd: openSync('/dev/null', 'w'), sync: false, minLength: 4096 }));
+const logger = pino({ level: 'info' }, new LineBuffer(openSync('/dev/null', 'w')));
 const sandbox = await createSandbox({ storage: { url: values.db ?? join(dir, 'profile.db') }, apps: [{ appid: APPID, secret: SECRET }], logger, backgroundIntervalMs: 0 });
 const services = sandbox.services;
 const routes = new Map(WIRE_ROUTES.map((route) => [route.path, route]));

@@ -3,7 +3,7 @@ import { existsSync } from 'node:fs';
 import { after, before, describe, test } from 'node:test';
 import Sqlite from 'better-sqlite3';
 import { createSandbox, type Sandbox } from '@wxshop/sandbox';
-import { admin, APPID, call, getToken, SECRET, startSandbox, TEST_DB, type TestSandbox } from './helpers.js';
+import { admin, APPID, call, getToken, productBody, SECRET, startSandbox, TEST_DB, uploadImage, type TestSandbox } from './helpers.js';
 
 function ridOf(errmsg: unknown): string {
   const match = / rid: (\S+)$/.exec(String(errmsg));
@@ -79,6 +79,30 @@ describe('request log storage', () => {
       assert.equal((await admin(sandbox.url, 'POST', '/reset')).status, 200);
       assert.deepEqual(await loggedRids(sandbox.url), []);
     } finally {
+      await sandbox.close();
+    }
+  });
+
+  test('a write to the business data does not wait for the log file', { skip: TEST_DB !== 'sqlite' }, async () => {
+    const sandbox = await startSandbox();
+    const holder = new Sqlite(`${sandbox.dbUrl}-requests`);
+    try {
+      const token = await getToken(sandbox.url);
+      const image = await uploadImage(sandbox.url, token);
+      // Another connection holds the log file's write lock, as a long batch of log rows would.
+      holder.exec('begin immediate');
+      const started = Date.now();
+      const added = await call(sandbox.url, '/shop/spu/add', productBody('LOCKED-LOG-1', image), { token });
+      const elapsed = Date.now() - started;
+      assert.equal(added.json.errcode, 0, added.text);
+      assert.ok(elapsed < 2000, `spu/add took ${elapsed} ms while the log file was locked`);
+      holder.exec('commit');
+      // The request's log row is written once the lock is gone.
+      const log = await admin(sandbox.url, 'GET', `/apps/${APPID}/requests?limit=1000`);
+      assert.ok((log.json.requests as { path: string; errcode: number }[]).some((row) => row.path === '/shop/spu/add' && row.errcode === 0));
+    } finally {
+      if (holder.inTransaction) holder.exec('rollback');
+      holder.close();
       await sandbox.close();
     }
   });

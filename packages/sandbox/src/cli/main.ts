@@ -9,6 +9,7 @@ import { detectLanguage, messages } from './messages.js';
 import { runSnapshot } from './snapshot.js';
 import { runOpenApi } from './openapi.js';
 import { colourOn, processOutputs, progress } from './terminal.js';
+import { LineBuffer } from './log-destination.js';
 
 /** Runs the `wxshop` command line; returns the exit code. */
 export async function main(argv: string[]): Promise<number> {
@@ -49,7 +50,7 @@ export async function main(argv: string[]): Promise<number> {
   // 4 KiB and written asynchronously, because a write call per request line costs more than the
   // rest of a simple request. A kill -9 can lose the last buffered lines. No log call passes a
   // token, secret or key, so no redaction pass is needed.
-  const destination = pino.destination({ fd: 2, sync: false, minLength: 4096 });
+  const destination = new LineBuffer(2);
   // A quiet sandbox would otherwise keep its last lines in the buffer until 4 KiB gather, so
   // lines are written at least every quarter second.
   const logFlusher = setInterval(() => {

@@ -2,9 +2,8 @@ import { findEndpoint, formatErrmsg, parseJson, stringifyJson } from '@wxshop/ap
 import type { Services } from '../services.js';
 import type { AppRecord } from '../modules/app/store.js';
 import { resolveCaller, type Caller } from '../modules/component/caller.js';
-import { isObject, replaceNul, withoutNul, type JsonObject } from './fields.js';
+import { isObject, replaceNul, type JsonObject } from './fields.js';
 import { createRid } from './rid.js';
-import { redactJsonText, redactQuery } from './redact.js';
 import type { WireContext, WireRoute } from './routes.js';
 import { WireError } from './wire-error.js';
 
@@ -20,6 +19,8 @@ interface Outcome {
   errcode: number;
   rule: string;
   body: string;
+  /** The body's UTF-8 length, set only for a body served again unchanged (see `frozenBody`). */
+  bodyBytes?: number;
   appid: string | null;
 }
 
@@ -45,7 +46,7 @@ const decoder = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
  */
 export async function handleWire(
   request: WireHttpRequest,
-  send: (body: string) => void,
+  send: (body: string, bytes?: number) => void,
   routes: ReadonlyMap<string, WireRoute>,
   services: Services,
 ): Promise<void> {
@@ -64,22 +65,24 @@ export async function handleWire(
     outcome = failure(error, rid, null, services, path);
   }
 
-  send(outcome.body);
+  send(outcome.body, outcome.bodyBytes);
 
   const costMs = Math.round(performance.now() - started);
-  services.requestLog.record({
+  services.requestLog.recordWire({
     rid,
     appid: outcome.appid,
     method: request.method,
-    path: withoutNul(path),
-    query: withoutNul(redactQuery(query)),
-    request_body: rawBody.length > 65536 ? `(${rawBody.length} bytes)` : withoutNul(redactJsonText(rawBody.toString('utf8'))),
-    response_body: outcome.body.length > 65536 ? outcome.body.slice(0, 65536) : redactJsonText(outcome.body),
+    path,
+    query: queryIndex === -1 ? '' : request.url.slice(queryIndex + 1),
+    params: query,
+    requestBody: rawBody,
+    responseBody: outcome.body,
+    responseShared: outcome.bodyBytes !== undefined,
     errcode: outcome.errcode,
     rule: outcome.rule,
-    client_ip: request.ip,
-    invoke_time: now,
-    cost_ms: costMs,
+    clientIp: request.ip,
+    invokeTime: now,
+    costMs,
   });
   services.logger.info({ rid, appid: outcome.appid, path, errcode: outcome.errcode, rule: outcome.rule, ms: costMs }, 'wire request');
 }
@@ -143,25 +146,30 @@ async function runChecks(input: CheckInput): Promise<Outcome> {
     // 7–8. Validation and the service.
     const context: WireContext = { rid, now, app, body, query, rawBody, contentType, services, component: caller.component, clientIp: request.ip };
     const payload = await route.handler(context);
+    if (Object.isFrozen(payload)) return { errcode: 0, rule: 'ok', appid, ...frozenBody(payload, route.bareSuccess === true) };
     return { errcode: 0, rule: 'ok', body: successBody(payload, route.bareSuccess === true), appid };
   } catch (error) {
     return failure(error, rid, appid, services, path);
   }
 }
 
-// A handler that returns a frozen payload promises to return that same object for as long as the
-// data is unchanged (spu/get of a cached product), so its JSON is built once and stored with it.
-const frozenBodies = new WeakMap<object, string>();
-
 function successBody(payload: Record<string, unknown>, bare: boolean): string {
-  const frozen = Object.isFrozen(payload);
-  if (frozen) {
-    const stored = frozenBodies.get(payload);
-    if (stored !== undefined) return stored;
+  return stringifyJson(bare ? payload : { errcode: 0, errmsg: 'ok', ...payload });
+}
+
+// A handler that returns a frozen payload promises to return that same object for as long as the
+// data is unchanged (spu/get of a cached product). Its JSON and the JSON's byte length are thus
+// computed once and kept with it. The request log also keeps one masked copy of such a body.
+const frozenBodies = new WeakMap<object, { body: string; bodyBytes: number }>();
+
+function frozenBody(payload: Record<string, unknown>, bare: boolean): { body: string; bodyBytes: number } {
+  let stored = frozenBodies.get(payload);
+  if (stored === undefined) {
+    const body = successBody(payload, bare);
+    stored = { body, bodyBytes: Buffer.byteLength(body) };
+    frozenBodies.set(payload, stored);
   }
-  const body = stringifyJson(bare ? payload : { errcode: 0, errmsg: 'ok', ...payload });
-  if (frozen) frozenBodies.set(payload, body);
-  return body;
+  return stored;
 }
 
 /** Parses a JSON body; returns undefined unless it is strict JSON with an object at the top. */

@@ -1,4 +1,5 @@
 import { parseJson, stringifyJson, type JsonValue } from '@wxshop/api';
+import { withoutNul } from './fields.js';
 
 /**
  * Keeps credentials out of the request log. Tokens keep their first ten characters followed by
@@ -21,6 +22,22 @@ export function redactQuery(query: URLSearchParams): string {
     copy.set(key, mask(key, query.get(key) ?? ''));
   }
   return (copy ?? query).toString();
+}
+
+// A value that URLSearchParams reads and writes back unchanged: no escapes, no `+`.
+const PLAIN_VALUE = /^[A-Za-z0-9_.*-]*$/;
+const TOKEN_ONLY = 'access_token=';
+
+/**
+ * Masks credentials in a query string as sent, with the same result as `redactQuery` on its
+ * parsed form. The usual query, a plain access token alone, is masked without a parse.
+ */
+export function redactQueryText(text: string, parsed: URLSearchParams): string {
+  if (text.startsWith(TOKEN_ONLY) && !text.includes('&')) {
+    const value = text.slice(TOKEN_ONLY.length);
+    if (PLAIN_VALUE.test(value)) return `${TOKEN_ONLY}${mask('access_token', value)}`;
+  }
+  return withoutNul(redactQuery(parsed));
 }
 
 /** Masks credential fields of a JSON text at any depth; other text is returned unchanged. */

@@ -1,7 +1,9 @@
-import type { Insertable } from 'kysely';
+import type { Insertable, Kysely } from 'kysely';
 import type { Logger } from 'pino';
-import { REQUEST_LOG_SCHEMA, type Storage } from '../storage/database.js';
-import type { RequestLogTable } from '../storage/schema.js';
+import type { RequestLogStorage, Storage } from '../storage/database.js';
+import type { Database, RequestLogTable } from '../storage/schema.js';
+import { withoutNul } from './fields.js';
+import { redactJsonText, redactQueryText } from './redact.js';
 
 const COLUMNS = ['rid', 'appid', 'method', 'path', 'query', 'request_body', 'response_body', 'errcode', 'rule', 'client_ip', 'invoke_time', 'cost_ms'] as const;
 
@@ -11,66 +13,102 @@ const FLUSH_BATCH_ROWS = 200;
 // Beyond this backlog (the database is down or far too slow) new rows are dropped and counted.
 const MAX_PENDING_ROWS = 50_000;
 
+const INSERT_SQL = `insert or ignore into request_log (${COLUMNS.join(', ')}) values (${COLUMNS.map(() => '?').join(', ')})`;
+
+// A row is its values in column order, because positional values bound about a quarter faster
+// than named ones (better-sqlite3 12.11.1, batches of 200 rows).
+type RowValues = [string, string | null, string, string, string, string, string, number, string, string, number, number];
+// Maximum body length kept in a row. A longer request body is logged by its size, and a longer response is cut.
+const MAX_LOGGED_BODY = 65536;
+// Distinct repeated response bodies whose logged text is remembered (see `recordWire`).
+const MAX_SHARED_BODIES = 256;
+
+/** One served wire request, as the pipeline hands it to the log. */
+export interface WireLogEntry {
+  rid: string;
+  appid: string | null;
+  method: string;
+  path: string;
+  /** The query string as sent, without the `?`. */
+  query: string;
+  params: URLSearchParams;
+  requestBody: Buffer;
+  responseBody: string;
+  /** True when this very body string is served again unchanged, such as a cached product. */
+  responseShared: boolean;
+  errcode: number;
+  rule: string;
+  clientIp: string;
+  invokeTime: number;
+  costMs: number;
+}
+
 /**
  * Buffered writer of the request log, which serves rid lookups, the console and the CLI.
  * Rows reach the database within about 100 ms; `flush()` writes them at once.
  */
 export class RequestLog {
-  private pending: Insertable<RequestLogTable>[] = [];
+  private pending: RowValues[] = [];
   private timer: NodeJS.Timeout | undefined;
   private writing: Promise<void> = Promise.resolve();
   private dropped = 0;
+  // Logged text of response bodies served again and again, by the body itself.
+  private readonly sharedBodies = new Map<string, string>();
 
-  private readonly writeSqlite: ((rows: Insertable<RequestLogTable>[]) => void) | undefined;
-  // Set when the log lives in its own attached file, which a reset of the main file's tables misses.
-  private readonly clearSeparateFile: (() => void) | undefined;
+  private readonly writeSqlite: ((rows: RowValues[]) => void) | undefined;
+  private readonly storage: RequestLogStorage;
 
   constructor(
-    private readonly storage: Storage,
+    storage: Storage,
     private readonly logger: Logger,
   ) {
+    this.storage = storage.requestLog;
     // On SQLite the log is written with one prepared statement in one transaction per batch: the
     // query builder would rebuild a 600-parameter insert for every batch, the largest cost of a
     // simple request. PostgreSQL keeps the builder's multi-row insert.
-    const sqlite = storage.sqlite;
+    const sqlite = this.storage.sqlite;
     if (sqlite) {
-      // Positional parameters bound about a quarter faster than named ones in a microbenchmark
-      // (better-sqlite3 12.11.1, batches of 200 rows).
-      const insert = sqlite.prepare(`insert or ignore into request_log (${COLUMNS.join(', ')}) values (${COLUMNS.map(() => '?').join(', ')})`);
-      this.writeSqlite = sqlite.transaction((rows: Insertable<RequestLogTable>[]) => {
-        for (const row of rows) {
-          insert.run(
-            row.rid,
-            row.appid ?? null,
-            row.method,
-            row.path,
-            row.query,
-            row.request_body,
-            row.response_body,
-            row.errcode,
-            row.rule,
-            row.client_ip,
-            row.invoke_time,
-            row.cost_ms,
-          );
-        }
+      const insert = sqlite.prepare(INSERT_SQL);
+      this.writeSqlite = sqlite.transaction((rows: RowValues[]) => {
+        for (const row of rows) insert.run(row);
       });
-      const attached = sqlite.prepare('select 1 from pragma_database_list where name = ?').get(REQUEST_LOG_SCHEMA);
-      if (attached) {
-        const clear = sqlite.prepare(`delete from ${REQUEST_LOG_SCHEMA}.request_log`);
-        this.clearSeparateFile = () => void clear.run();
-      }
     }
+  }
+
+  /**
+   * The query builder that reaches the `request_log` table. On a SQLite file it is a connection of
+   * the log's own, not the business data's.
+   */
+  get db(): Kysely<Database> {
+    return this.storage.db;
   }
 
   /** Deletes every logged request, buffered or stored; part of a reset of the sandbox. */
   async clear(): Promise<void> {
     await this.flush();
-    if (this.clearSeparateFile) this.clearSeparateFile();
-    else await this.storage.db.deleteFrom('request_log').execute();
+    await this.storage.db.deleteFrom('request_log').execute();
   }
 
-  record(row: Insertable<RequestLogTable>): void {
+  /**
+   * Logs a served wire request, with credentials masked. The masked text of a response body
+   * marked as shared is computed once and kept, because the same body is sent on every call.
+   */
+  recordWire(entry: WireLogEntry): void {
+    const body = entry.requestBody;
+    const row: RowValues = [
+      entry.rid,
+      entry.appid,
+      entry.method,
+      withoutNul(entry.path),
+      redactQueryText(entry.query, entry.params),
+      body.length > MAX_LOGGED_BODY ? `(${body.length} bytes)` : withoutNul(redactJsonText(body.toString('utf8'))),
+      entry.responseShared ? this.sharedResponse(entry.responseBody) : loggedResponse(entry.responseBody),
+      entry.errcode,
+      entry.rule,
+      entry.clientIp,
+      entry.invokeTime,
+      entry.costMs,
+    ];
     if (this.pending.length >= MAX_PENDING_ROWS) {
       this.dropped++;
       if (this.dropped === 1 || this.dropped % 10_000 === 0) {
@@ -95,7 +133,18 @@ export class RequestLog {
     return this.writing;
   }
 
-  private async write(rows: Insertable<RequestLogTable>[]): Promise<void> {
+  private sharedResponse(body: string): string {
+    let logged = this.sharedBodies.get(body);
+    if (logged === undefined) {
+      if (this.sharedBodies.size >= MAX_SHARED_BODIES) this.sharedBodies.clear();
+      logged = loggedResponse(body);
+      this.sharedBodies.set(body, logged);
+    }
+    return logged;
+  }
+
+  private async write(rows: RowValues[]): Promise<void> {
+    if (rows.length === 0) return;
     if (this.writeSqlite) {
       try {
         this.writeSqlite(rows);
@@ -105,7 +154,7 @@ export class RequestLog {
       return;
     }
     for (let start = 0; start < rows.length; start += 50) {
-      const batch = rows.slice(start, start + 50);
+      const batch = rows.slice(start, start + 50).map(rowObject);
       try {
         await this.storage.db.insertInto('request_log').values(batch).onConflict((c) => c.doNothing()).execute();
       } catch (error) {
@@ -113,4 +162,13 @@ export class RequestLog {
       }
     }
   }
+}
+
+function loggedResponse(body: string): string {
+  return body.length > MAX_LOGGED_BODY ? body.slice(0, MAX_LOGGED_BODY) : redactJsonText(body);
+}
+
+function rowObject(row: RowValues): Insertable<RequestLogTable> {
+  const [rid, appid, method, path, query, request_body, response_body, errcode, rule, client_ip, invoke_time, cost_ms] = row;
+  return { rid, appid, method, path, query, request_body, response_body, errcode, rule, client_ip, invoke_time, cost_ms };
 }

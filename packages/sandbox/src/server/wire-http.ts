@@ -93,8 +93,8 @@ export function serveWire(
     // A string body leaves node:http one buffer to write, the status line and headers joined
     // with the body, where a Buffer body is written as separate pieces.
     // While the sandbox stops, the reply also closes the connection, so no further request comes on it.
-    const send = (body: string) => {
-      const headers: Record<string, string | number> = { 'content-type': WIRE_CONTENT_TYPE, 'content-length': Buffer.byteLength(body) };
+    const send = (body: string, bytes = Buffer.byteLength(body)) => {
+      const headers: Record<string, string | number> = { 'content-type': WIRE_CONTENT_TYPE, 'content-length': bytes };
       if (inflight.closing) headers.connection = 'close';
       res.writeHead(200, headers);
       res.end(body);

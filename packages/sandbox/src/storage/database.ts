@@ -16,14 +16,26 @@ export interface Storage {
    * through it to a business table must call `noteSqliteWrite` so read caches drop what they hold.
    */
   sqlite?: Sqlite.Database;
+  /**
+   * The request log's storage. A SQLite file database keeps the log in a file of its own, reached
+   * through a connection of its own. Otherwise the log's query builder is `db`.
+   */
+  requestLog: RequestLogStorage;
   close(): Promise<void>;
 }
 
-/**
- * Schema name of the request log's own SQLite file, attached to the same connection as the
- * database. A database in memory keeps the log in its main schema.
- */
-export const REQUEST_LOG_SCHEMA = 'requests';
+/** The request log's table, with the query builder and raw handle to reach it. */
+export interface RequestLogStorage {
+  db: Kysely<Database>;
+  /** The raw SQLite handle of the log's connection; undefined on PostgreSQL. */
+  sqlite?: Sqlite.Database;
+  /** The log's own file, when it has one (not for a database in memory). */
+  file?: string;
+}
+
+// Schema name under which the log file is attached for a moment, to move rows an older version
+// kept in the main file.
+const OLD_LOG_SCHEMA = 'requests';
 
 /** Suffix of the request log's file: `shop.db` keeps its log in `shop.db-requests`. */
 export const REQUEST_LOG_FILE_SUFFIX = '-requests';
@@ -91,7 +103,8 @@ async function openSqlite(file: string): Promise<Storage> {
   const writes = { count: 0 };
   const db = new Kysely<Database>({ dialect: new ImmediateSqliteDialect({ database: withStatementCache(database, writes) }) });
   await migrateToLatest(db, 'sqlite');
-  if (file !== ':memory:' && file !== '') attachRequestLog(database, `${file}${REQUEST_LOG_FILE_SUFFIX}`);
+  const logFile = file !== ':memory:' && file !== '' ? `${file}${REQUEST_LOG_FILE_SUFFIX}` : undefined;
+  const requestLog: RequestLogStorage = logFile === undefined ? { db, sqlite: database } : openRequestLog(database, logFile);
 
   // PRAGMA data_version changes when another connection commits. This process's writes are counted by the statement cache.
   const dataVersion = database.prepare('PRAGMA data_version').pluck();
@@ -121,7 +134,11 @@ async function openSqlite(file: string): Promise<Storage> {
     dialect: 'sqlite',
     description: file === ':memory:' ? 'SQLite in memory' : `SQLite ${file}`,
     sqlite: database,
-    close: () => db.destroy(),
+    requestLog,
+    close: async () => {
+      if (requestLog.db !== db) await requestLog.db.destroy();
+      await db.destroy();
+    },
   };
 }
 
@@ -174,34 +191,50 @@ function withStatementCache(database: Sqlite.Database, writes: { count: number }
 }
 
 /**
- * Moves the request log into its own file with `synchronous = OFF`. The log is written in batches
- * on every request, so in the main file its pages dominated the write-ahead log and its
- * checkpoints, each of which syncs the main file. A crash of the process loses nothing written to
- * the log file, because the operating system keeps the pages. A power failure or kernel crash may
- * lose its last rows or damage that file, but not the main file, which keeps `synchronous = NORMAL`.
+ * Opens the request log's own file with a connection of its own, `synchronous = OFF`. The log is
+ * written in batches on every request, so in the main file its pages dominated the write-ahead log
+ * and its checkpoints, each of which syncs the main file. A crash of the process loses nothing
+ * written to the log file, because the operating system keeps the pages. A power failure or
+ * kernel crash may lose its last rows or damage that file, but not the main file, which keeps
+ * `synchronous = NORMAL`.
+ *
+ * The log file is not attached to the main connection: `begin immediate` takes the write lock of
+ * every attached file, so each write transaction of a request would wait for a log batch being
+ * written, and a log batch for it.
  */
-function attachRequestLog(database: Sqlite.Database, logFile: string): void {
-  const schema = REQUEST_LOG_SCHEMA;
-  database.prepare(`attach database ? as ${schema}`).run(logFile);
-  database.pragma(`${schema}.journal_mode = WAL`);
-  database.pragma(`${schema}.synchronous = OFF`);
+function openRequestLog(main: Sqlite.Database, logFile: string): RequestLogStorage {
+  const log = new Sqlite(logFile);
+  // Pages of 16 KiB instead of 4 KiB: every log row carries both bodies, and a batch of rows then
+  // fills fewer pages, each written once to the write-ahead log and once at its checkpoint. The
+  // size applies to a new file only; an existing file keeps the size it was made with.
+  log.pragma('page_size = 16384');
+  log.pragma('journal_mode = WAL');
+  log.pragma('synchronous = OFF');
+  log.pragma('busy_timeout = 5000');
   // Same columns as the first migration creates in the main file.
-  const columns = 'rid, appid, method, path, query, request_body, response_body, errcode, rule, client_ip, invoke_time, cost_ms';
-  database.exec(`
-    create table if not exists ${schema}.request_log (
+  log.exec(`
+    create table if not exists request_log (
       rid text primary key, appid text, method text not null, path text not null, query text not null,
       request_body text not null, response_body text not null, errcode integer not null, rule text not null,
       client_ip text not null, invoke_time bigint not null, cost_ms integer not null);
-    create index if not exists ${schema}.request_log_by_app on request_log (appid, invoke_time);
+    create index if not exists request_log_by_app on request_log (appid, invoke_time);
   `);
   // The first migration creates the table in the main file too. Rows kept there by an older
-  // version move to the log file once, and the table is dropped so that `request_log` names the log file's.
-  const inMain = database.prepare(`select 1 from main.sqlite_master where type = 'table' and name = 'request_log'`).get();
+  // version move to the log file once, and the main file's table is dropped.
+  const inMain = main.prepare(`select 1 from main.sqlite_master where type = 'table' and name = 'request_log'`).get();
   if (inMain) {
-    database.transaction(() => {
-      database.exec(`insert or ignore into ${schema}.request_log (${columns}) select ${columns} from main.request_log; drop table main.request_log;`);
-    })();
+    const columns = 'rid, appid, method, path, query, request_body, response_body, errcode, rule, client_ip, invoke_time, cost_ms';
+    main.prepare(`attach database ? as ${OLD_LOG_SCHEMA}`).run(logFile);
+    try {
+      main.transaction(() => {
+        main.exec(`insert or ignore into ${OLD_LOG_SCHEMA}.request_log (${columns}) select ${columns} from main.request_log; drop table main.request_log;`);
+      })();
+    } finally {
+      main.exec(`detach database ${OLD_LOG_SCHEMA}`);
+    }
   }
+  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: log }) });
+  return { db, sqlite: log, file: logFile };
 }
 
 async function openPostgres(options: StorageOptions): Promise<Storage> {
@@ -239,6 +272,7 @@ async function openPostgres(options: StorageOptions): Promise<Storage> {
   url.password = '';
   return {
     db,
+    requestLog: { db },
     dialect: 'postgres',
     description: `PostgreSQL ${url.host}${url.pathname}${schema ? ` schema ${schema}` : ''}`,
     close: () => db.destroy(),

@@ -37,7 +37,7 @@ test('logs and request log hold no credentials', async () => {
     await server.sandbox.services.requestLog.flush();
 
     // Every row, including token requests, which belong to no app in the admin listing.
-    const rows = await server.sandbox.services.storage.db.selectFrom('request_log').selectAll().execute();
+    const rows = await server.sandbox.services.requestLog.db.selectFrom('request_log').selectAll().execute();
     assert.ok(rows.length >= 10, 'the request log should hold the calls');
     const logged = [...lines, ...rows.map((row) => JSON.stringify(row))];
     assert.ok(lines.length > 0, 'trace logging should write lines');

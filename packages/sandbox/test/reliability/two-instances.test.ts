@@ -39,6 +39,7 @@ test('coupon stock across two processes', { timeout: sized(120_000, 900_000) }, 
       const [buyer] = await buyers(servers[0].url);
       const now = Math.floor((await clockNow(servers[0].url)) / 1000);
       let claims = 0;
+      const grantedBy = [0, 0];
       for (let round = 0; round < ROUNDS; round++) {
         const coupon = `PAIR-${round}`;
         await effectiveCoupon(servers[round % 2].url, tokens[round % 2]!, coupon, STOCK, now);
@@ -60,11 +61,13 @@ test('coupon stock across two processes', { timeout: sized(120_000, 900_000) }, 
           assert.deepEqual(await couponStock(server.url, coupon), { issued_num: 0, receive_num: STOCK });
           assert.deepEqual(new Set(await userCouponIds(server.url, coupon)), new Set(granted));
         }
-        // Both processes granted claims, so the race really ran across them.
-        assert.ok(granted.some((id) => Number(id.slice(id.lastIndexOf('-') + 1)) % 2 === 0), `round ${round}: the first process granted nothing`);
-        assert.ok(granted.some((id) => Number(id.slice(id.lastIndexOf('-') + 1)) % 2 === 1), `round ${round}: the second process granted nothing`);
+        for (const id of granted) grantedBy[Number(id.slice(id.lastIndexOf('-') + 1)) % 2]!++;
         claims += responses.length;
       }
+      // Both processes granted claims, so the race really ran across them. Within one round a
+      // process can win every claim when the other is slower to start, so the rounds count together.
+      assert.ok(grantedBy[0]! > 0, 'the first process granted nothing');
+      assert.ok(grantedBy[1]! > 0, 'the second process granted nothing');
       t.diagnostic(`${ROUNDS} rounds, ${claims} claims on ${ROUNDS} coupons of ${STOCK}: ${ROUNDS * STOCK} granted, none oversold`);
     } finally {
       await Promise.all(servers.map((server) => server.stop()));

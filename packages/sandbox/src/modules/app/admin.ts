@@ -159,7 +159,7 @@ export function registerAppAdmin(admin: FastifyInstance, services: Services): vo
     const limit = request.query.limit === undefined ? 100 : Number(request.query.limit);
     if (!Number.isInteger(limit) || limit < 1 || limit > 1000) throw new AdminError(400, 'invalid_limit', 'limit must be an integer from 1 to 1000');
     await services.requestLog.flush();
-    const rows = await services.storage.db
+    const rows = await services.requestLog.db
       .selectFrom('request_log')
       .selectAll()
       .where('appid', '=', app.appid)

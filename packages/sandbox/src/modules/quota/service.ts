@@ -136,7 +136,7 @@ export class QuotaService {
     if (typeof rid !== 'string' || !RID_PATTERN.test(rid)) throw new WireError(76002, 'rid.malformed');
     // Log rows are written in batches; the row of a request served a moment ago may still be pending.
     await this.requestLog.flush();
-    const row = await findLoggedRequest(this.db, rid);
+    const row = await findLoggedRequest(this.requestLog.db, rid);
     if (!row || row.invoke_time < now - RID_RETENTION_MS) throw new WireError(76001, 'rid.not_found');
     if (row.appid !== appid) throw new WireError(76003, 'rid.other_account');
     return {

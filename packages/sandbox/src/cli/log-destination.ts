@@ -1,0 +1,43 @@
+import pino from 'pino';
+
+/** Characters of log lines gathered before they are handed to the file descriptor. */
+const BATCH_CHARS = 4096;
+
+/**
+ * A buffered log destination for `wxshop serve`. Lines gather in an array and go to the file
+ * descriptor as one string once about 4 KiB are waiting, or on `flush()`. The write itself is
+ * asynchronous. pino's own buffered destination (sonic-boom 4.2) appends each line to one growing
+ * string and measures that string's byte length on every line. Under load that cost more than
+ * the rest of the log line, while counting characters here costs almost nothing.
+ */
+export class LineBuffer {
+  private lines: string[] = [];
+  private chars = 0;
+  private readonly target: ReturnType<typeof pino.destination>;
+
+  constructor(fd: number) {
+    this.target = pino.destination({ fd, sync: false, minLength: 0 });
+  }
+
+  write(line: string): boolean {
+    this.lines.push(line);
+    this.chars += line.length;
+    if (this.chars >= BATCH_CHARS) this.flush();
+    return true;
+  }
+
+  /** Hands every waiting line to the file descriptor; the write finishes in the background. */
+  flush(): void {
+    if (this.lines.length === 0) return;
+    const text = this.lines.length === 1 ? this.lines[0]! : this.lines.join('');
+    this.lines = [];
+    this.chars = 0;
+    this.target.write(text);
+  }
+
+  /** Writes every waiting line before returning, for the last lines before the process exits. */
+  flushSync(): void {
+    this.flush();
+    this.target.flushSync();
+  }
+}
