@@ -83,7 +83,7 @@ describe('request log storage', () => {
     }
   });
 
-  test('a write to the business data does not wait for the log file', { skip: TEST_DB !== 'sqlite' }, async () => {
+  test('business write ignores log lock', { skip: TEST_DB !== 'sqlite' }, async () => {
     const sandbox = await startSandbox();
     const holder = new Sqlite(`${sandbox.dbUrl}-requests`);
     try {
@@ -103,6 +103,34 @@ describe('request log storage', () => {
     } finally {
       if (holder.inTransaction) holder.exec('rollback');
       holder.close();
+      await sandbox.close();
+    }
+  });
+
+  test('cached response logged as text', { skip: TEST_DB !== 'sqlite' }, async () => {
+    const sandbox = await startSandbox();
+    try {
+      const token = await getToken(sandbox.url);
+      const image = await uploadImage(sandbox.url, token);
+      assert.equal((await call(sandbox.url, '/shop/spu/add', productBody('CACHED-1', image), { token })).json.errcode, 0);
+      // The second read is served from the read cache, with the response kept as UTF-8 bytes.
+      const reads = [];
+      for (let i = 0; i < 3; i++) reads.push(await call(sandbox.url, '/shop/spu/get', { out_product_id: 'CACHED-1', need_edit_spu: 1 }, { token }));
+      for (const read of reads) assert.equal(read.json.errcode, 0, read.text);
+      await sandbox.sandbox.close();
+
+      const raw = new Sqlite(`${sandbox.dbUrl}-requests`, { readonly: true });
+      try {
+        const rows = raw.prepare(`select typeof(response_body) as type, response_body from request_log where path = '/shop/spu/get' order by rowid`).all() as { type: string; response_body: string }[];
+        assert.equal(rows.length, reads.length);
+        for (const [index, row] of rows.entries()) {
+          assert.equal(row.type, 'text', `row ${index} is stored as text`);
+          assert.equal(row.response_body, reads[index]!.text, `row ${index} holds the response as sent`);
+        }
+      } finally {
+        raw.close();
+      }
+    } finally {
       await sandbox.close();
     }
   });

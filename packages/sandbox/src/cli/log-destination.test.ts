@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
-import { closeSync, mkdtempSync, openSync, readFileSync, rmSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import fs, { closeSync, mkdtempSync, openSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
@@ -41,6 +42,44 @@ test('line buffer writes at 4 KiB', async () => {
     assert.ok(lines.join('').startsWith(written), 'lines are written whole and in order');
     buffer.flushSync();
     assert.equal(readFileSync(log.file, 'utf8'), lines.join(''));
+  } finally {
+    closeSync(log.fd);
+    log.remove();
+  }
+});
+
+test('line buffer flushSync writes before returning', async () => {
+  const log = tempLog();
+  const write = fs.write;
+  // An asynchronous write still running when flushSync returns, as on a slow disk or a full pipe.
+  fs.write = ((...args: unknown[]) => void setTimeout(() => (write as (...values: unknown[]) => void)(...args), 50)) as typeof fs.write;
+  try {
+    const buffer = new LineBuffer(log.fd);
+    buffer.write('{"msg":"last"}\n');
+    buffer.flushSync();
+    assert.equal(readFileSync(log.file, 'utf8'), '{"msg":"last"}\n');
+  } finally {
+    fs.write = write;
+    // A write started before the descriptor is closed must not fail on it.
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    closeSync(log.fd);
+    log.remove();
+  }
+});
+
+test('line buffer writes lines on crash', () => {
+  const log = tempLog();
+  try {
+    const script = `
+      import { LineBuffer } from ${JSON.stringify(new URL('./log-destination.js', import.meta.url).href)};
+      const buffer = new LineBuffer(3);
+      buffer.write('{"msg":"before the crash"}\\n');
+      setImmediate(() => { throw new Error('crash'); });
+    `;
+    // The log file is the child's descriptor 3.
+    const child = spawnSync(process.execPath, ['--input-type=module', '-e', script], { stdio: ['ignore', 'ignore', 'pipe', log.fd], encoding: 'utf8' });
+    assert.equal(child.status, 1, child.stderr);
+    assert.equal(readFileSync(log.file, 'utf8'), '{"msg":"before the crash"}\n');
   } finally {
     closeSync(log.fd);
     log.remove();

@@ -14,9 +14,15 @@ export class LineBuffer {
   private lines: string[] = [];
   private chars = 0;
   private readonly target: ReturnType<typeof pino.destination>;
+  // Writes with a blocking call and waits while a pipe is full. Only `flushSync` uses it.
+  private readonly syncTarget: ReturnType<typeof pino.destination>;
 
   constructor(fd: number) {
     this.target = pino.destination({ fd, sync: false, minLength: 0 });
+    this.syncTarget = pino.destination({ fd, sync: true });
+    // pino's destination writes its own buffer when the process exits, but not the lines gathered
+    // here. Without this, an uncaught exception or process.exit would lose them.
+    process.once('exit', () => this.flushSync());
   }
 
   write(line: string): boolean {
@@ -28,16 +34,26 @@ export class LineBuffer {
 
   /** Hands every waiting line to the file descriptor; the write finishes in the background. */
   flush(): void {
-    if (this.lines.length === 0) return;
+    const text = this.take();
+    if (text !== undefined) this.target.write(text);
+  }
+
+  /**
+   * Writes every waiting line before returning, for the last lines before the process exits. The
+   * asynchronous destination would only start a write of them, so they are written directly.
+   * NOTE: a background write still running at this call may finish after these lines.
+   */
+  flushSync(): void {
+    this.target.flushSync();
+    const text = this.take();
+    if (text !== undefined) this.syncTarget.write(text);
+  }
+
+  private take(): string | undefined {
+    if (this.lines.length === 0) return undefined;
     const text = this.lines.length === 1 ? this.lines[0]! : this.lines.join('');
     this.lines = [];
     this.chars = 0;
-    this.target.write(text);
-  }
-
-  /** Writes every waiting line before returning, for the last lines before the process exits. */
-  flushSync(): void {
-    this.flush();
-    this.target.flushSync();
+    return text;
   }
 }

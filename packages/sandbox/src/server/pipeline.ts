@@ -19,8 +19,8 @@ interface Outcome {
   errcode: number;
   rule: string;
   body: string;
-  /** The body's UTF-8 length, set only for a body served again unchanged (see `frozenBody`). */
-  bodyBytes?: number;
+  /** The body in UTF-8, set only for a body served again unchanged (see `frozenBody`). */
+  bodyBytes?: Buffer;
   appid: string | null;
 }
 
@@ -46,7 +46,7 @@ const decoder = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
  */
 export async function handleWire(
   request: WireHttpRequest,
-  send: (body: string, bytes?: number) => void,
+  send: (body: string, bytes?: Buffer) => void,
   routes: ReadonlyMap<string, WireRoute>,
   services: Services,
 ): Promise<void> {
@@ -77,7 +77,7 @@ export async function handleWire(
     params: query,
     requestBody: rawBody,
     responseBody: outcome.body,
-    responseShared: outcome.bodyBytes !== undefined,
+    responseBytes: outcome.bodyBytes,
     errcode: outcome.errcode,
     rule: outcome.rule,
     clientIp: request.ip,
@@ -158,15 +158,16 @@ function successBody(payload: Record<string, unknown>, bare: boolean): string {
 }
 
 // A handler that returns a frozen payload promises to return that same object for as long as the
-// data is unchanged (spu/get of a cached product). Its JSON and the JSON's byte length are thus
-// computed once and kept with it. The request log also keeps one masked copy of such a body.
-const frozenBodies = new WeakMap<object, { body: string; bodyBytes: number }>();
+// data is unchanged (spu/get of a cached product). Its JSON is thus built and encoded in UTF-8
+// once and kept with it. Encoding a response with Chinese text took about a sixth of the
+// instructions of a cached spu/get, counting the socket write and the request log's copy.
+const frozenBodies = new WeakMap<object, { body: string; bodyBytes: Buffer }>();
 
-function frozenBody(payload: Record<string, unknown>, bare: boolean): { body: string; bodyBytes: number } {
+function frozenBody(payload: Record<string, unknown>, bare: boolean): { body: string; bodyBytes: Buffer } {
   let stored = frozenBodies.get(payload);
   if (stored === undefined) {
     const body = successBody(payload, bare);
-    stored = { body, bodyBytes: Buffer.byteLength(body) };
+    stored = { body, bodyBytes: Buffer.from(body, 'utf8') };
     frozenBodies.set(payload, stored);
   }
   return stored;

@@ -13,15 +13,16 @@ const FLUSH_BATCH_ROWS = 200;
 // Beyond this backlog (the database is down or far too slow) new rows are dropped and counted.
 const MAX_PENDING_ROWS = 50_000;
 
-const INSERT_SQL = `insert or ignore into request_log (${COLUMNS.join(', ')}) values (${COLUMNS.map(() => '?').join(', ')})`;
+// The response is cast to text. A response bound as UTF-8 bytes is then stored as the same text
+// a string would give, so every reader sees text, and SQLite skips encoding it for each row.
+const INSERT_SQL = `insert or ignore into request_log (${COLUMNS.join(', ')}) values (${COLUMNS.map((column) => (column === 'response_body' ? 'cast(? as text)' : '?')).join(', ')})`;
 
 // A row is its values in column order, because positional values bound about a quarter faster
 // than named ones (better-sqlite3 12.11.1, batches of 200 rows).
-type RowValues = [string, string | null, string, string, string, string, string, number, string, string, number, number];
+// On SQLite a response served again unchanged is bound as its UTF-8 bytes (see INSERT_SQL).
+type RowValues = [string, string | null, string, string, string, string, string | Buffer, number, string, string, number, number];
 // Maximum body length kept in a row. A longer request body is logged by its size, and a longer response is cut.
 const MAX_LOGGED_BODY = 65536;
-// Distinct repeated response bodies whose logged text is remembered (see `recordWire`).
-const MAX_SHARED_BODIES = 256;
 
 /** One served wire request, as the pipeline hands it to the log. */
 export interface WireLogEntry {
@@ -34,8 +35,8 @@ export interface WireLogEntry {
   params: URLSearchParams;
   requestBody: Buffer;
   responseBody: string;
-  /** True when this very body string is served again unchanged, such as a cached product. */
-  responseShared: boolean;
+  /** The response in UTF-8, given only when the same buffer is served again unchanged (a cached product). */
+  responseBytes?: Buffer;
   errcode: number;
   rule: string;
   clientIp: string;
@@ -52,8 +53,8 @@ export class RequestLog {
   private timer: NodeJS.Timeout | undefined;
   private writing: Promise<void> = Promise.resolve();
   private dropped = 0;
-  // Logged text of response bodies served again and again, by the body itself.
-  private readonly sharedBodies = new Map<string, string>();
+  // What a row logs for a response served again unchanged, by that response's buffer.
+  private readonly sharedResponses = new WeakMap<Buffer, string | Buffer>();
 
   private readonly writeSqlite: ((rows: RowValues[]) => void) | undefined;
   private readonly storage: RequestLogStorage;
@@ -90,8 +91,8 @@ export class RequestLog {
   }
 
   /**
-   * Logs a served wire request, with credentials masked. The masked text of a response body
-   * marked as shared is computed once and kept, because the same body is sent on every call.
+   * Logs a served wire request, with credentials masked. A response given with its UTF-8 bytes is
+   * masked once and kept, because the same response is sent on every call.
    */
   recordWire(entry: WireLogEntry): void {
     const body = entry.requestBody;
@@ -102,7 +103,7 @@ export class RequestLog {
       withoutNul(entry.path),
       redactQueryText(entry.query, entry.params),
       body.length > MAX_LOGGED_BODY ? `(${body.length} bytes)` : withoutNul(redactJsonText(body.toString('utf8'))),
-      entry.responseShared ? this.sharedResponse(entry.responseBody) : loggedResponse(entry.responseBody),
+      entry.responseBytes === undefined ? loggedResponse(entry.responseBody) : this.sharedResponse(entry.responseBody, entry.responseBytes),
       entry.errcode,
       entry.rule,
       entry.clientIp,
@@ -133,12 +134,14 @@ export class RequestLog {
     return this.writing;
   }
 
-  private sharedResponse(body: string): string {
-    let logged = this.sharedBodies.get(body);
+  private sharedResponse(body: string, bytes: Buffer): string | Buffer {
+    let logged = this.sharedResponses.get(bytes);
     if (logged === undefined) {
-      if (this.sharedBodies.size >= MAX_SHARED_BODIES) this.sharedBodies.clear();
-      logged = loggedResponse(body);
-      this.sharedBodies.set(body, logged);
+      const text = loggedResponse(body);
+      // Binding the bytes spares SQLite encoding the text again for every row.
+      if (this.writeSqlite === undefined) logged = text;
+      else logged = text === body ? bytes : Buffer.from(text, 'utf8');
+      this.sharedResponses.set(bytes, logged);
     }
     return logged;
   }
@@ -168,7 +171,10 @@ function loggedResponse(body: string): string {
   return body.length > MAX_LOGGED_BODY ? body.slice(0, MAX_LOGGED_BODY) : redactJsonText(body);
 }
 
+// Rows for the query builder (PostgreSQL), where every response is text.
 function rowObject(row: RowValues): Insertable<RequestLogTable> {
-  const [rid, appid, method, path, query, request_body, response_body, errcode, rule, client_ip, invoke_time, cost_ms] = row;
+  const [rid, appid, method, path, query, request_body, response, errcode, rule, client_ip, invoke_time, cost_ms] = row;
+  const response_body = typeof response === 'string' ? response : response.toString('utf8');
   return { rid, appid, method, path, query, request_body, response_body, errcode, rule, client_ip, invoke_time, cost_ms };
 }
+

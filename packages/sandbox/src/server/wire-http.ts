@@ -90,14 +90,15 @@ export function serveWire(
       bodyTooLarge: tooLarge,
       drop: () => req.socket.destroy(),
     };
-    // A string body leaves node:http one buffer to write, the status line and headers joined
-    // with the body, where a Buffer body is written as separate pieces.
+    // A cached response comes with its UTF-8 bytes, which are sent as they are, because encoding
+    // the text again cost more than writing headers and body as two pieces. Other bodies go as
+    // strings, which node:http joins with the headers into one buffer.
     // While the sandbox stops, the reply also closes the connection, so no further request comes on it.
-    const send = (body: string, bytes = Buffer.byteLength(body)) => {
-      const headers: Record<string, string | number> = { 'content-type': WIRE_CONTENT_TYPE, 'content-length': bytes };
+    const send = (body: string, bytes?: Buffer) => {
+      const headers: Record<string, string | number> = { 'content-type': WIRE_CONTENT_TYPE, 'content-length': bytes?.length ?? Buffer.byteLength(body) };
       if (inflight.closing) headers.connection = 'close';
       res.writeHead(200, headers);
-      res.end(body);
+      res.end(bytes ?? body);
     };
     handleWire(request, send, routes, services)
       .catch((error: unknown) => {
