@@ -159,8 +159,7 @@ function successBody(payload: Record<string, unknown>, bare: boolean): string {
 
 // A handler that returns a frozen payload promises to return that same object for as long as the
 // data is unchanged (spu/get of a cached product). Its JSON is thus built and encoded in UTF-8
-// once and kept with it. Encoding a response with Chinese text took about a sixth of the
-// instructions of a cached spu/get, counting the socket write and the request log's copy.
+// once and kept with it. The request log binds the bytes, and the reply takes their length.
 const frozenBodies = new WeakMap<object, { body: string; bodyBytes: Buffer }>();
 
 function frozenBody(payload: Record<string, unknown>, bare: boolean): { body: string; bodyBytes: Buffer } {

@@ -90,15 +90,16 @@ export function serveWire(
       bodyTooLarge: tooLarge,
       drop: () => req.socket.destroy(),
     };
-    // A cached response comes with its UTF-8 bytes, which are sent as they are, because encoding
-    // the text again cost more than writing headers and body as two pieces. Other bodies go as
-    // strings, which node:http joins with the headers into one buffer.
+    // The body goes as a string, which node:http joins with the status line and headers into one
+    // buffer. A Buffer body is written as a second piece, and sending a cached response's bytes
+    // that way cost more CPU per request than encoding the string again (0.37 against 0.48 of
+    // the echo's throughput, medians of four interleaved runs). Only their length is used here.
     // While the sandbox stops, the reply also closes the connection, so no further request comes on it.
     const send = (body: string, bytes?: Buffer) => {
       const headers: Record<string, string | number> = { 'content-type': WIRE_CONTENT_TYPE, 'content-length': bytes?.length ?? Buffer.byteLength(body) };
       if (inflight.closing) headers.connection = 'close';
       res.writeHead(200, headers);
-      res.end(bytes ?? body);
+      res.end(body);
     };
     handleWire(request, send, routes, services)
       .catch((error: unknown) => {
