@@ -94,15 +94,28 @@ const WAL_CHECKPOINT_PAGES = 10_000;
 
 async function openSqlite(file: string): Promise<Storage> {
   const database = new Sqlite(file);
+  // The busy timeout comes first: switching to WAL needs a lock that another process starting on
+  // the same file may hold for a moment.
+  database.pragma('busy_timeout = 5000');
   database.pragma('journal_mode = WAL');
   // NORMAL keeps WAL databases consistent after a crash; the last commits may be lost on power failure only.
   database.pragma('synchronous = NORMAL');
-  database.pragma('busy_timeout = 5000');
   database.pragma(`wal_autocheckpoint = ${WAL_CHECKPOINT_PAGES}`);
   database.pragma('foreign_keys = ON');
   const writes = { count: 0 };
   const db = new Kysely<Database>({ dialect: new ImmediateSqliteDialect({ database: withStatementCache(database, writes) }) });
-  await migrateToLatest(db, 'sqlite');
+  // Kysely takes no migration lock on SQLite, so two processes starting at once on a new file ran
+  // the same migrations and one of them failed. All migrations run in one immediate transaction:
+  // another process waits for it (up to the busy timeout) and then finds nothing left to do.
+  database.exec('begin immediate');
+  try {
+    await migrateToLatest(db, 'sqlite');
+    database.exec('commit');
+  } catch (error) {
+    if (database.inTransaction) database.exec('rollback');
+    database.close();
+    throw error;
+  }
   const logFile = file !== ':memory:' && file !== '' ? `${file}${REQUEST_LOG_FILE_SUFFIX}` : undefined;
   const requestLog: RequestLogStorage = logFile === undefined ? { db, sqlite: database } : openRequestLog(database, logFile);
 
@@ -204,13 +217,13 @@ function withStatementCache(database: Sqlite.Database, writes: { count: number }
  */
 function openRequestLog(main: Sqlite.Database, logFile: string): RequestLogStorage {
   const log = new Sqlite(logFile);
+  log.pragma('busy_timeout = 5000');
   // Pages of 16 KiB instead of 4 KiB: every log row carries both bodies, and a batch of rows then
   // fills fewer pages, each written once to the write-ahead log and once at its checkpoint. The
   // size applies to a new file only; an existing file keeps the size it was made with.
   log.pragma('page_size = 16384');
   log.pragma('journal_mode = WAL');
   log.pragma('synchronous = OFF');
-  log.pragma('busy_timeout = 5000');
   // Same columns as the first migration creates in the main file.
   log.exec(`
     create table if not exists request_log (
@@ -220,15 +233,20 @@ function openRequestLog(main: Sqlite.Database, logFile: string): RequestLogStora
     create index if not exists request_log_by_app on request_log (appid, invoke_time);
   `);
   // The first migration creates the table in the main file too. Rows kept there by an older
-  // version move to the log file once, and the main file's table is dropped.
-  const inMain = main.prepare(`select 1 from main.sqlite_master where type = 'table' and name = 'request_log'`).get();
-  if (inMain) {
+  // version move to the log file once, and the main file's table is dropped. The move takes the
+  // write lock first and looks for the table again, because another process starting on the
+  // same file may have moved it in between.
+  const findInMain = main.prepare(`select 1 from main.sqlite_master where type = 'table' and name = 'request_log'`);
+  if (findInMain.get()) {
     const columns = 'rid, appid, method, path, query, request_body, response_body, errcode, rule, client_ip, invoke_time, cost_ms';
     main.prepare(`attach database ? as ${OLD_LOG_SCHEMA}`).run(logFile);
     try {
-      main.transaction(() => {
-        main.exec(`insert or ignore into ${OLD_LOG_SCHEMA}.request_log (${columns}) select ${columns} from main.request_log; drop table main.request_log;`);
-      })();
+      main
+        .transaction(() => {
+          if (!findInMain.get()) return;
+          main.exec(`insert or ignore into ${OLD_LOG_SCHEMA}.request_log (${columns}) select ${columns} from main.request_log; drop table main.request_log;`);
+        })
+        .immediate();
     } finally {
       main.exec(`detach database ${OLD_LOG_SCHEMA}`);
     }

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import type { Database } from '../../storage/schema.js';
 import type { AccountService } from '../account/service.js';
+import { isUniqueViolation } from '../product/store.js';
 import { defaultSettings, type AppSettings } from './settings.js';
 import { findApp, insertApp, listApps, updateAccessState, updateSettings, type AccessState, type AppRecord, type Executor } from './store.js';
 
@@ -60,7 +61,15 @@ export class AppService {
   /** Creates the app unless it exists; an existing app keeps its state but takes the given secret. */
   async ensure(input: CreateAppInput & { appid: string; secret: string }, now: number): Promise<AppRecord> {
     const existing = await findApp(this.db, input.appid);
-    if (!existing) return this.create(input, now);
+    if (!existing) {
+      try {
+        return await this.create(input, now);
+      } catch (error) {
+        // Another sandbox on the same database created the app in between, as when two start at once.
+        if (!(error instanceof AppExistsError) && !isUniqueViolation(error)) throw error;
+        return this.ensure(input, now);
+      }
+    }
     if (existing.secret !== input.secret) {
       await this.db.updateTable('apps').set({ secret: input.secret }).where('appid', '=', input.appid).execute();
       this.cache.delete(input.appid);
