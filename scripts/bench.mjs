@@ -23,7 +23,13 @@ const { values } = parseArgs({
     json: { type: 'boolean', default: false },
   },
 });
+const LOADS = ['spu/get', 'order/get', 'order/add', 'spu/add'];
 const ONLY = values.only === undefined ? undefined : new Set(values.only.split(',').map((name) => name.trim()));
+const unknownLoads = [...(ONLY ?? [])].filter((name) => !LOADS.includes(name));
+if (unknownLoads.length > 0) {
+  console.error(`Unknown load in --only: ${unknownLoads.join(', ')}. Use any of ${LOADS.join(', ')}.`);
+  process.exit(2);
+}
 const SECONDS = Number(values.seconds);
 const CONNECTIONS = Number(values.connections);
 const BIN = values.bin ?? new URL('../packages/sandbox/bin/wxshop.js', import.meta.url).pathname;

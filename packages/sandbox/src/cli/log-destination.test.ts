@@ -36,7 +36,10 @@ test('line buffer writes at 4 KiB', async () => {
     const lines = Array.from({ length: 50 }, () => line);
     for (const entry of lines) buffer.write(entry);
     // The write runs in the background; wait for it instead of flushing.
-    for (let attempt = 0; attempt < 100 && readFileSync(log.file, 'utf8') === ''; attempt++) await new Promise((resolve) => setTimeout(resolve, 10));
+    for (let attempt = 0; attempt < 100; attempt++) {
+      if (readFileSync(log.file, 'utf8') !== '') break;
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
     const written = readFileSync(log.file, 'utf8');
     assert.ok(written.length >= 4096, `${written.length} characters were written without a flush`);
     assert.ok(lines.join('').startsWith(written), 'lines are written whole and in order');
