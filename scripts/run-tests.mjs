@@ -3,6 +3,10 @@
 // WXSHOP_TEST_DBS=sqlite (or postgres) limits the run to one database. The console's browser tests
 // (packages/console/dist-test) run once afterwards, on SQLite: they test pages, not storage.
 // WXSHOP_TEST_BROWSER=0 leaves them out.
+//
+// No test may take longer than TEST_TIMEOUT_MS, and every file's process exits once its tests are
+// done, even with a server or timer left open. A test that never ends thus fails with its name in
+// the output instead of stalling the whole run.
 import { spawnSync } from 'node:child_process';
 import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
@@ -29,12 +33,15 @@ if (files.length === 0) {
   process.exit(1);
 }
 
+const TEST_TIMEOUT_MS = 300_000;
+const runnerFlags = ['--test', '--test-force-exit', `--test-timeout=${TEST_TIMEOUT_MS}`];
+
 const databases = (process.env.WXSHOP_TEST_DBS ?? 'sqlite,postgres').split(',').map((name) => name.trim()).filter(Boolean);
 const browserFiles = findTests('packages/console/dist-test').sort();
 let failed = false;
 for (const database of databases) {
   console.log(`\n=== tests on ${database} (${files.length} files) ===`);
-  const result = spawnSync(process.execPath, ['--test', '--test-concurrency=2', ...files], {
+  const result = spawnSync(process.execPath, [...runnerFlags, '--test-concurrency=2', ...files], {
     stdio: 'inherit',
     env: { ...process.env, WXSHOP_TEST_DB: database },
   });
@@ -45,7 +52,7 @@ for (const database of databases) {
 }
 if (browserFiles.length > 0 && process.env.WXSHOP_TEST_BROWSER !== '0') {
   console.log(`\n=== browser tests (${browserFiles.length} files) ===`);
-  const result = spawnSync(process.execPath, ['--test', ...browserFiles], {
+  const result = spawnSync(process.execPath, [...runnerFlags, ...browserFiles], {
     stdio: 'inherit',
     env: { ...process.env, WXSHOP_TEST_DB: 'sqlite' },
   });

@@ -1,14 +1,16 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { createSandbox } from '@wxshop/sandbox';
+import { sql } from 'kysely';
+import { createSandbox, type Sandbox } from '@wxshop/sandbox';
 import { admin, APPID, call, clockNow, getToken, SECRET, startSandbox } from './helpers.js';
 import { confirmCoupons, couponBody } from './coupon-helpers.js';
 
 describe('instances sharing one database', () => {
   test('a reset on one instance drops what another keeps in memory', async () => {
     const first = await startSandbox();
-    const second = await createSandbox({ storage: { url: first.dbUrl }, apps: [{ appid: APPID, secret: SECRET }], backgroundIntervalMs: 0 });
+    let second: Sandbox | undefined;
     try {
+      second = await createSandbox({ storage: { url: first.dbUrl }, apps: [{ appid: APPID, secret: SECRET }], backgroundIntervalMs: 0 });
       const secondUrl = await second.listen('127.0.0.1', 0);
       // Coupon faults are stored state, so a reset on any instance drops them.
       const armed = await admin(secondUrl, 'POST', `/apps/${APPID}/coupons/faults`, { step: 'activate', count: 1 });
@@ -24,7 +26,7 @@ describe('instances sharing one database', () => {
       const activated = await call(secondUrl, '/shop/coupon/update_status', { out_coupon_id: 'MI-1', status: 2 }, { token });
       assert.equal(activated.json.errcode, 0, `the fault armed before the reset still fired: ${activated.text}`);
     } finally {
-      await second.close();
+      await second?.close();
       await first.close();
     }
   });
@@ -32,8 +34,9 @@ describe('instances sharing one database', () => {
   test('coupon fault shared and kept across restart', async () => {
     const first = await startSandbox();
     const sandboxOn = () => createSandbox({ storage: { url: first.dbUrl }, apps: [{ appid: APPID, secret: SECRET }], backgroundIntervalMs: 0 });
-    let second = await sandboxOn();
+    let second: Sandbox | undefined;
     try {
+      second = await sandboxOn();
       const secondUrl = await second.listen('127.0.0.1', 0);
       await confirmCoupons(first.url);
       const token = await getToken(first.url);
@@ -48,6 +51,7 @@ describe('instances sharing one database', () => {
 
       // A restart of the instance that armed it keeps the remaining count.
       await second.close();
+      second = undefined;
       second = await sandboxOn();
       const restartedUrl = await second.listen('127.0.0.1', 0);
       assert.deepEqual(await armedFaults(restartedUrl), [{ step: 'activate', errcode: 1090013, remaining: 1 }]);
@@ -56,15 +60,48 @@ describe('instances sharing one database', () => {
       assert.equal((await activate(restartedUrl, 'MI-A')).json.errcode, 0);
       assert.deepEqual(await armedFaults(first.url), []);
     } finally {
+      await second?.close();
+      await first.close();
+    }
+  });
+
+  test('second instance starts during a write transaction', async () => {
+    const first = await startSandbox();
+    let endTransaction!: () => void;
+    const transactionEnd = new Promise<void>((resolve) => (endTransaction = resolve));
+    // A write transaction that waits on the event loop, as one that awaits the network would.
+    const writing = first.sandbox.services.storage.db.transaction().execute(async (trx) => {
+      await trx.updateTable('apps').set({ secret: SECRET }).where('appid', '=', APPID).execute();
+      await transactionEnd;
+    });
+    try {
+      const second = await createSandbox({ storage: { url: first.dbUrl }, apps: [], backgroundIntervalMs: 0 });
       await second.close();
+    } finally {
+      endTransaction();
+      await writing;
+      await first.close();
+    }
+  });
+
+  test('database migrated by a newer version is rejected', async () => {
+    const first = await startSandbox();
+    try {
+      await sql`insert into kysely_migration (name, timestamp) values ('9999_from_a_newer_version', '2026-12-05T00:00:00.000Z')`.execute(first.sandbox.services.storage.db);
+      await assert.rejects(
+        createSandbox({ storage: { url: first.dbUrl }, apps: [], backgroundIntervalMs: 0 }),
+        /9999_from_a_newer_version|migration/i,
+      );
+    } finally {
       await first.close();
     }
   });
 
   test('concurrent calls on two instances use each count once', async () => {
     const first = await startSandbox();
-    const second = await createSandbox({ storage: { url: first.dbUrl }, apps: [{ appid: APPID, secret: SECRET }], backgroundIntervalMs: 0 });
+    let second: Sandbox | undefined;
     try {
+      second = await createSandbox({ storage: { url: first.dbUrl }, apps: [{ appid: APPID, secret: SECRET }], backgroundIntervalMs: 0 });
       const secondUrl = await second.listen('127.0.0.1', 0);
       await confirmCoupons(first.url);
       const token = await getToken(first.url);
@@ -78,7 +115,7 @@ describe('instances sharing one database', () => {
       assert.equal(codes.filter((code) => code === 1090013).length, 3, JSON.stringify(codes));
       assert.equal(codes.filter((code) => code === 0).length, 5, JSON.stringify(codes));
     } finally {
-      await second.close();
+      await second?.close();
       await first.close();
     }
   });

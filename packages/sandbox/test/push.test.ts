@@ -447,6 +447,21 @@ describe('delivery, retries and redelivery', () => {
     assert.equal(sent.json.event.state, 'delivered', 'redeliver still sends it');
   });
 
+  test('redelivery waits for its own drain', async () => {
+    await configure({ format: 'json', mode: 'plaintext' });
+    const id = await enqueue('open_product_order_refund', { out_order_id: 'RACE', order_id: 9 });
+    await runPushes();
+    const { push, storage } = sandbox.sandbox.services;
+    // Pending again, with a drain started first, as the timer of an earlier enqueue can start one.
+    await storage.db.updateTable('outbox').set({ state: 'pending', attempts: 0, claimed_by: null, claimed_until: null }).where('id', '=', id).execute();
+    receiver.received.length = 0;
+    const draining = push.drain();
+    await push.deliverOne(id);
+    assert.equal((await eventDetail(id)).event.state, 'delivered');
+    await draining;
+    assert.equal(receiver.received.length, 1, 'delivered once');
+  });
+
   test('a lapsed claim is taken over at the next attempt', async () => {
     await configure({ format: 'json', mode: 'plaintext' });
     const db = sandbox.sandbox.services.storage.db;

@@ -280,10 +280,17 @@ export class PushService {
     }
   }
 
-  /** Claims one event now (if no other instance has it) and delivers it; used by redelivery. */
+  /**
+   * Claims one event now (if no other instance has it) and delivers it; used by redelivery. When
+   * this instance's own drain claimed it a moment earlier, waits for that drain instead, so the
+   * caller still sees the attempts made. Returns false when this call did not claim the event.
+   */
   async deliverOne(id: number): Promise<boolean> {
     const [event] = await claimEvents(this.db, this.dialect, this.instance, Date.now(), LEASE_MS, 1, id);
-    if (!event) return false;
+    if (!event) {
+      if (this.draining) await this.draining;
+      return false;
+    }
     await this.deliver(event);
     return true;
   }

@@ -1,7 +1,7 @@
 import Sqlite from 'better-sqlite3';
 import { CompiledQuery, Kysely, PostgresDialect, SqliteDialect, SqliteDriver, sql, type DatabaseConnection, type Driver, type PostgresPool, type SqliteDialectConfig, type PostgresPoolClient } from 'kysely';
 import type pg from 'pg';
-import { migrateToLatest } from './migrations.js';
+import { migrateToLatest, sqliteUpToDate } from './migrations.js';
 import type { Database } from './schema.js';
 
 export type Dialect = 'sqlite' | 'postgres';
@@ -105,16 +105,20 @@ async function openSqlite(file: string): Promise<Storage> {
   const writes = { count: 0 };
   const db = new Kysely<Database>({ dialect: new ImmediateSqliteDialect({ database: withStatementCache(database, writes) }) });
   // Kysely takes no migration lock on SQLite, so two processes starting at once on a new file ran
-  // the same migrations and one of them failed. All migrations run in one immediate transaction:
-  // another process waits for it (up to the busy timeout) and then finds nothing left to do.
-  database.exec('begin immediate');
-  try {
-    await migrateToLatest(db, 'sqlite');
-    database.exec('commit');
-  } catch (error) {
-    if (database.inTransaction) database.exec('rollback');
-    database.close();
-    throw error;
+  // the same migrations and one of them failed. Pending migrations run in one immediate
+  // transaction: another process waits for it (up to the busy timeout) and then finds nothing
+  // left to do. A file with nothing pending opens without the lock, so a sandbox already serving
+  // it never holds up this one, nor this one's start its writes.
+  if (!sqliteUpToDate(database)) {
+    database.exec('begin immediate');
+    try {
+      await migrateToLatest(db, 'sqlite');
+      database.exec('commit');
+    } catch (error) {
+      if (database.inTransaction) database.exec('rollback');
+      database.close();
+      throw error;
+    }
   }
   const logFile = file !== ':memory:' && file !== '' ? `${file}${REQUEST_LOG_FILE_SUFFIX}` : undefined;
   const requestLog: RequestLogStorage = logFile === undefined ? { db, sqlite: database } : openRequestLog(database, logFile);

@@ -10,6 +10,23 @@ class StaticMigrationProvider implements MigrationProvider {
   }
 }
 
+/**
+ * True when a SQLite file has run every migration, read without taking a lock. A file in use by
+ * another sandbox then opens without waiting for that sandbox's writes.
+ */
+export function sqliteUpToDate(database: { prepare(sql: string): { pluck(): { all(): unknown[] } } }): boolean {
+  let applied: Set<unknown>;
+  try {
+    applied = new Set(database.prepare('select name from kysely_migration').pluck().all());
+  } catch {
+    // No migration table yet: a new file.
+    return false;
+  }
+  // A migration the file has but this version lacks goes to the migrator too, which rejects it.
+  const names = Object.keys(migrations('sqlite'));
+  return applied.size === names.length && names.every((name) => applied.has(name));
+}
+
 /** Brings the schema up to the newest migration; throws with the failing migration's name. */
 export async function migrateToLatest(db: Kysely<any>, dialect: Dialect, schema?: string): Promise<void> {
   // Naming the schema keeps Kysely from taking another schema's migration tables for its own.
