@@ -30,10 +30,15 @@ import type { RequestLog } from './server/request-log.js';
 import type { Storage } from './storage/database.js';
 import type { IdAllocator } from './storage/ids.js';
 
+/** Writes the log line of one served wire request. */
+export type WireLogLine = (rid: string, appid: string | null, path: string, errcode: number, rule: string, ms: number) => void;
+
 /** The sandbox's services, built once per server and handed to every handler. */
 export interface Services {
   storage: Storage;
   logger: Logger;
+  /** The per-request line: `logger.info` with the six fields, unless the options give a writer. */
+  logWire: WireLogLine;
   clock: SandboxClock;
   ids: IdAllocator;
   requestLog: RequestLog;

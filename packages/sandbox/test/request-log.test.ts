@@ -35,18 +35,31 @@ describe('request log', () => {
   test('records every request across batches', async () => {
     // 250 requests: more than the 200 rows of one batch, so a full batch and a partial one.
     const rids: string[] = [];
+    const productOfRid = new Map<string, string>();
     for (let start = 0; start < 250; start += 25) {
       const answers = await Promise.all(
         Array.from({ length: 25 }, (_, i) => call(sandbox.url, '/shop/spu/get', { out_product_id: `MISSING-${start + i}` }, { token })),
       );
-      for (const answer of answers) {
+      answers.forEach((answer, i) => {
         assert.equal(answer.json.errcode, 1000011);
-        rids.push(ridOf(answer.json.errmsg));
-      }
+        const rid = ridOf(answer.json.errmsg);
+        rids.push(rid);
+        productOfRid.set(rid, `MISSING-${start + i}`);
+      });
     }
     const logged = new Set(await loggedRids(sandbox.url));
     const missing = rids.filter((rid) => !logged.has(rid));
     assert.deepEqual(missing, [], 'every rid is in the request log');
+
+    // Rows written several to a statement keep each value in its own row and column.
+    const rows = (await admin(sandbox.url, 'GET', `/apps/${APPID}/requests?limit=1000`)).json.requests as Record<string, unknown>[];
+    for (const row of rows.filter((entry) => productOfRid.has(String(entry.rid)))) {
+      const product = productOfRid.get(String(row.rid))!;
+      assert.equal(row.path, '/shop/spu/get');
+      assert.equal(row.errcode, 1000011);
+      assert.equal(JSON.parse(String(row.request_body)).out_product_id, product);
+      assert.match(String(row.response_body), new RegExp(`rid: ${row.rid}`));
+    }
   });
 
   test('keeps rows buffered at close', async () => {

@@ -4,7 +4,8 @@ import fs, { closeSync, mkdtempSync, openSync, readFileSync, rmSync } from 'node
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { LineBuffer } from './log-destination.js';
+import pino from 'pino';
+import { LineBuffer, wireLogLine } from './log-destination.js';
 
 function tempLog(): { file: string; fd: number; remove(): void } {
   const dir = mkdtempSync(join(tmpdir(), 'wxshop-log-'));
@@ -83,6 +84,52 @@ test('line buffer writes lines on crash', () => {
     const child = spawnSync(process.execPath, ['--input-type=module', '-e', script], { stdio: ['ignore', 'ignore', 'pipe', log.fd], encoding: 'utf8' });
     assert.equal(child.status, 1, child.stderr);
     assert.equal(readFileSync(log.file, 'utf8'), '{"msg":"before the crash"}\n');
+  } finally {
+    closeSync(log.fd);
+    log.remove();
+  }
+});
+
+test('wire line matches pino output', () => {
+  const log = tempLog();
+  try {
+    const fromPino: string[] = [];
+    const reference = pino({ level: 'info' }, { write: (line: string) => void fromPino.push(line) });
+    const buffer = new LineBuffer(log.fd);
+    const write = wireLogLine(reference, buffer);
+    const entries: [string, string | null, string, number, string, number][] = [
+      ['674f3a10-00000001-9abcdef0', 'wx0000000000bench1', '/shop/spu/get', 0, 'ok', 3],
+      ['674f3a10-00000002-9abcdef0', null, '/cgi-bin/token', 41001, 'token.missing', 0],
+      ['674f3a10-00000003-9abcdef0', 'wx1', '/shop/"quoted"\\path\u0001/商品', -1, 'internal', 120],
+    ];
+    for (const entry of entries) {
+      const [rid, appid, path, errcode, rule, ms] = entry;
+      reference.info({ rid, appid, path, errcode, rule, ms }, 'wire request');
+      write(...entry);
+    }
+    buffer.flushSync();
+    const withoutTime = (line: string) => line.replace(/"time":\d+/, '"time":0');
+    const written = readFileSync(log.file, 'utf8').split(/(?<=\n)/);
+    assert.deepEqual(written.map(withoutTime), fromPino.map(withoutTime));
+  } finally {
+    closeSync(log.fd);
+    log.remove();
+  }
+});
+
+test('wire line follows the logger level', () => {
+  const log = tempLog();
+  try {
+    const logger = pino({ level: 'warn' }, { write: () => undefined });
+    const buffer = new LineBuffer(log.fd);
+    const write = wireLogLine(logger, buffer);
+    write('674f3a10-00000001-9abcdef0', 'wx1', '/shop/spu/get', 0, 'ok', 1);
+    logger.level = 'info';
+    write('674f3a10-00000002-9abcdef0', 'wx1', '/shop/spu/get', 0, 'ok', 1);
+    buffer.flushSync();
+    const lines = readFileSync(log.file, 'utf8').trim().split('\n');
+    assert.equal(lines.length, 1, 'only the line written at info level');
+    assert.match(lines[0]!, /"rid":"674f3a10-00000002-9abcdef0"/);
   } finally {
     closeSync(log.fd);
     log.remove();

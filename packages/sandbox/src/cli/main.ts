@@ -9,7 +9,7 @@ import { detectLanguage, messages } from './messages.js';
 import { runSnapshot } from './snapshot.js';
 import { runOpenApi } from './openapi.js';
 import { colourOn, processOutputs, progress } from './terminal.js';
-import { LineBuffer } from './log-destination.js';
+import { LineBuffer, wireLogLine } from './log-destination.js';
 
 /** Runs the `wxshop` command line; returns the exit code. */
 export async function main(argv: string[]): Promise<number> {
@@ -67,6 +67,7 @@ export async function main(argv: string[]): Promise<number> {
       demoApp: config.apps.length === 0,
       adminKey: config.adminKey,
       logger,
+      logWire: wireLogLine(logger, destination),
       redis: config.redis ? { url: config.redis, keyPrefix: config.redisPrefix } : undefined,
     });
   } catch (error) {

@@ -100,10 +100,16 @@ export class FaultService {
 
   /**
    * Applies the first rule that fires for this call: waits its latency, then drops the connection
-   * or throws its errcode. Returns normally when no rule fires or the rule only adds latency.
+   * or throws its errcode. Without rules it returns undefined at once. Otherwise the promise
+   * resolves when no rule fires or the rule only adds latency.
    */
-  async apply(appid: string | null, path: string, drop: (() => void) | undefined): Promise<void> {
-    if (this.rules.length === 0) return;
+  apply(appid: string | null, path: string, drop: (() => void) | undefined): Promise<void> | undefined {
+    // Without rules, the usual case, nothing is awaited.
+    if (this.rules.length === 0) return undefined;
+    return this.applyRules(appid, path, drop);
+  }
+
+  private async applyRules(appid: string | null, path: string, drop: (() => void) | undefined): Promise<void> {
     const rule = await this.firing(appid, path);
     if (!rule) return;
     if (rule.latency_ms > 0) await new Promise((resolve) => setTimeout(resolve, rule.latency_ms));

@@ -84,7 +84,7 @@ export async function handleWire(
     invokeTime: now,
     costMs,
   });
-  services.logger.info({ rid, appid: outcome.appid, path, errcode: outcome.errcode, rule: outcome.rule, ms: costMs }, 'wire request');
+  services.logWire(rid, outcome.appid, path, outcome.errcode, outcome.rule, costMs);
 }
 
 interface CheckInput {
@@ -110,7 +110,11 @@ async function runChecks(input: CheckInput): Promise<Outcome> {
   }
 
   // 3. Credential: the app's own token, an authorizer token acting for the app, or a platform's token.
-  const caller: Caller = endpoint.auth === 'none' ? {} : await resolveCaller(services, endpoint, query, request.ip, now);
+  let caller: Caller = {};
+  if (endpoint.auth !== 'none') {
+    const resolved = resolveCaller(services, endpoint, query, request.ip, now);
+    caller = resolved instanceof Promise ? await resolved : resolved;
+  }
   const app: AppRecord | undefined = caller.app;
   const appid = app?.appid ?? null;
 
@@ -141,7 +145,8 @@ async function runChecks(input: CheckInput): Promise<Outcome> {
     await services.quota.admitCall(app?.appid, path, query, body, now);
 
     // 6. Fault rules from the admin API: forced errcode, latency, dropped connection.
-    await services.faults.apply(appid, path, request.drop);
+    const fault = services.faults.apply(appid, path, request.drop);
+    if (fault) await fault;
 
     // 7–8. Validation and the service.
     const context: WireContext = { rid, now, app, body, query, rawBody, contentType, services, component: caller.component, clientIp: request.ip };

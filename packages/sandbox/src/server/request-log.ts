@@ -15,11 +15,16 @@ const MAX_PENDING_ROWS = 50_000;
 
 // The response is cast to text. A response bound as UTF-8 bytes is then stored as the same text
 // a string would give, so every reader sees text, and SQLite skips encoding it for each row.
-const INSERT_SQL = `insert or ignore into request_log (${COLUMNS.join(', ')}) values (${COLUMNS.map((column) => (column === 'response_body' ? 'cast(? as text)' : '?')).join(', ')})`;
+const ROW_PLACEHOLDERS = `(${COLUMNS.map((column) => (column === 'response_body' ? 'cast(? as text)' : '?')).join(', ')})`;
+const insertSql = (rows: number) => `insert or ignore into request_log (${COLUMNS.join(', ')}) values ${Array(rows).fill(ROW_PLACEHOLDERS).join(', ')}`;
+// On SQLite, full groups of this many rows go in one statement: a row then costs about a fifth
+// less CPU than with one statement a row (better-sqlite3 12, rows of 1.4 KB, an estimate from a
+// microbenchmark). The group stays well below SQLite's limit of 32,766 parameters.
+const ROWS_PER_STATEMENT = 20;
 
 // A row is its values in column order, because positional values bound about a quarter faster
 // than named ones (better-sqlite3 12.11.1, batches of 200 rows).
-// On SQLite a response served again unchanged is bound as its UTF-8 bytes (see INSERT_SQL).
+// On SQLite a response served again unchanged is bound as its UTF-8 bytes (see ROW_PLACEHOLDERS).
 type RowValues = [string, string | null, string, string, string, string, string | Buffer, number, string, string, number, number];
 // Maximum body length kept in a row. A longer request body is logged by its size, and a longer response is cut.
 const MAX_LOGGED_BODY = 65536;
@@ -69,9 +74,19 @@ export class RequestLog {
     // simple request. PostgreSQL keeps the builder's multi-row insert.
     const sqlite = this.storage.sqlite;
     if (sqlite) {
-      const insert = sqlite.prepare(INSERT_SQL);
+      const insertOne = sqlite.prepare(insertSql(1));
+      const insertGroup = sqlite.prepare(insertSql(ROWS_PER_STATEMENT));
+      const groupValues: unknown[] = new Array(ROWS_PER_STATEMENT * COLUMNS.length);
       this.writeSqlite = sqlite.transaction((rows: RowValues[]) => {
-        for (const row of rows) insert.run(row);
+        let start = 0;
+        for (; start + ROWS_PER_STATEMENT <= rows.length; start += ROWS_PER_STATEMENT) {
+          let index = 0;
+          for (let row = start; row < start + ROWS_PER_STATEMENT; row++) {
+            for (const value of rows[row]!) groupValues[index++] = value;
+          }
+          insertGroup.run(groupValues);
+        }
+        for (; start < rows.length; start++) insertOne.run(rows[start]);
       });
     }
   }

@@ -78,6 +78,13 @@ export class AppService {
     return existing;
   }
 
+  /** Returns the app if it was read moments ago, without waiting; undefined means `get` must read it. */
+  cached(appid: string): AppRecord | undefined {
+    const cached = this.cache.get(appid);
+    if (cached === undefined || Date.now() - cached.fetchedAt >= CACHE_TTL_MS) return undefined;
+    return cached.app;
+  }
+
   async get(appid: string): Promise<AppRecord | undefined> {
     const cached = this.cache.get(appid);
     const wallNow = Date.now();

@@ -128,6 +128,18 @@ export class TokenService {
     return record.appid;
   }
 
+  /**
+   * Returns the app of a token read from the cache moments ago and still valid at `now`, without
+   * waiting. Undefined means `resolve` must decide, which also raises the errors.
+   */
+  cachedAppid(token: string, now: number): string | undefined {
+    const cached = this.cache.get(token);
+    if (cached === undefined || Date.now() - cached.fetchedAt >= CACHE_TTL_MS) return undefined;
+    const record = cached.record;
+    if (now >= record.expires_at || (record.valid_until !== null && now >= record.valid_until)) return undefined;
+    return record.appid;
+  }
+
   /** Forgets cached tokens, after a reset or a clock change. */
   clearCache(): void {
     this.cache.clear();
