@@ -39,9 +39,10 @@ export async function migrateToLatest(db: Kysely<any>, dialect: Dialect, schema?
     ...(dialect === 'postgres' ? { migrationTableSchema: schema ?? 'public' } : {}),
   });
   let { error, results } = await migrator.migrateToLatest();
-  // Kysely's table check reads the catalogue of every schema; when another sandbox sharing the
-  // database drops its schema at that moment, PostgreSQL reports that schema missing. Retrying
-  // reads the catalogue again without it.
+  // Kysely's table check reads the catalogue of every schema and calls pg_get_serial_sequence on
+  // each column it finds. When another sandbox sharing the database drops its schema at that
+  // moment, PostgreSQL reports that schema, one of its tables or a column of one missing.
+  // Retrying reads the catalogue again without it.
   for (let attempt = 1; error && attempt <= 3 && isOtherSchemaGone(error, schema); attempt++) {
     ({ error, results } = await migrator.migrateToLatest());
   }
@@ -56,7 +57,14 @@ function compareCodeUnits(a: string, b: string): number {
   return a < b ? -1 : 1;
 }
 
-function isOtherSchemaGone(error: unknown, own: string | undefined): boolean {
-  const match = /schema "([^"]+)" does not exist/.exec(String((error as Error)?.message ?? error));
-  return match !== null && match[1] !== own;
+/** True for the errors of a catalogue read that met a schema being dropped by another sandbox. */
+export function isOtherSchemaGone(error: unknown, own: string | undefined): boolean {
+  const message = String((error as Error)?.message ?? error);
+  const schema = /schema "([^"]+)" does not exist/.exec(message);
+  if (schema !== null) return schema[1] !== own;
+  const relation = /relation "([^".]+)\.[^"]+" does not exist/.exec(message);
+  if (relation !== null) return relation[1] !== own;
+  // The column form names no schema. A column missing in this sandbox's own schema would fail
+  // the same way on every attempt, so the retries end and the error is raised.
+  return /column "[^"]+" of relation "[^"]+" does not exist/.test(message);
 }
