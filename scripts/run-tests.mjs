@@ -4,9 +4,9 @@
 // (packages/console/dist-test) run once afterwards, on SQLite: they test pages, not storage.
 // WXSHOP_TEST_BROWSER=0 leaves them out.
 //
-// No test may take longer than TEST_TIMEOUT_MS, and every file's process exits once its tests are
-// done, even with a server or timer left open. A test that never ends thus fails with its name in
-// the output instead of stalling the whole run.
+// No test file may run longer than TEST_TIMEOUT_MS (node 20 applies --test-timeout to each file),
+// and every file's process exits once its tests are done, even with a server or timer left open.
+// A file that never ends thus fails with its name in the output instead of stalling the whole run.
 import { spawnSync } from 'node:child_process';
 import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';

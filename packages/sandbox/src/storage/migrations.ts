@@ -1,3 +1,4 @@
+import type Sqlite from 'better-sqlite3';
 import type { Dialect } from './database.js';
 import { type Kysely, type Migration, type MigrationProvider, Migrator } from 'kysely';
 import { migrations } from './migrations/index.js';
@@ -11,10 +12,10 @@ class StaticMigrationProvider implements MigrationProvider {
 }
 
 /**
- * True when a SQLite file has run every migration, read without taking a lock. A file in use by
- * another sandbox then opens without waiting for that sandbox's writes.
+ * Returns true when a SQLite file has run every migration, read without taking a lock. A file in
+ * use by another sandbox then opens without waiting for that sandbox's writes.
  */
-export function sqliteUpToDate(database: { prepare(sql: string): { pluck(): { all(): unknown[] } } }): boolean {
+export function sqliteUpToDate(database: Sqlite.Database): boolean {
   let applied: Set<unknown>;
   try {
     applied = new Set(database.prepare('select name from kysely_migration').pluck().all());
@@ -57,7 +58,7 @@ function compareCodeUnits(a: string, b: string): number {
   return a < b ? -1 : 1;
 }
 
-/** True for the errors of a catalogue read that met a schema being dropped by another sandbox. */
+/** Returns true for the errors of a catalogue read that met a schema another sandbox was dropping. */
 export function isOtherSchemaGone(error: unknown, own: string | undefined): boolean {
   const message = String((error as Error)?.message ?? error);
   const schema = /schema "([^"]+)" does not exist/.exec(message);
