@@ -1,13 +1,15 @@
 // Benchmarks the sandbox against a raw node:http JSON echo server measured in the same run:
 // spu/add, spu/get, order/add and order/get throughput as a ratio to the echo, cold start to first response, and idle
-// RSS. Every server runs in its own process on 127.0.0.1; autocannon drives the load from this one.
+// RSS. The floor servers of scripts/bench-floor.mjs, which do only the work every request needs,
+// run last and show how close to the echo any implementation can come on this machine.
+// Every server runs in its own process on 127.0.0.1; autocannon drives the load from this one.
 // Usage: npm run bench [-- --seconds N --connections N]
 //        node scripts/bench.mjs [--bin PATH] [--only spu/get,order/get] [--json]
 // --bin runs another build's `wxshop` (for example a second checkout), --only skips the loads not
 // named (the echo always runs), and --json prints the figures as one JSON object instead of the table.
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
@@ -23,7 +25,8 @@ const { values } = parseArgs({
     json: { type: 'boolean', default: false },
   },
 });
-const LOADS = ['spu/get', 'order/get', 'order/add', 'spu/add'];
+const FLOORS = ['floor/read', 'floor/write', 'floor/write-grouped'];
+const LOADS = ['spu/get', 'order/get', 'order/add', 'spu/add', ...FLOORS];
 const ONLY = values.only === undefined ? undefined : new Set(values.only.split(',').map((name) => name.trim()));
 const unknownLoads = [...(ONLY ?? [])].filter((name) => !LOADS.includes(name));
 if (unknownLoads.length > 0) {
@@ -86,9 +89,13 @@ function rssMb(pid) {
   return Number(/VmRSS:\s+(\d+)/.exec(status)[1]) / 1024;
 }
 
-async function post(url, body) {
+async function postText(url, body) {
   const response = await fetch(url, { method: 'POST', body: JSON.stringify(body), headers: { 'content-type': 'application/json' } });
-  return response.json();
+  return response.text();
+}
+
+async function post(url, body) {
+  return JSON.parse(await postText(url, body));
 }
 
 // CPU time (user + system) a process has used, in microseconds, from /proc.
@@ -142,6 +149,17 @@ async function startSandbox(dir) {
   return { child, base, token, coldStartMs };
 }
 
+// Starts one floor server of scripts/bench-floor.mjs on the sandbox files in `dir`.
+async function startFloor(name, dir) {
+  const port = await freePort();
+  const mode = name.slice('floor/'.length);
+  const reply = join(dir, mode === 'read' ? 'floor-read-reply.json' : 'floor-write-reply.json');
+  const script = new URL('./bench-floor.mjs', import.meta.url).pathname;
+  const child = spawn(process.execPath, [script, mode, String(port), dir, join(dir, 'bench.db'), reply], { stdio: ['ignore', 'pipe', 'ignore'] });
+  await waitForOutput(child, /ready/);
+  return { child, base: `http://127.0.0.1:${port}` };
+}
+
 async function main() {
   const dir = mkdtempSync(join(tmpdir(), 'wxshop-bench-'));
   const results = [];
@@ -173,8 +191,12 @@ async function main() {
       brand_id: 2100000000,
       skus: [{ out_sku_id: `${id}-S`, thumb_img: image, sale_price: 100, market_price: 200, stock_num: 10, sku_attrs: [] }],
     });
-    const seeded = await post(`${base}/shop/spu/add?access_token=${token}`, product('SEED-1'));
-    if (seeded.errcode !== 0) throw new Error(`seed spu/add failed: ${JSON.stringify(seeded)}`);
+    const addReply = await postText(`${base}/shop/spu/add?access_token=${token}`, product('SEED-1'));
+    if (JSON.parse(addReply).errcode !== 0) throw new Error(`seed spu/add failed: ${addReply}`);
+    // The floor servers send the sandbox's own replies, so their replies are as long.
+    const getReply = await postText(`${base}/shop/spu/get?access_token=${token}`, { out_product_id: 'SEED-1', need_edit_spu: 1 });
+    writeFileSync(join(dir, 'floor-read-reply.json'), getReply);
+    writeFileSync(join(dir, 'floor-write-reply.json'), addReply);
 
     // spu/get and the order loads run before spu/add: the add run leaves thousands of reviews that
     // the auto reviewer decides 10 s later, in the same process, which would count in their CPU time.
@@ -265,6 +287,29 @@ async function main() {
     again.child.kill('SIGTERM');
     await once(again.child, 'exit');
 
+    // The floor servers, on tables made like the sandbox's files that the loads above wrote.
+    for (const name of FLOORS) {
+      if (ONLY !== undefined && !ONLY.has(name)) continue;
+      const floor = await startFloor(name, dir);
+      let floorCounter = 0;
+      let failedFloor = 0;
+      const request = {
+        method: 'POST',
+        path: `/shop/${name === 'floor/read' ? 'spu/get' : 'spu/add'}?access_token=floor-token`,
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ out_product_id: 'SEED-1', need_edit_spu: 1 }),
+        onResponse: (_status, body) => {
+          if (!body.startsWith('{"errcode":0,')) failedFloor++;
+        },
+      };
+      if (name !== 'floor/read') request.setupRequest = (sent) => ({ ...sent, body: JSON.stringify(product(`FLOOR-${floorCounter++}`)) });
+      const result = await measured(name, floor.child.pid, { url: floor.base, requests: [request] });
+      floor.child.kill('SIGTERM');
+      await once(floor.child, 'exit');
+      result.errors += failedFloor;
+      results.push(result);
+    }
+
     const machine = `${cpus().length} × ${cpus()[0]?.model ?? 'unknown CPU'}, ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}`;
     const targets = { 'spu/add': 0.3, 'spu/get': 0.6, 'order/add': 0.3, 'order/get': 0.6 };
     if (values.json) {
@@ -281,9 +326,20 @@ async function main() {
     for (const row of results) {
       const ratio = row.rps / echoResult.rps;
       const target = targets[row.name];
-      const verdict = target === undefined ? '' : `≥ ${target.toFixed(2)} ${ratio >= target ? 'met' : 'MISSED'}`;
+      let verdict = target === undefined ? '' : `≥ ${target.toFixed(2)} ${ratio >= target ? 'met' : 'MISSED'}`;
+      if (FLOORS.includes(row.name)) verdict = 'reference';
       console.log(`| ${row.name} | ${row.rps} | ${row.p99_ms} | ${row.errors} | ${ratio.toFixed(2)} | ${verdict} | ${row.cpu_us.toFixed(0)} | ${(echoResult.cpu_us / row.cpu_us).toFixed(2)} |`);
     }
+    const floorShares = [
+      ['spu/get', 'floor/read'],
+      ['order/get', 'floor/read'],
+      ['spu/add', 'floor/write'],
+      ['order/add', 'floor/write'],
+    ]
+      .map(([name, floorName]) => [results.find((row) => row.name === name), results.find((row) => row.name === floorName)])
+      .filter(([row, floor]) => row !== undefined && floor !== undefined)
+      .map(([row, floor]) => `${row.name} ${(row.rps / floor.rps).toFixed(2)} of ${floor.name}`);
+    if (floorShares.length > 0) console.log(`\nthroughput as a share of the floor's: ${floorShares.join(', ')}`);
     console.log(`\ncold start to first response: ${sandbox.coldStartMs.toFixed(0)} ms (new database), ${again.coldStartMs.toFixed(0)} ms (existing database); target ≤ 300 ms`);
     console.log(`RSS: ${idleRss.toFixed(1)} MB idle after start (target ≤ 80 MB), ${loadedRss.toFixed(1)} MB after the load`);
   } finally {
