@@ -23,8 +23,9 @@ if (!['read', 'write', 'write-grouped'].includes(mode) || !portText || !dir || !
 
 const APPID = 'wx0000000000bench1';
 const TOKEN = 'floor-token';
+// As in the sandbox, the reply goes to the socket as a string and to the log as UTF-8 bytes.
 const reply = readFileSync(replyFile, 'utf8');
-const replyLength = Buffer.byteLength(reply);
+const replyBytes = Buffer.from(reply, 'utf8');
 const apps = new Map([[TOKEN, APPID]]);
 
 // Copies the table and index definitions of `table` from a sandbox file into `target`.
@@ -42,9 +43,15 @@ log.pragma('page_size = 16384');
 log.pragma('journal_mode = WAL');
 log.pragma('synchronous = OFF');
 copySchema(`${sandboxDb}-requests`, log, 'request_log');
-const insertLogRow = log.prepare('insert or ignore into request_log values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)');
+// Rows go 20 to a statement, and the reply is bound as bytes cast to text, as the sandbox does.
+const ROW_PLACEHOLDERS = '(?, ?, ?, ?, ?, ?, cast(? as text), ?, ?, ?, ?, ?)';
+const ROWS_PER_STATEMENT = 20;
+const insertLogRow = log.prepare(`insert or ignore into request_log values ${ROW_PLACEHOLDERS}`);
+const insertLogGroup = log.prepare(`insert or ignore into request_log values ${Array(ROWS_PER_STATEMENT).fill(ROW_PLACEHOLDERS).join(', ')}`);
 const writeLogRows = log.transaction((rows) => {
-  for (const row of rows) insertLogRow.run(row);
+  let start = 0;
+  for (; start + ROWS_PER_STATEMENT <= rows.length; start += ROWS_PER_STATEMENT) insertLogGroup.run(rows.slice(start, start + ROWS_PER_STATEMENT).flat());
+  for (; start < rows.length; start++) insertLogRow.run(rows[start]);
 });
 let logRows = [];
 let logTimer;
@@ -70,17 +77,19 @@ function logRequest(url, body, path) {
     lines = [];
     lineChars = 0;
   }
-  logRows.push([rid, APPID, 'POST', path, url.slice(path.length + 1).replace(TOKEN, '***'), body.toString('utf8'), reply, 0, 'ok', '127.0.0.1', Date.now(), 0]);
+  logRows.push([rid, APPID, 'POST', path, url.slice(path.length + 1).replace(TOKEN, '***'), body.toString('utf8'), replyBytes, 0, 'ok', '127.0.0.1', Date.now(), 0]);
   if (logRows.length >= 200) flushLog();
   else logTimer ??= setTimeout(flushLog, 100);
 }
 
-// The product table, with the sandbox's main file settings: WAL, synchronous NORMAL.
+// The product table, with the sandbox's main file settings: WAL, synchronous NORMAL, and a
+// checkpoint every 10,000 pages.
 let insertProduct;
 if (mode !== 'read') {
   const db = new Database(join(dir, `floor-${mode}.db`));
   db.pragma('journal_mode = WAL');
   db.pragma('synchronous = NORMAL');
+  db.pragma('wal_autocheckpoint = 10000');
   copySchema(sandboxDb, db, 'products');
   const insert = db.prepare(
     'insert into products (appid, product_id, out_product_id, draft, online, status, edit_status, audit_info, audit_due_at, recent_submissions, deleted, create_time, update_time) values (?, ?, ?, ?, null, 0, 2, ?, ?, ?, 0, ?, ?)',
@@ -92,8 +101,14 @@ if (mode !== 'read') {
   };
   const commitOne = db.transaction((row) => insert.run(row)).immediate;
   if (mode === 'write') {
-    insertProduct = (body, send) => {
-      commitOne(values(body));
+    insertProduct = (body, send, fail) => {
+      try {
+        commitOne(values(body));
+      } catch (error) {
+        console.error(`commit failed: ${error.message}`);
+        fail();
+        return;
+      }
       send();
     };
   } else {
@@ -104,12 +119,18 @@ if (mode !== 'read') {
     const endTurn = () => {
       const waiting = turn;
       turn = [];
-      commitTurn(waiting.map(([row]) => row));
+      try {
+        commitTurn(waiting.map(([row]) => row));
+      } catch (error) {
+        console.error(`commit of ${waiting.length} rows failed: ${error.message}`);
+        for (const [, , fail] of waiting) fail();
+        return;
+      }
       for (const [, send] of waiting) send();
     };
-    insertProduct = (body, send) => {
+    insertProduct = (body, send, fail) => {
       if (turn.length === 0) setImmediate(endTurn);
-      turn.push([values(body), send]);
+      turn.push([values(body), send, fail]);
     };
   }
 }
@@ -121,17 +142,18 @@ createServer((req, res) => {
     const raw = chunks.length === 1 ? chunks[0] : Buffer.concat(chunks);
     const body = JSON.parse(raw.toString('utf8'));
     const queryStart = req.url.indexOf('?');
-    const path = req.url.slice(0, queryStart);
-    if (apps.get(new URLSearchParams(req.url.slice(queryStart + 1)).get('access_token')) !== APPID) {
+    const path = queryStart === -1 ? req.url : req.url.slice(0, queryStart);
+    if (queryStart === -1 || apps.get(new URLSearchParams(req.url.slice(queryStart + 1)).get('access_token')) !== APPID) {
       res.writeHead(401).end();
       return;
     }
     const send = () => {
-      res.writeHead(200, { 'content-type': 'application/json; encoding=utf-8', 'content-length': replyLength });
+      res.writeHead(200, { 'content-type': 'application/json; encoding=utf-8', 'content-length': replyBytes.length });
       res.end(reply);
       logRequest(req.url, raw, path);
     };
-    if (insertProduct) insertProduct(body, send);
+    const fail = () => res.writeHead(500).end();
+    if (insertProduct) insertProduct(body, send, fail);
     else send();
   });
 }).listen(Number(portText), '127.0.0.1', () => process.stdout.write('ready\n'));
