@@ -320,6 +320,10 @@ describe('ecaftersale (v2)', () => {
     const created = await admin(sb.url, 'POST', `/apps/${APPID}/orders/ADM-1/aftersales`, { type: 2, product_info: { out_product_id: 'P-1', out_sku_id: 'S-1', product_cnt: 1 }, orderamt: 900, refund_reason: '尺码不合适', refund_reason_type: 7 });
     assert.equal(created.status, 201, JSON.stringify(created.json));
     const id = created.json.aftersale.aftersale_id as string;
+    // Ids are strings in every admin response, short ones included.
+    assert.equal(typeof id, 'string');
+    assert.equal(typeof created.json.aftersale.order_id, 'string');
+    assert.equal(typeof created.json.aftersale.product_info.product_id, 'string');
     assert.equal((await admin(sb.url, 'POST', `/apps/${APPID}/aftersales/${id}/update`, { orderamt: 800 })).json.aftersale.orderamt, 800);
     const address = { receiver_name: '退货仓', detailed_address: '仓库路1号', tel_number: '02000000000', province: '广东省', city: '广州市', town: '白云区' };
     assert.equal((await call(sb.url, '/shop/ecaftersale/acceptreturn', { aftersale_id: Number(id), address_info: address }, { token })).json.errcode, 0);

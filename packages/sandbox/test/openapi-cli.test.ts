@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
+import { once } from 'node:events';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -30,6 +31,17 @@ test('wxshop openapi --out writes an OpenAPI 3.1 document with every endpoint', 
   } finally {
     dir.remove();
   }
+});
+
+test('wxshop openapi ends quietly when the reader closes the pipe', async () => {
+  const child = spawn(process.execPath, [BIN, 'openapi'], { stdio: ['ignore', 'pipe', 'pipe'] });
+  let stderr = '';
+  child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
+  // Like `wxshop openapi | head -c 10`: read a little, then close the reading end.
+  child.stdout.once('data', () => child.stdout.destroy());
+  const [code] = (await once(child, 'exit')) as [number | null];
+  assert.equal(code, 0, stderr);
+  assert.ok(!stderr.includes('EPIPE'), stderr);
 });
 
 test('wxshop openapi prints the document to stdout without --out', () => {

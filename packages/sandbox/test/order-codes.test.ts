@@ -337,15 +337,29 @@ describe('observed answers', () => {
     assert.equal(String((await getOrder(sb.url, token, 'RACE-ADD-1', buyer)).order_id), [...ids][0]);
   });
 
-  test('10 concurrent identical 2021 adds all answer 0 with one order', async () => {
+  test('25 concurrent identical 2021 adds all answer 0 with one order', async () => {
     const body = await v1Order(sb.url, buyer, 'RACE-ADD-2');
-    const responses: WireResponse[] = await Promise.all(Array.from({ length: 10 }, () => call(sb.url, '/shop/order/add', body, { token })));
+    const responses: WireResponse[] = await Promise.all(Array.from({ length: 25 }, () => call(sb.url, '/shop/order/add', body, { token })));
     for (const response of responses) assert.equal(response.json.errcode, 0, response.text);
     const ids = new Set(responses.map((response) => String((response.json.data as any).order_id)));
     assert.equal(ids.size, 1, [...ids].join(', '));
     const order = await getOrder(sb.url, token, 'RACE-ADD-2', buyer);
     assert.equal(String(order.order_id), [...ids][0]);
     assert.equal(order.status, 10);
+  });
+
+  test('out_order_id of the wrong type matches no order', async () => {
+    // A U+0000 in an id arrives as U+FFFD, so this order is stored under "\ufffd".
+    const orderId = await addOrder(sb.url, token, await v1Order(sb.url, buyer, '\u0000'));
+    for (const wrong of [{}, [], true, 1e300]) {
+      const key = { out_order_id: wrong, openid: buyer };
+      assertError(await call(sb.url, '/shop/order/get', key, { token }), 1010011, MESSAGE.orderMissing);
+      assertError(await call(sb.url, '/shop/order/close', key, { token }), 1010011, MESSAGE.orderMissing);
+    }
+    const stored = await call(sb.url, '/shop/order/get', { order_id: orderId, openid: buyer }, { token });
+    assert.equal(stored.json.errcode, 0, stored.text);
+    assert.equal((stored.json.order as any).out_order_id, '\ufffd');
+    assert.equal((stored.json.order as any).status, 10);
   });
 
   test('2747026 is advised as retryable after a wait', () => {

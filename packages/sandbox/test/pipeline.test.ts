@@ -232,6 +232,9 @@ describe('47001 body not JSON', () => {
     ['bare string', '"product_id"'],
     ['invalid UTF-8 bytes', Buffer.concat([Buffer.from('{"out_product_id":"'), Buffer.from([0xff, 0xfe, 0xc3]), Buffer.from('"}')])],
     ['trailing comma with a 64-bit id', '{"product_id":12345678901234567890,}'],
+    ['lone high surrogate escape', '{"out_product_id":"SUR-\\ud801"}'],
+    ['lone low surrogate escape in a key', '{"out_product_id":"SUR-1","\\udc00":1}'],
+    ['reversed surrogate pair', '{"out_product_id":"SUR-\\ude00\\ud83d"}'],
   ];
 
   for (const [name, raw] of bodies) {
@@ -239,6 +242,11 @@ describe('47001 body not JSON', () => {
       await expectError(url, () => call(url, '/shop/spu/get', undefined, { token, raw }), 47001, NOT_JSON);
     });
   }
+
+  test('escaped surrogate pair is accepted', async () => {
+    const response = await call(url, '/shop/spu/get', undefined, { token, raw: '{"out_product_id":"SUR-\\ud83d\\ude00"}' });
+    assert.equal(response.json.errcode, 1000011, response.text);
+  });
 
   test('malformed spu/del deletes nothing', async () => {
     const { response: failed } = await checkError(url, () => call(url, '/shop/spu/del', undefined, { token, raw: `{"product_id":${productId},}` }), 47001, NOT_JSON);
@@ -423,6 +431,18 @@ describe('request log', () => {
     assert.equal(row.path, '/shop/spu/get');
     assert.equal(row.request_body, '{"product_id":1,}');
     assertContentType(failed);
+  });
+
+  test('deeply nested body with a token field is logged masked', async () => {
+    const raw = `{"token":"not-for-the-log","a":${'['.repeat(20000)}1${']'.repeat(20000)}}`;
+    const response = await call(url, '/shop/spu/get', undefined, { token, raw });
+    const rid = String(response.json.errmsg).split('rid: ')[1];
+    assert.ok(rid, response.text);
+    const found = await call(url, '/cgi-bin/openapi/rid/get', { rid }, { token });
+    assert.equal(found.json.errcode, 0, found.text);
+    const logged = (found.json.request as Record<string, string>).request_body;
+    assert.ok(!logged.includes('not-for-the-log'), logged.slice(0, 80));
+    assert.ok(logged.startsWith('{"token":"xxxx"'), logged.slice(0, 80));
   });
 
   test('logged query shortens the access token', async () => {

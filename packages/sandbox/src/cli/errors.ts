@@ -1,6 +1,6 @@
 import { parseArgs } from 'node:util';
 import { describeInChinese, ERROR_CODES, explain, type ErrorCodeEntry, type ErrorFamily, type ErrorModule, type RetryAdvice } from '@wxshop/api';
-import type { Language } from './messages.js';
+import { argumentErrorMessage, type Language } from './messages.js';
 import { colourOn, styles, type Output } from './terminal.js';
 
 export type { Output };
@@ -136,7 +136,7 @@ export function runErrors(args: string[], language: Language, out: Output, err: 
       allowPositionals: true,
     });
   } catch (error) {
-    err.write(`${text.badOption((error as Error).message)}\n`);
+    err.write(`${text.badOption(argumentErrorMessage(error, language))}\n`);
     return 2;
   }
   if (parsed.values.help) {

@@ -5,7 +5,7 @@ import { createSandbox } from '../sandbox.js';
 import { ConfigError, DEFAULT_CONFIG_FILE, mergeConfig, parseAppSpec, readConfigFile, readEnvironment, type ServeConfig } from './config.js';
 import { bannerJson, formatBanner } from './banner.js';
 import { runErrors } from './errors.js';
-import { detectLanguage, messages } from './messages.js';
+import { argumentErrorMessage, detectLanguage, messages } from './messages.js';
 import { runSnapshot } from './snapshot.js';
 import { runOpenApi } from './openapi.js';
 import { colourOn, processOutputs, progress } from './terminal.js';
@@ -21,6 +21,9 @@ export async function main(argv: string[]): Promise<number> {
     process.stdout.write(`${text.usage}\n`);
     return 0;
   }
+  // A reader that stops early (`wxshop openapi | head`) closes the pipe. The one-shot commands
+  // then end quietly, as command-line tools do on SIGPIPE, instead of with an EPIPE stack trace.
+  if (command === 'snapshot' || command === 'openapi' || command === 'errors') endOnClosedPipe(process.stdout);
   if (command === 'snapshot') return runSnapshot(rest, language, out, err);
   if (command === 'openapi') return runOpenApi(rest, language, out, err);
   if (command === 'errors') return runErrors(rest, language, out, err);
@@ -38,7 +41,7 @@ export async function main(argv: string[]): Promise<number> {
   try {
     ({ config, json } = readServeConfig(rest));
   } catch (error) {
-    process.stderr.write(`${text.failed((error as Error).message)}\n`);
+    process.stderr.write(`${text.failed(argumentErrorMessage(error, language))}\n`);
     return 2;
   }
   if (!isLoopbackHost(config.host) && !config.adminKey) {
@@ -142,7 +145,8 @@ function readServeConfig(args: string[]): { config: ServeConfig; json: boolean }
       allowPositionals: false,
     });
   } catch (error) {
-    throw new ConfigError((error as Error).message);
+    // The caller words parseArgs errors in the CLI's language, so they keep their code.
+    throw error;
   }
 
   const values = parsed.values;
@@ -170,4 +174,12 @@ function readServeConfig(args: string[]): { config: ServeConfig; json: boolean }
   const language = values.lang ?? process.env.WXSHOP_LANG;
   if (language !== undefined && !LANGUAGES.includes(language)) throw new ConfigError(`Invalid language "${language}": use zh or en`);
   return { config, json: values.json === true };
+}
+
+/** Exits with status 0 once `stream` fails with EPIPE; any other error is thrown again. */
+function endOnClosedPipe(stream: NodeJS.WriteStream): void {
+  stream.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code !== 'EPIPE') throw error;
+    process.exit(0);
+  });
 }

@@ -80,6 +80,7 @@ serve 选项:
     snapshotExported: (file: string, tables: number, rows: number) => `已导出 ${tables} 张表、${rows} 行到 ${file}`,
     snapshotImported: (file: string, storage: string, rows: number) => `已从 ${file} 导入 ${rows} 行到 ${storage}`,
     snapshotFailed: (message: string) => `快照失败: ${message}`,
+    snapshotNoDatabase: (file: string) => `数据库文件不存在: ${file}。请检查 --db 的路径。`,
   },
   en: {
     usage: `Usage: wxshop <command> [options]
@@ -151,9 +152,27 @@ Options:
     snapshotExported: (file: string, tables: number, rows: number) => `Exported ${tables} tables, ${rows} rows to ${file}`,
     snapshotImported: (file: string, storage: string, rows: number) => `Imported ${rows} rows from ${file} into ${storage}`,
     snapshotFailed: (message: string) => `Snapshot failed: ${message}`,
+    snapshotNoDatabase: (file: string) => `database file not found: ${file}. Check the path given to --db.`,
   },
 } as const;
 
 export function messages(language: Language) {
   return TEXT[language];
+}
+
+/**
+ * Returns the message of a node:util parseArgs error in the CLI's language. parseArgs writes
+ * English only, so in Chinese the three usual mistakes are named anew: an unknown option, an option
+ * without its value and an argument the command does not take. Other errors keep their message.
+ */
+export function argumentErrorMessage(error: unknown, language: Language): string {
+  const message = error instanceof Error ? error.message : String(error);
+  if (language !== 'zh') return message;
+  const code = (error as { code?: unknown }).code;
+  const quoted = /'([^']+)'/.exec(message)?.[1];
+  if (quoted === undefined) return message;
+  if (code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION') return `未知选项 ${quoted}`;
+  if (code === 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE' && message.endsWith('argument missing')) return `选项 ${quoted.split(' ')[0]} 缺少取值`;
+  if (code === 'ERR_PARSE_ARGS_UNEXPECTED_POSITIONAL') return `多余的参数 ${quoted}`;
+  return message;
 }

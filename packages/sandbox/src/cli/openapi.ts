@@ -1,7 +1,7 @@
 import { writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { toOpenApi } from '@wxshop/api';
-import { messages, type Language } from './messages.js';
+import { argumentErrorMessage, messages, type Language } from './messages.js';
 import { colourOn, styles, type Output } from './terminal.js';
 
 /**
@@ -20,7 +20,7 @@ export function runOpenApi(args: string[], language: Language, out: Output, err:
       allowPositionals: false,
     }).values;
   } catch (error) {
-    err.write(`${text.openapiBadOption((error as Error).message)}\n`);
+    err.write(`${text.openapiBadOption(argumentErrorMessage(error, language))}\n`);
     return 2;
   }
   if (values.help) {

@@ -1,12 +1,14 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { parseArgs } from 'node:util';
 import { test } from 'node:test';
 import { bannerJson, formatBanner } from './banner.js';
-import { messages } from './messages.js';
+import { argumentErrorMessage, messages } from './messages.js';
 import { runOpenApi } from './openapi.js';
 import { runSnapshot } from './snapshot.js';
+import { openStorage } from '../storage/database.js';
 import type { Output } from './terminal.js';
 
 // How the CLI's commands write: colour and progress lines only on a terminal, plain text in pipes,
@@ -85,6 +87,7 @@ test('openapi reports a file it cannot write', withTempDir((dir) => {
 
 test('snapshot shows progress only on a terminal', withTempDir(async (dir) => {
   const db = join(dir, 'shop.db');
+  await (await openStorage({ url: db })).close();
   const onTerminal = capture(true);
   const out = capture(true);
   assert.equal(await runSnapshot(['export', join(dir, 'a.json'), '--db', db], 'zh', out, onTerminal, {}), 0);
@@ -103,6 +106,7 @@ test('snapshot shows progress only on a terminal', withTempDir(async (dir) => {
 
 test('snapshot --json reports tables and rows', withTempDir(async (dir) => {
   const db = join(dir, 'shop.db');
+  await (await openStorage({ url: db })).close();
   const file = join(dir, 'a.json');
   const out = capture(true);
   assert.equal(await runSnapshot(['export', file, '--db', db, '--json'], 'zh', out, capture(false), {}), 0);
@@ -112,6 +116,15 @@ test('snapshot --json reports tables and rows', withTempDir(async (dir) => {
   assert.equal(report.tables, Object.keys(JSON.parse(readFileSync(file, 'utf8')).tables).length);
   assert.equal(typeof report.rows, 'number');
   assert.match(report.storage, /SQLite/);
+}));
+
+test('snapshot export of a missing file fails', withTempDir(async (dir) => {
+  const db = join(dir, 'typo.db');
+  const err = capture(false);
+  assert.equal(await runSnapshot(['export', join(dir, 'a.json'), '--db', db], 'en', capture(false), err, {}), 1);
+  assert.match(err.text, /database file not found: .*typo\.db/);
+  assert.equal(existsSync(db), false, 'no empty database is created');
+  assert.equal(existsSync(join(dir, 'a.json')), false);
 }));
 
 test('snapshot help follows the language', async () => {
@@ -155,4 +168,20 @@ test('serve --json report is one JSON line', () => {
     console: 'http://127.0.0.1:8930/_sandbox/console/',
     admin: 'http://127.0.0.1:8930/_sandbox/v1',
   });
+});
+
+test('argument errors follow the language', () => {
+  const parseError = (args: string[]) => {
+    try {
+      parseArgs({ args, options: { port: { type: 'string' } }, strict: true, allowPositionals: false });
+    } catch (error) {
+      return error;
+    }
+    throw new Error(`parseArgs accepted ${args.join(' ')}`);
+  };
+  assert.equal(argumentErrorMessage(parseError(['--bogus']), 'zh'), '未知选项 --bogus');
+  assert.equal(argumentErrorMessage(parseError(['--port']), 'zh'), '选项 --port 缺少取值');
+  assert.equal(argumentErrorMessage(parseError(['extra']), 'zh'), '多余的参数 extra');
+  assert.match(argumentErrorMessage(parseError(['--bogus']), 'en'), /^Unknown option '--bogus'/);
+  assert.equal(argumentErrorMessage(new Error('something else'), 'zh'), 'something else');
 });

@@ -1,9 +1,9 @@
-import { readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { openStorage } from '../storage/database.js';
 import { exportSnapshot, importSnapshot, parseSnapshot, snapshotToJson } from '../storage/snapshot.js';
 import { DEFAULTS } from './config.js';
-import { messages, type Language } from './messages.js';
+import { argumentErrorMessage, messages, type Language } from './messages.js';
 import { colourOn, progress, styles, type Output } from './terminal.js';
 
 /**
@@ -24,7 +24,7 @@ export async function runSnapshot(args: string[], language: Language, out: Outpu
       allowPositionals: true,
     });
   } catch (error) {
-    failure((error as Error).message);
+    failure(argumentErrorMessage(error, language));
     return 2;
   }
   if (parsed.values.help) {
@@ -39,6 +39,13 @@ export async function runSnapshot(args: string[], language: Language, out: Outpu
   const db = parsed.values.db ?? env.WXSHOP_DB ?? DEFAULTS.db;
   const json = parsed.values.json === true;
   const success = styles(colourOn(out, env)).green;
+
+  // Opening a file that does not exist would create an empty database, so a mistyped path would
+  // export an empty shop. Import may create the file: it fills a new database from the snapshot.
+  if (action === 'export' && isDatabaseFile(db) && !existsSync(db)) {
+    failure(text.snapshotNoDatabase(db));
+    return 1;
+  }
 
   let storage;
   try {
@@ -70,4 +77,9 @@ export async function runSnapshot(args: string[], language: Language, out: Outpu
   } finally {
     await storage.close();
   }
+}
+
+/** True for a SQLite file path, false for an in-memory database or a PostgreSQL URL. */
+function isDatabaseFile(db: string): boolean {
+  return db !== ':memory:' && db !== '' && !/^postgres(?:ql)?:\/\//.test(db);
 }

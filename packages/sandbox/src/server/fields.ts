@@ -113,6 +113,32 @@ export function withoutNul(text: string): string {
   return text.includes('\u0000') ? text.replaceAll('\u0000', '\ufffd') : text;
 }
 
+// Half of a UTF-16 surrogate pair without its other half.
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+
+/**
+ * True when a string anywhere in a parsed body, keys included, holds a lone surrogate. JSON can
+ * write one as an escape (`\ud801`), but UTF-8 cannot encode it, so no database stores it as sent.
+ * The walk uses its own stack, so a deeply nested body cannot overflow the call stack.
+ */
+export function hasLoneSurrogate(value: JsonValue): boolean {
+  const pending: JsonValue[] = [value];
+  while (pending.length > 0) {
+    const next = pending.pop()!;
+    if (typeof next === 'string') {
+      if (LONE_SURROGATE.test(next)) return true;
+    } else if (Array.isArray(next)) {
+      pending.push(...next);
+    } else if (isObject(next)) {
+      for (const [key, field] of Object.entries(next)) {
+        if (LONE_SURROGATE.test(key)) return true;
+        pending.push(field);
+      }
+    }
+  }
+  return false;
+}
+
 /**
  * Replaces U+0000 with U+FFFD in every string of a parsed body, keys included, in place. A NUL
  * in a JSON string (`\u0000`) thus behaves the same on SQLite and PostgreSQL: free text keeps a

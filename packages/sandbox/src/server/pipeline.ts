@@ -2,7 +2,7 @@ import { findEndpoint, formatErrmsg, parseJson, stringifyJson } from '@wxshop/ap
 import type { Services } from '../services.js';
 import type { AppRecord } from '../modules/app/store.js';
 import { resolveCaller, type Caller } from '../modules/component/caller.js';
-import { isObject, replaceNul, type JsonObject } from './fields.js';
+import { hasLoneSurrogate, isObject, replaceNul, type JsonObject } from './fields.js';
 import { createRid } from './rid.js';
 import type { WireContext, WireRoute } from './routes.js';
 import { WireError } from './wire-error.js';
@@ -39,6 +39,8 @@ export interface WireHttpRequest {
 
 // ignoreBOM keeps a byte order mark in the text, so a body starting with one is not strict JSON.
 const decoder = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
+// A JSON escape of a UTF-16 surrogate, either half.
+const SURROGATE_ESCAPE = /\\u[dD][89a-fA-F]/;
 
 /**
  * Runs one wire request through the platform's checks in order, responds with HTTP 200 and a
@@ -188,6 +190,9 @@ function parseBody(raw: Buffer): JsonObject | undefined {
   try {
     const value = parseJson(text);
     if (!isObject(value)) return undefined;
+    // A lone surrogate written as an escape is refused like the invalid UTF-8 bytes it stands
+    // for. Bodies without an escape in the range \uD800 to \uDFFF skip the walk.
+    if (SURROGATE_ESCAPE.test(text) && hasLoneSurrogate(value)) return undefined;
     // A JSON string can hold U+0000 only as an escape, so bodies without one skip the walk.
     return text.includes('\\u0000') ? replaceNul(value) : value;
   } catch {

@@ -44,14 +44,13 @@ export function redactQueryText(text: string, parsed: URLSearchParams): string {
 export function redactJsonText(text: string): string {
   // Most bodies carry no credential field: a substring test spares them the parse.
   if (!/token|secret|aes_key|EncodingAESKey|pre_auth_code/.test(text)) return text;
-  let value: unknown;
+  // The lossless pair keeps 64-bit ids exact in the logged text. Text that is not JSON, or JSON
+  // nested too deeply for the recursive walk, is masked by pattern instead.
   try {
-    value = parseJson(text);
+    return stringifyJson(maskFields(parseJson(text)) as JsonValue);
   } catch {
     return text.replace(/("(?:[a-z_]*token|[a-z_]*secret|aes_key|EncodingAESKey|pre_auth_code)"\s*:\s*")[^"]*"/gi, '$1xxxx"');
   }
-  // The lossless pair keeps 64-bit ids exact in the logged text.
-  return stringifyJson(maskFields(value) as JsonValue);
 }
 
 function maskFields(value: unknown): unknown {

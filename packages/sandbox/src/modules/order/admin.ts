@@ -10,9 +10,21 @@ import { ecView, v1View } from '../aftersale/view.js';
 import { listOrders, type OrderKey } from './store.js';
 import { orderView } from './view.js';
 
-/** Converts a wire view for the admin API: 64-bit ids become strings, which JavaScript reads exactly. */
+// A field named `id` or ending in `_id`.
+const ID_FIELD = /(?:^|_)id$/;
+
+/**
+ * Converts a wire view for the admin API: every id becomes a string, so that a 19-digit order id
+ * reads exactly in JavaScript and a client finds the same type in every id field.
+ */
 export function plain<T>(value: T): unknown {
-  return JSON.parse(JSON.stringify(value, (_key, item) => (typeof item === 'bigint' ? item.toString() : item)));
+  return JSON.parse(
+    JSON.stringify(value, (key, item) => {
+      if (typeof item === 'bigint') return item.toString();
+      if (typeof item === 'number' && ID_FIELD.test(key)) return String(item);
+      return item;
+    }),
+  );
 }
 
 /** Runs a platform-side action; refusals of the rules become 404 (unknown) or 409 (wrong state). */

@@ -6,6 +6,7 @@ import { transition, TransitionRejected } from '../../platform/transitions.js';
 import { enqueueEvent } from '../../push/outbox.js';
 import { hasNul, INVALID, readInt, readString, type JsonObject } from '../../server/fields.js';
 import { WireError } from '../../server/wire-error.js';
+import { sqliteHandle } from '../../storage/database.js';
 import type { IdAllocator } from '../../storage/ids.js';
 import type { Database } from '../../storage/schema.js';
 import type { AppRecord, Executor } from '../app/store.js';
@@ -14,7 +15,7 @@ import type { ProductService } from '../product/service.js';
 import { checkTicketOrderId, matchCatalogue } from './catalogue.js';
 import { readBuyerOpenid, readOrderKey } from './keys.js';
 import { ORDER_TRANSITIONS, UNPAID, type OrderAction } from './states.js';
-import { findDueSettlements, findExpiredOrders, findOrder, insertOrder, listOrders, readOrder, saveOrder, sharerSales, type OrderKey, type OrderRecord } from './store.js';
+import { findDueSettlements, findExpiredOrders, findOrder, insertOrder, listOrders, lockOutOrderId, readOrder, saveOrder, sharerSales, type OrderKey, type OrderRecord } from './store.js';
 import { checkAmounts, readAddress, readOrderAdd, readOutOrderId, type OrderAddInput } from './validate.js';
 import { orderGetPayload, orderView, wireId } from './view.js';
 
@@ -70,7 +71,9 @@ export class OrderService {
     const [sequence] = await this.ids.take('order_id', 1n);
     const orderId = (ORDER_ID_BASE + sequence! * ORDER_ID_STEP).toString();
 
+    const postgres = sqliteHandle(this.db) === undefined;
     const attempt = () => this.db.transaction().execute(async (trx) => {
+      if (postgres) await lockOutOrderId(trx, app.appid, outOrderId);
       if (!(await this.buyers.isBuyer(trx, app.appid, input.openid!))) throw new WireError(1010014, 'order.add.openid.not_of_app');
       if (input.trace_id !== '') {
         if (hasNul(input.trace_id)) throw new WireError(1010061, 'order.add.trace_id.invalid');
@@ -140,10 +143,9 @@ export class OrderService {
       await this.announceAdd(trx, app, input, record, now);
       return { record, created: true };
     });
-    // Another add of the same out_order_id committed first (PostgreSQL): its insert won, or its
-    // 2021 overwrite changed the order after this one read it. Running again sees that order and
-    // returns what a repeated add returns: the stored ids (2022) or an overwrite (2021). Each round
-    // lets at least one racing add through, so the bound only matters past that many racers.
+    // On PostgreSQL adds of one out_order_id wait for each other (lockOutOrderId), so a lost race
+    // is not expected there. If one happens all the same, the retry reads the stored order and
+    // returns what a repeated add returns: the stored ids (2022) or an overwrite (2021).
     let result;
     for (let round = 1; ; round++) {
       try {

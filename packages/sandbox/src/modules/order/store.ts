@@ -1,4 +1,4 @@
-import type { CompiledQuery, Kysely } from 'kysely';
+import { sql, type CompiledQuery, type Kysely } from 'kysely';
 import { sqliteReadVersion } from '../../storage/database.js';
 import type { Database } from '../../storage/schema.js';
 import type { Executor } from '../app/store.js';
@@ -116,6 +116,17 @@ function toRecord(row: Row): OrderRecord {
 
 function toRow(record: OrderRecord): Row {
   return { ...record, detail: JSON.stringify(record.detail) };
+}
+
+/**
+ * Serialises order/add of one out_order_id on PostgreSQL, across every instance on the database,
+ * until the transaction ends. Without it, racing adds of a 2021 order overwrite it one at a time
+ * and the others lose their optimistic check, so enough racers ran out of retries. The key
+ * includes the schema, so sandboxes sharing a database do not wait on each other. SQLite runs one
+ * write transaction at a time and needs no lock.
+ */
+export async function lockOutOrderId(trx: Executor, appid: string, outOrderId: string): Promise<void> {
+  await sql`select pg_advisory_xact_lock(hashtext(current_schema() || ':orders:' || ${appid} || ':' || ${outOrderId}))`.execute(trx);
 }
 
 /** Finds an order by either id; when both are given they must name the same order. */
