@@ -37,6 +37,15 @@ test('unknown log level stops the start', () => {
   assert.match(result.stderr, /Invalid log level "loud"/);
 });
 
+test('an invalid declared appid exits 2 like other bad arguments', () => {
+  const result = runCli(['serve', '--db', ':memory:', '--port', '0', '--app', 'bad:secret']);
+  assert.equal(result.status, 2, result.stderr);
+  assert.match(result.stderr, /启动失败: Invalid appid "bad"/);
+  const unknown = runCli(['serve', '--db', ':memory:', '--bogus']);
+  assert.equal(unknown.status, 2, unknown.stderr);
+  assert.match(unknown.stderr, /启动失败: 未知选项 --bogus/);
+});
+
 test('a port in use stops the start with a message, not a stack trace', async () => {
   const blocker = createServer();
   await new Promise<void>((resolve) => blocker.listen(0, '127.0.0.1', resolve));

@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import pino from 'pino';
+import { AppInputError } from '../modules/app/service.js';
 import { createSandbox } from '../sandbox.js';
 import { ConfigError, DEFAULT_CONFIG_FILE, mergeConfig, parseAppSpec, readConfigFile, readEnvironment, type ServeConfig } from './config.js';
 import { bannerJson, formatBanner } from './banner.js';
@@ -78,7 +79,8 @@ export async function main(argv: string[]): Promise<number> {
     clearInterval(logFlusher);
     destination.flushSync();
     process.stderr.write(`${text.failed((error as Error).message)}\n`);
-    return 1;
+    // An invalid declared app is an invalid argument, like any other bad option or config key.
+    return error instanceof AppInputError ? 2 : 1;
   }
   opened();
 
