@@ -128,7 +128,7 @@ export function hasLoneSurrogate(value: JsonValue): boolean {
     if (typeof next === 'string') {
       if (LONE_SURROGATE.test(next)) return true;
     } else if (Array.isArray(next)) {
-      pending.push(...next);
+      for (const item of next) pending.push(item);
     } else if (isObject(next)) {
       for (const [key, field] of Object.entries(next)) {
         if (LONE_SURROGATE.test(key)) return true;
