@@ -315,6 +315,16 @@ describe('ecaftersale (v2)', () => {
     assert.deepEqual(names, ['aftersale_merchant_handle_refund_overdue', 'aftersale_refund_success']);
   });
 
+  test('concurrent adds with one out_aftersale_id store one after-sale', async () => {
+    const orders = ['OUTID-RACE-1', 'OUTID-RACE-2', 'OUTID-RACE-3', 'OUTID-RACE-4', 'OUTID-RACE-5', 'OUTID-RACE-6'];
+    for (const outOrderId of orders) await paidOrder(outOrderId);
+    const responses = await Promise.all(orders.map((outOrderId) => call(sb.url, '/shop/ecaftersale/add', aftersaleBody(outOrderId, 1, 100, 1, { out_aftersale_id: 'SHARED-OUT-ID' }), { token })));
+    const codes = responses.map((response) => response.json.errcode).sort();
+    assert.deepEqual(codes, [0, 2747013, 2747013, 2747013, 2747013, 2747013], responses.map((response) => response.text).join('\n'));
+    const list = await admin(sb.url, 'GET', `/apps/${APPID}/aftersales`);
+    assert.equal((list.json.aftersales as any[]).filter((item) => item.out_aftersale_id === 'SHARED-OUT-ID').length, 1);
+  });
+
   test('buyer actions in the admin API', async () => {
     await paidOrder('ADM-1', 'shipped');
     const created = await admin(sb.url, 'POST', `/apps/${APPID}/orders/ADM-1/aftersales`, { type: 2, product_info: { out_product_id: 'P-1', out_sku_id: 'S-1', product_cnt: 1 }, orderamt: 900, refund_reason: '尺码不合适', refund_reason_type: 7 });
@@ -389,6 +399,25 @@ describe('aftersale (v1) and update_deadline', () => {
     assert.equal((await call(sb.url, '/shop/aftersale/update', { out_order_id: 'V1AS-1', out_aftersale_id: 'AS-V1AS-1', openid: buyer, status: 13, finish_all_aftersale: 1 }, { token })).json.errcode, 0);
     assert.equal((await getOrder(sb.url, token, 'V1AS-1', buyer!)).status, 200);
     assertError(await call(sb.url, '/shop/aftersale/update', { out_order_id: 'V1AS-1', out_aftersale_id: 'AS-V1AS-1', openid: buyer, status: 2, finish_all_aftersale: 0 }, { token }), 1000000, '订单状态流转异常');
+  });
+
+  test('repeated v1 add cannot leave a final status', async () => {
+    await paidV1('V1FIN-1');
+    assert.equal((await call(sb.url, '/shop/aftersale/add', v1Aftersale('V1FIN-1', { status: 13 }), { token })).json.errcode, 0);
+    assertError(await call(sb.url, '/shop/aftersale/add', v1Aftersale('V1FIN-1', { status: 2 }), { token }), 1000000, '订单状态流转异常');
+    const got = await call(sb.url, '/shop/aftersale/get', { out_order_id: 'V1FIN-1', openid: buyer }, { token });
+    assert.deepEqual((got.json.aftersale_infos as any[]).map((info) => info.status), [13]);
+  });
+
+  test('12 concurrent identical v1 adds store one after-sale', async () => {
+    await paidV1('V1RACE-1');
+    const eventsBefore = (await outbox()).length;
+    const responses = await Promise.all(Array.from({ length: 12 }, () => call(sb.url, '/shop/aftersale/add', v1Aftersale('V1RACE-1'), { token })));
+    for (const response of responses) assert.equal(response.json.errcode, 0, response.text);
+    const got = await call(sb.url, '/shop/aftersale/get', { out_order_id: 'V1RACE-1', openid: buyer }, { token });
+    assert.equal((got.json.aftersale_infos as any[]).length, 1);
+    const created = (await outbox()).slice(eventsBefore).filter((item) => item.event === 'aftersale_new_order');
+    assert.equal(created.length, 1);
   });
 
   test('v1 after-sales push the events of their moves into the outbox', async () => {

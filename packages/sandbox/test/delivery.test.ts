@@ -38,6 +38,17 @@ function parcel(waybill: string, lines: [string, string, number][]) {
 }
 
 describe('delivery', () => {
+  test('concurrent partial shipments of one order all succeed', async () => {
+    await paidOrder('PART-RACE-1');
+    const units: [string, string, number][] = [['P-1', 'S-1', 1], ['P-1', 'S-1', 1], ['P-2', 'S-2', 1]];
+    const responses = await Promise.all(
+      units.map((unit, index) => call(sb.url, '/shop/delivery/send', { out_order_id: 'PART-RACE-1', openid: buyer, finish_all_delivery: 0, delivery_list: [parcel(`SF-RACE-${index}`, [unit])] }, { token })),
+    );
+    for (const response of responses) assert.equal(response.json.errcode, 0, response.text);
+    const order = await getOrder(sb.url, token, 'PART-RACE-1', buyer!);
+    assert.equal(order.delivery_detail.delivery_list.length, 3);
+  });
+
   test('get_company_list returns company_list at the top level with SF and OTHERS', async () => {
     const response = await call(sb.url, '/shop/delivery/get_company_list', {}, { token });
     assert.equal(response.json.errcode, 0);

@@ -5,6 +5,7 @@ import { transition, TransitionRejected } from '../../platform/transitions.js';
 import { enqueueEvent } from '../../push/outbox.js';
 import { field, hasNul, INVALID, isObject, readId, readInt, readString, type JsonObject } from '../../server/fields.js';
 import { WireError } from '../../server/wire-error.js';
+import { sqliteHandle } from '../../storage/database.js';
 import type { IdAllocator } from '../../storage/ids.js';
 import type { Database } from '../../storage/schema.js';
 import type { AppRecord, Executor } from '../app/store.js';
@@ -18,7 +19,7 @@ import { wireId } from '../order/view.js';
 import { readAftersaleKey, readEcRequest, readOrderAmount } from './ec-read.js';
 import { checkCap, findLine, lineRefusal } from './ec-rules.js';
 import { AFTERSALE_ORDER_STATUSES, DEFAULT_REFUND_DELAY_SECONDS, EC_ACTION_TEXT, EC_AFTERSALE_TRANSITIONS, EC_EVENTS, EC_OPEN, EC_REFUNDED, EC_STATUS_TEXT, timeoutOf, type EcAftersaleAction, type EcAftersaleStatus } from './states.js';
-import { findAftersale, findDueAftersales, insertAftersale, listAftersales, listForOrder, saveAftersale, type AftersaleRecord, type EcDetail } from './store.js';
+import { findAftersale, findDueAftersales, insertAftersale, listAftersales, listForOrder, lockOutAftersaleId, saveAftersale, type AftersaleRecord, type EcDetail } from './store.js';
 import { ecView } from './view.js';
 
 /** After-sale ids are 16 digits on the platform (e.g. 4000000001596225). */
@@ -71,7 +72,12 @@ export class EcAftersaleService {
     // One after-sale covers exactly one sku: a list is a wrong JSON type (47001, as observed).
     if (Array.isArray(productValue)) throw new WireError(47001, 'ecaftersale.add.product_info.is_array');
     const [aftersaleId] = await this.ids.take('aftersale_id', AFTERSALE_ID_START);
+    const requestedOutId = readString(body, 'out_aftersale_id');
+    const postgres = sqliteHandle(this.db) === undefined;
     return this.db.transaction().execute(async (trx) => {
+      if (postgres && typeof requestedOutId === 'string' && requestedOutId !== '' && !hasNul(requestedOutId)) {
+        await lockOutAftersaleId(trx, app.appid, 2, requestedOutId);
+      }
       const openid = await readBuyerOpenid(trx, this.buyers, app, body);
       const order = await this.orders.find(trx, app.appid, key);
       if (!order || order.openid !== openid) throw new WireError(2747006, 'ecaftersale.add.order_not_found');

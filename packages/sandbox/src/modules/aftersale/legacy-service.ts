@@ -4,6 +4,7 @@ import { transition, TransitionRejected } from '../../platform/transitions.js';
 import { enqueueEvent } from '../../push/outbox.js';
 import { field, hasNul, INVALID, isObject, readInt, readString, type JsonObject } from '../../server/fields.js';
 import { WireError } from '../../server/wire-error.js';
+import { sqliteHandle } from '../../storage/database.js';
 import type { IdAllocator } from '../../storage/ids.js';
 import type { Database } from '../../storage/schema.js';
 import type { AppRecord, Executor } from '../app/store.js';
@@ -12,7 +13,7 @@ import type { OrderRecord } from '../order/store.js';
 import { wireId } from '../order/view.js';
 import { AFTERSALE_ID_START } from './ec-service.js';
 import { V1_STATUS_EVENTS, V1_STATUSES, V1_TRANSITIONS, V1_TYPES, type V1Status } from './states.js';
-import { findAftersale, insertAftersale, listForOrder, saveAftersale, type AftersaleRecord, type V1Detail } from './store.js';
+import { findAftersale, insertAftersale, listForOrder, lockOutAftersaleId, saveAftersale, type AftersaleRecord, type V1Detail } from './store.js';
 import { v1View } from './view.js';
 
 const DAY_MS = 24 * 3600 * 1000;
@@ -37,7 +38,12 @@ export class LegacyAftersaleService {
   /** aftersale/add: re-entrant by out_aftersale_id on the same order (a repeat overwrites). */
   async add(app: AppRecord, body: JsonObject, now: number) {
     const [internalId] = await this.ids.take('aftersale_id', AFTERSALE_ID_START);
+    const requestedOutId = readString(body, 'out_aftersale_id');
+    const postgres = sqliteHandle(this.db) === undefined;
     await this.db.transaction().execute(async (trx) => {
+      if (postgres && typeof requestedOutId === 'string' && requestedOutId !== '' && !hasNul(requestedOutId)) {
+        await lockOutAftersaleId(trx, app.appid, 1, requestedOutId);
+      }
       const order = await this.orders.load(trx, app, body);
       if (order.fund_type === 1) throw new WireError(990022, 'aftersale.add.fund_type_1');
       if (V1_CLOSED_ORDER_STATUSES.includes(order.status)) throw new WireError(1000000, `aftersale.add.order_status_${order.status}`);
@@ -76,6 +82,13 @@ export class LegacyAftersaleService {
         finish_all_aftersale: finish,
       };
       if (existing) {
+        // A repeat overwrites the after-sale, but like aftersale/update it cannot leave a final status.
+        try {
+          transition('aftersale (v1) status', V1_TRANSITIONS, `to_${status}`, existing.status as V1Status);
+        } catch (error) {
+          if (error instanceof TransitionRejected) throw new WireError(1000000, `aftersale.add.final_status_${existing.status}`);
+          throw error;
+        }
         const next: V1Record = { ...existing, status, detail, updated_at: Math.max(now, existing.updated_at) };
         if (!(await saveAftersale(trx, next, existing))) throw new WireError(1000000, 'aftersale.add.concurrent_write');
         if (status !== existing.status) await emitStatusEvent(trx, app, next, now);

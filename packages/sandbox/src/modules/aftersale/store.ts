@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import { fitsIntegerColumn } from '../../storage/database.js';
 import type { Executor } from '../app/store.js';
 import type { Address } from '../order/store.js';
@@ -69,6 +70,15 @@ function toRecord<D>(row: Row): AftersaleRecord<D> {
 }
 
 export type AftersaleKey = { aftersale_id?: string; out_aftersale_id?: string };
+
+/**
+ * Serialises after-sale adds of one out_aftersale_id on PostgreSQL until the transaction ends,
+ * across every instance on the database. Without it racing adds each found the id free and stored
+ * it twice. SQLite runs one write transaction at a time and needs no lock.
+ */
+export async function lockOutAftersaleId(trx: Executor, appid: string, generation: 1 | 2, outAftersaleId: string): Promise<void> {
+  await sql`select pg_advisory_xact_lock(hashtext(current_schema() || ':aftersales:' || ${appid} || ':' || ${String(generation)} || ':' || ${outAftersaleId}))`.execute(trx);
+}
 
 export async function findAftersale<D>(db: Executor, appid: string, generation: 1 | 2, key: AftersaleKey): Promise<AftersaleRecord<D> | undefined> {
   let query = db.selectFrom('aftersales').selectAll().where('appid', '=', appid).where('generation', '=', generation);

@@ -2,10 +2,11 @@ import type { Kysely } from 'kysely';
 import { parseChinaTime } from '../../platform/clock.js';
 import { field, hasNul, INVALID, isObject, readInt, readString, type JsonObject } from '../../server/fields.js';
 import { WireError } from '../../server/wire-error.js';
+import { sqliteHandle } from '../../storage/database.js';
 import type { Database } from '../../storage/schema.js';
 import type { AppRecord } from '../app/store.js';
 import type { OrderService } from '../order/service.js';
-import type { OrderRecord, Parcel } from '../order/store.js';
+import { lockOrder, type OrderRecord, type Parcel } from '../order/store.js';
 import { NO_LOGISTICS } from '../order/validate.js';
 import companies from './companies.json' with { type: 'json' };
 
@@ -29,8 +30,15 @@ export class DeliveryService {
 
   /** delivery/send: adds parcels; finish_all_delivery 1 ends shipping (30, or 100 without logistics). */
   async send(app: AppRecord, body: JsonObject, now: number) {
+    const postgres = sqliteHandle(this.db) === undefined;
     await this.db.transaction().execute(async (trx) => {
-      const order = await this.orders.load(trx, app, body);
+      let order = await this.orders.load(trx, app, body);
+      // Partial shipments of one order may run side by side. On PostgreSQL each waits for the
+      // others and then reads the order again, so none fails on a shipment it did not conflict with.
+      if (postgres) {
+        await lockOrder(trx, app.appid, order.order_id);
+        order = (await this.orders.find(trx, app.appid, { order_id: order.order_id }))!;
+      }
       const finish = readInt(body, 'finish_all_delivery');
       if (finish === undefined || finish === INVALID || (finish !== 0 && finish !== 1)) throw new WireError(990007, 'delivery.send.finish_all_delivery.invalid');
       if (order.status !== 20 && order.status !== 21) throw new WireError(1000000, `delivery.send.not_allowed_from_${order.status}`);

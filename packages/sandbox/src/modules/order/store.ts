@@ -129,6 +129,15 @@ export async function lockOutOrderId(trx: Executor, appid: string, outOrderId: s
   await sql`select pg_advisory_xact_lock(hashtext(current_schema() || ':orders:' || ${appid} || ':' || ${outOrderId}))`.execute(trx);
 }
 
+/**
+ * Serialises changes of one order on PostgreSQL until the transaction ends, for changes that the
+ * transition table allows to run side by side (partial shipments). Without it the slower of two
+ * such changes loses its optimistic check. SQLite needs no lock, as for lockOutOrderId.
+ */
+export async function lockOrder(trx: Executor, appid: string, orderId: string): Promise<void> {
+  await sql`select pg_advisory_xact_lock(hashtext(current_schema() || ':order:' || ${appid} || ':' || ${orderId}))`.execute(trx);
+}
+
 /** Finds an order by either id; when both are given they must name the same order. */
 export async function findOrder(db: Executor, appid: string, key: OrderKey): Promise<OrderRecord | undefined> {
   const parameters = [appid];
