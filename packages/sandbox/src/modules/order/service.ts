@@ -416,6 +416,9 @@ export class OrderService {
 
   /** Background job: settles every completed order whose after-sale window has ended. */
   async settleDue(now: number, getApp: (appid: string) => Promise<AppRecord | undefined>): Promise<number> {
+    // NOTE: an order settles at its after-sale deadline even while one of its after-sales is still
+    // open, and a refund accepted later still goes through, so the settlement event overstates
+    // what the shop kept. The platform's rule for this case is not documented.
     const due = await findDueSettlements(this.db, now, EXPIRY_BATCH);
     let settled = 0;
     for (const order of due) {
