@@ -405,6 +405,13 @@ describe('delivery, retries and redelivery', () => {
     // A delivered event can be sent again too.
     const again = await admin(sandbox.url, 'POST', `/apps/${APPID}/push/events/${id}/redeliver`);
     assert.equal(again.json.deliveries.length, 5);
+    const deliveredAt = again.json.event.delivered_at as number;
+    assert.equal(typeof deliveredAt, 'number');
+    // A redelivery that fails keeps the time of the earlier success.
+    receiver.respond(() => ({ status: 500, body: '' }));
+    const failed = await admin(sandbox.url, 'POST', `/apps/${APPID}/push/events/${id}/redeliver`);
+    assert.equal(failed.json.event.state, 'failed');
+    assert.equal(failed.json.event.delivered_at, deliveredAt);
   });
 
   test('events and deliveries are listed for the console', async () => {

@@ -58,6 +58,28 @@ describe('rid/get', () => {
     assertError(await call(server.url, '/cgi-bin/openapi/rid/get', { rid }, { token: other.token }), 76003, RID_OTHER_ACCOUNT);
   });
 
+  test('a token request refused before its app was known belongs to that app', async () => {
+    const app = await createApp(server.url);
+    const other = await createApp(server.url);
+    const wrongSecret = await call(server.url, `/cgi-bin/token?grant_type=client_credential&appid=${app.appid}&secret=${'0'.repeat(32)}`, undefined, { method: 'GET' });
+    assert.notEqual(wrongSecret.json.errcode, 0, wrongSecret.text);
+    const rid = ridOf(wrongSecret);
+    const found = await call(server.url, '/cgi-bin/openapi/rid/get', { rid }, { token: app.token });
+    assert.equal(found.json.errcode, 0, found.text);
+    assertError(await call(server.url, '/cgi-bin/openapi/rid/get', { rid }, { token: other.token }), 76003, RID_OTHER_ACCOUNT);
+
+    const stable = await call(server.url, '/cgi-bin/stable_token', { grant_type: 'client_credential', appid: app.appid, secret: '0'.repeat(32) });
+    assert.notEqual(stable.json.errcode, 0, stable.text);
+    const stableLookup = await call(server.url, '/cgi-bin/openapi/rid/get', { rid: ridOf(stable) }, { token: app.token });
+    assert.equal(stableLookup.json.errcode, 0, stableLookup.text);
+  });
+
+  test('a request with a bad token belongs to no account', async () => {
+    const app = await createApp(server.url);
+    const rid = ridOf(await call(server.url, '/shop/spu/get', { out_product_id: 'x' }, { token: 'not-a-token' }));
+    assertError(await call(server.url, '/cgi-bin/openapi/rid/get', { rid }, { token: app.token }), 76001, RID_NOT_FOUND);
+  });
+
   test('an unknown rid gets 76001 and a malformed or missing one 76002', async () => {
     const app = await createApp(server.url);
     const rid = (body: unknown) => call(server.url, '/cgi-bin/openapi/rid/get', body, { token: app.token });

@@ -241,6 +241,21 @@ describe('/cgi-bin/stable_token', () => {
     await expectError(url, () => listProducts(url, first), 40001, TOKEN_INVALID);
   });
 
+  test('forced refresh also ends a token a rotation left working', async () => {
+    const app = await createApp(url);
+    const first = await stableToken(url, app);
+    await advanceClock(url, 7200 - 250);
+    const rotated = await stableToken(url, app);
+    assert.notEqual(rotated, first);
+    assertTokenWorks(await listProducts(url, first));
+    await advanceClock(url, 31);
+    const forced = await stableToken(url, app, true);
+
+    await expectError(url, () => listProducts(url, rotated), 40001, TOKEN_INVALID);
+    await expectError(url, () => listProducts(url, first), 40001, TOKEN_INVALID);
+    assertTokenWorks(await listProducts(url, forced));
+  });
+
   test('forced refresh within 30 s changes nothing', async () => {
     const app = await createApp(url);
     const first = await stableToken(url, app);

@@ -109,11 +109,14 @@ export async function takeAttempt(db: Kysely<Database>, event: OutboxRow, instan
   return Number(result.numUpdatedRows) === 1;
 }
 
-/** Ends a claim with the event's final state. */
+/**
+ * Ends a claim with the event's final state. `deliveredAt` is set when an attempt succeeded; when
+ * it is null, the time of an earlier success (before a redelivery) is kept.
+ */
 export async function releaseEvent(db: Kysely<Database>, id: number, instance: string, state: string, deliveredAt: number | null): Promise<void> {
   await db
     .updateTable('outbox')
-    .set({ state, claimed_by: null, claimed_until: null, delivered_at: deliveredAt })
+    .set(deliveredAt === null ? { state, claimed_by: null, claimed_until: null } : { state, claimed_by: null, claimed_until: null, delivered_at: deliveredAt })
     .where('id', '=', id)
     .where('claimed_by', '=', instance)
     .execute();

@@ -21,7 +21,7 @@ import {
   SINGLE_CLEARS_PER_MONTH,
   type RateLimit,
 } from './limits.js';
-import { ALL_APPS, findLoggedRequest, findQuotaSettings, saveQuotaSettings, type QuotaSettings } from './store.js';
+import { ALL_APPS, findLoggedRequest, findQuotaSettings, saveQuotaSettings, type LoggedRequest, type QuotaSettings } from './store.js';
 
 /** rid lookups reach back 7 days of sandbox time, as on the platform. */
 export const RID_RETENTION_MS = 7 * 24 * 3600 * 1000;
@@ -138,7 +138,11 @@ export class QuotaService {
     await this.requestLog.flush();
     const row = await findLoggedRequest(this.requestLog.db, rid);
     if (!row || row.invoke_time < now - RID_RETENTION_MS) throw new WireError(76001, 'rid.not_found');
-    if (row.appid !== appid) throw new WireError(76003, 'rid.other_account');
+    // A request refused before its app was known (a wrong secret, a bad token) is logged without
+    // one. A token request still names its app, and any other such request belongs to no account.
+    const owner = row.appid ?? tokenRequestAppid(row);
+    if (owner === undefined) throw new WireError(76001, 'rid.no_account');
+    if (owner !== appid) throw new WireError(76003, 'rid.other_account');
     return {
       invoke_time: Math.floor(row.invoke_time / 1000),
       cost_in_ms: row.cost_ms,
@@ -229,4 +233,17 @@ function checkCgiPath(value: unknown, component: boolean): string {
     throw new WireError(76022, 'quota.cgi_path.no_permission');
   }
   return value;
+}
+
+/** The appid a logged /cgi-bin/token or /cgi-bin/stable_token request asked for, if any. */
+function tokenRequestAppid(row: LoggedRequest): string | undefined {
+  if (row.path === '/cgi-bin/token') return new URLSearchParams(row.query).get('appid') ?? undefined;
+  if (row.path !== '/cgi-bin/stable_token') return undefined;
+  try {
+    const body: unknown = JSON.parse(row.request_body);
+    const appid = (body as { appid?: unknown } | null)?.appid;
+    return typeof appid === 'string' ? appid : undefined;
+  } catch {
+    return undefined;
+  }
 }

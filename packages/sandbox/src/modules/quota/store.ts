@@ -35,6 +35,7 @@ export async function saveQuotaSettings(db: Executor, appid: string, settings: Q
 export interface LoggedRequest {
   rid: string;
   appid: string | null;
+  path: string;
   query: string;
   request_body: string;
   response_body: string;
@@ -46,7 +47,7 @@ export interface LoggedRequest {
 export async function findLoggedRequest(db: Executor, rid: string): Promise<LoggedRequest | undefined> {
   const row = await db
     .selectFrom('request_log')
-    .select(['rid', 'appid', 'query', 'request_body', 'response_body', 'client_ip', 'invoke_time', 'cost_ms'])
+    .select(['rid', 'appid', 'path', 'query', 'request_body', 'response_body', 'client_ip', 'invoke_time', 'cost_ms'])
     .where('rid', '=', rid)
     .executeTakeFirst();
   return row ? { ...row, invoke_time: Number(row.invoke_time), cost_ms: Number(row.cost_ms) } : undefined;

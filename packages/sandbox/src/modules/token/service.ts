@@ -7,6 +7,7 @@ import { WireError } from '../../server/wire-error.js';
 import { findApp, type AppRecord } from '../app/store.js';
 import {
   countForcedSince,
+  endTokens,
   findLatestToken,
   findToken,
   insertToken,
@@ -106,7 +107,8 @@ export class TokenService {
       if (force) {
         const forcedToday = await countForcedSince(trx, appid, chinaDayStart(now));
         if (forcedToday >= STABLE_FORCE_DAILY_LIMIT) throw new WireError(45009, 'stable_token.force_refresh.daily_limit');
-        await supersedeTokens(trx, appid, 'stable', now, now);
+        // Every earlier stable token stops at once, also one a normal rotation left working.
+        await endTokens(trx, appid, 'stable', now);
       } else if (latest) {
         // A normal rotation keeps the old token valid for the rest of its life.
         await supersedeTokens(trx, appid, 'stable', now, latest.expires_at);

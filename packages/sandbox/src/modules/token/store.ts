@@ -56,6 +56,15 @@ export async function supersedeTokens(db: Executor, appid: string, kind: TokenKi
     .execute();
 }
 
+/**
+ * Ends every token of a kind that is still accepted at `now`: the live one and any superseded one
+ * inside its grace period. A forced stable token refresh leaves no earlier token working.
+ */
+export async function endTokens(db: Executor, appid: string, kind: TokenKind, now: number): Promise<void> {
+  await supersedeTokens(db, appid, kind, now, now);
+  await db.updateTable('tokens').set({ valid_until: now }).where('appid', '=', appid).where('kind', '=', kind).where('valid_until', '>', now).execute();
+}
+
 export async function insertToken(db: Executor, record: TokenRecord): Promise<void> {
   await db.insertInto('tokens').values({ ...record, forced: record.forced ? 1 : 0 }).execute();
 }
