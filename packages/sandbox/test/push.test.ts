@@ -2,6 +2,8 @@ import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { writeFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { after, before, beforeEach, describe, test } from 'node:test';
@@ -627,3 +629,40 @@ describe('push settings declared up front', () => {
 });
 
 export type { JsonValue };
+
+describe('stop during a delivery', () => {
+  test('an event cut short by a stop is pending again', async () => {
+    // A merchant URL that takes requests and never answers them.
+    let hits = 0;
+    const hung = createServer(() => void hits++);
+    hung.listen(0, '127.0.0.1');
+    await once(hung, 'listening');
+    const hungUrl = `http://127.0.0.1:${(hung.address() as AddressInfo).port}/wechat/push`;
+    const first = await startSandbox();
+    try {
+      const saved = await admin(first.url, 'PUT', `/apps/${APPID}/push`, { url: hungUrl, token: TOKEN, skip_verify: true });
+      assert.equal(saved.status, 200, JSON.stringify(saved.json));
+      const created = await admin(first.url, 'POST', `/apps/${APPID}/push/events`, { event: 'open_product_order_refund', fields: { out_order_id: 'O', order_id: 1 } });
+      const id = created.json.event.id as number;
+      const draining = first.sandbox.services.push.drain();
+      for (let waited = 0; hits === 0 && waited < 3000; waited += 20) await new Promise((resolve) => setTimeout(resolve, 20));
+      assert.equal(hits, 1, 'the first attempt reached the merchant');
+      await first.sandbox.close();
+      await draining;
+
+      const second = await createSandbox({ storage: { url: first.dbUrl }, backgroundIntervalMs: 0 });
+      try {
+        const url = await second.listen('127.0.0.1', 0);
+        const detail = await admin(url, 'GET', `/apps/${APPID}/push/events/${id}`);
+        assert.equal(detail.json.event.state, 'pending', JSON.stringify(detail.json.event));
+        assert.equal(detail.json.deliveries[0].error, 'the sandbox stopped');
+      } finally {
+        await second.close();
+      }
+    } finally {
+      await first.close();
+      hung.closeAllConnections();
+      hung.close();
+    }
+  });
+});

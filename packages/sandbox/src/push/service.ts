@@ -331,7 +331,12 @@ export class PushService {
         }
         this.logger.warn({ appid: event.appid, event_id: event.id, event: event.event, attempt: current.attempts, error: result.error }, 'push attempt failed');
       }
-      if (this.stopping.signal.aborted) return;
+      if (this.stopping.signal.aborted) {
+        // Stopping cut the delivery short. Handing the event back lets another instance, or this
+        // one after a restart, go on with the attempts left instead of waiting for the lease.
+        await releaseEvent(this.db, event.id, this.instance, 'pending', null);
+        return;
+      }
       await releaseEvent(this.db, event.id, this.instance, 'failed', null);
       this.logger.warn({ appid: event.appid, event_id: event.id, event: event.event }, `push failed after ${MAX_ATTEMPTS} attempts`);
     } catch (error) {

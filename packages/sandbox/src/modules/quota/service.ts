@@ -235,7 +235,7 @@ function checkCgiPath(value: unknown, component: boolean): string {
   return value;
 }
 
-/** The appid a logged /cgi-bin/token or /cgi-bin/stable_token request asked for, if any. */
+/** Returns the appid that a logged /cgi-bin/token or /cgi-bin/stable_token request named, if any. */
 function tokenRequestAppid(row: LoggedRequest): string | undefined {
   if (row.path === '/cgi-bin/token') return new URLSearchParams(row.query).get('appid') ?? undefined;
   if (row.path !== '/cgi-bin/stable_token') return undefined;
