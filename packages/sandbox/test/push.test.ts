@@ -666,3 +666,37 @@ describe('stop during a delivery', () => {
     }
   });
 });
+
+describe('a merchant URL that hangs', () => {
+  test('holds back only its own app', async () => {
+    let hits = 0;
+    const hung = createServer(() => void hits++);
+    hung.listen(0, '127.0.0.1');
+    await once(hung, 'listening');
+    const hungUrl = `http://127.0.0.1:${(hung.address() as AddressInfo).port}/wechat/push`;
+    const healthy = await startReceiver();
+    const own = await startSandbox();
+    try {
+      assert.equal((await admin(own.url, 'PUT', `/apps/${APPID}/push`, { url: hungUrl, token: TOKEN, skip_verify: true })).status, 200);
+      const other = await admin(own.url, 'POST', '/apps', {});
+      const otherAppid = other.json.app.appid as string;
+      assert.equal((await admin(own.url, 'PUT', `/apps/${otherAppid}/push`, { url: healthy.url, token: TOKEN, skip_verify: true })).status, 200);
+      // More waiting events of the hanging app than one instance sends at a time, then one of the other app.
+      for (let index = 0; index < 20; index++) {
+        await admin(own.url, 'POST', `/apps/${APPID}/push/events`, { event: 'open_product_order_refund', fields: { out_order_id: `O-${index}`, order_id: index + 1 } });
+      }
+      await admin(own.url, 'POST', `/apps/${otherAppid}/push/events`, { event: 'open_product_order_refund', fields: { out_order_id: 'OTHER', order_id: 1 } });
+      const draining = own.sandbox.services.push.drain();
+      for (let waited = 0; healthy.received.length === 0 && waited < 3000; waited += 20) await new Promise((resolve) => setTimeout(resolve, 20));
+      assert.equal(healthy.received.length, 1, 'the other app got its event while the first URL hung');
+      assert.ok(hits <= 4, `the hanging URL got ${hits} requests at once`);
+      await own.sandbox.close();
+      await draining;
+    } finally {
+      await own.close();
+      await healthy.close();
+      hung.closeAllConnections();
+      hung.close();
+    }
+  });
+});

@@ -45,6 +45,8 @@ export const ATTEMPT_TIMEOUT_MS = 5000;
 const LEASE_MS = MAX_ATTEMPTS * ATTEMPT_TIMEOUT_MS + 15_000;
 /** Events one instance delivers at the same time. */
 const BATCH_SIZE = 16;
+/** Deliveries of one outbox key (an app or a third-party platform) running at once. */
+const PER_KEY_IN_FLIGHT = 4;
 /** Reply bodies are kept up to this many characters in the delivery log. */
 const MAX_LOGGED_REPLY = 4096;
 
@@ -133,6 +135,8 @@ export class PushService {
   readonly instance = `${hostname()}-${process.pid}-${randomBytes(3).toString('hex')}`;
   private draining: Promise<number> | undefined;
   private again = false;
+  // Wakes a drain that waits for a running delivery, so it claims events enqueued meanwhile.
+  private wake: (() => void) | undefined;
   private kickTimer: NodeJS.Timeout | undefined;
   private readonly stopping = new AbortController();
   private readonly unsubscribe: () => void;
@@ -252,6 +256,7 @@ export class PushService {
   drain(): Promise<number> {
     if (this.draining) {
       this.again = true;
+      this.wake?.();
       return this.draining.then(() => (this.draining ? this.draining : this.drain()));
     }
     this.draining = (async () => {
@@ -269,15 +274,55 @@ export class PushService {
     return this.draining;
   }
 
+  /**
+   * Keeps up to BATCH_SIZE deliveries running and claims more as each one ends. One outbox key
+   * (an app, or a third-party platform) has at most PER_KEY_IN_FLIGHT of them, so a merchant URL
+   * that hangs holds back only its own events.
+   */
   private async drainOnce(): Promise<number> {
     let total = 0;
+    const running = new Set<Promise<void>>();
+    const perKey = new Map<string, number>();
     for (;;) {
-      if (this.stopping.signal.aborted) return total;
-      const events = await claimEvents(this.db, this.dialect, this.instance, Date.now(), LEASE_MS, BATCH_SIZE);
-      if (events.length === 0) return total;
-      await Promise.all(events.map((event) => this.deliver(event)));
-      total += events.length;
+      if (this.stopping.signal.aborted) break;
+      let claimed: OutboxRow[] = [];
+      if (running.size < BATCH_SIZE) {
+        const busy = [...perKey].filter(([, count]) => count >= PER_KEY_IN_FLIGHT).map(([key]) => key);
+        claimed = await claimEvents(this.db, this.dialect, this.instance, Date.now(), LEASE_MS, BATCH_SIZE - running.size, undefined, busy);
+      }
+      const handBack: OutboxRow[] = [];
+      for (const event of claimed) {
+        // One claim can bring more events of a key than it may run at once; those go back.
+        if ((perKey.get(event.appid) ?? 0) >= PER_KEY_IN_FLIGHT) {
+          handBack.push(event);
+          continue;
+        }
+        perKey.set(event.appid, (perKey.get(event.appid) ?? 0) + 1);
+        const delivery: Promise<void> = this.deliver(event).finally(() => {
+          running.delete(delivery);
+          const left = perKey.get(event.appid)! - 1;
+          if (left === 0) perKey.delete(event.appid);
+          else perKey.set(event.appid, left);
+        });
+        running.add(delivery);
+        total++;
+      }
+      if (handBack.length > 0) {
+        await Promise.all(handBack.map((event) => releaseEvent(this.db, event.id, this.instance, 'pending', null)));
+        // The keys at their limit are skipped now, so the next claim reaches other keys' events.
+        continue;
+      }
+      if (running.size === 0) break;
+      // Claim again at once while slots are free and events came. Otherwise wait until a delivery
+      // ends or another drain call announces new events.
+      if (claimed.length === 0 || running.size >= BATCH_SIZE) {
+        const woken = new Promise<void>((resolve) => (this.wake = resolve));
+        await Promise.race([...running, woken]);
+        this.wake = undefined;
+      }
     }
+    await Promise.all(running);
+    return total;
   }
 
   /**

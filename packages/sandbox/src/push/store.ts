@@ -65,11 +65,20 @@ export async function skipWaitingEvents(db: Kysely<Database>, appid: string): Pr
 
 /**
  * Claims up to `limit` events for `instance`, of apps and third-party platforms with push settings: pending ones, and delivering ones whose claim has
- * lapsed (an instance stopped mid-delivery). On PostgreSQL the candidate rows are locked with
+ * lapsed (an instance stopped mid-delivery). Events of the outbox keys in `skip` are left for later. On PostgreSQL the candidate rows are locked with
  * SKIP LOCKED and the state is checked again on the locked row, so two instances never claim
  * the same event.
  */
-export async function claimEvents(db: Kysely<Database>, dialect: Dialect, instance: string, wallNow: number, leaseMs: number, limit: number, id?: number): Promise<OutboxRow[]> {
+export async function claimEvents(
+  db: Kysely<Database>,
+  dialect: Dialect,
+  instance: string,
+  wallNow: number,
+  leaseMs: number,
+  limit: number,
+  id?: number,
+  skip: readonly string[] = [],
+): Promise<OutboxRow[]> {
   const claimable = sql<boolean>`(state = 'pending' or (state = 'delivering' and claimed_until < ${wallNow}))`;
   // Events of an app without push settings wait as they are; see skipWaitingEvents. Pushes to a
   // third-party platform are keyed `component:<component_appid>` (see push/component.ts).
@@ -82,6 +91,7 @@ export async function claimEvents(db: Kysely<Database>, dialect: Dialect, instan
     .orderBy('id')
     .limit(limit);
   if (id !== undefined) candidates = candidates.where('id', '=', id);
+  if (skip.length > 0) candidates = candidates.where('appid', 'not in', skip);
   if (dialect === 'postgres') candidates = candidates.forUpdate().skipLocked();
   const rows = await db
     .updateTable('outbox')
