@@ -5,8 +5,9 @@
 // WXSHOP_TEST_BROWSER=0 leaves them out.
 //
 // No test file may run longer than TEST_TIMEOUT_MS (node 20 applies --test-timeout to each file),
-// and every file's process exits once its tests are done, even with a server or timer left open.
-// A file that never ends thus fails with its name in the output instead of stalling the whole run.
+// and every file's process exits once its tests are done, even with a server or timer left open
+// (scripts/test-exit.mjs). A file that never ends thus fails with its name in the output instead
+// of stalling the whole run.
 import { spawnSync } from 'node:child_process';
 import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
@@ -34,7 +35,8 @@ if (files.length === 0) {
 }
 
 const TEST_TIMEOUT_MS = 300_000;
-const runnerFlags = ['--test', '--test-force-exit', `--test-timeout=${TEST_TIMEOUT_MS}`];
+const exitAfterTests = new URL('./test-exit.mjs', import.meta.url).pathname;
+const runnerFlags = ['--test', '--import', exitAfterTests, `--test-timeout=${TEST_TIMEOUT_MS}`];
 
 const databases = (process.env.WXSHOP_TEST_DBS ?? 'sqlite,postgres').split(',').map((name) => name.trim()).filter(Boolean);
 const browserFiles = findTests('packages/console/dist-test').sort();
