@@ -222,6 +222,18 @@ describe('coupon add and update codes', () => {
       c.type = 102;
       c.coupon_info.discount_info = { discount_fee: 5000, discount_condition: { product_price: 5000 } };
     }],
+    ['990007: total_num beyond 32 bits', 990007, (c) => (c.coupon_info.receive_info.total_num = 3_000_000_000)],
+    ['990007: valid_day_num beyond 100 years', 990007, (c) => (c.coupon_info.valid_info = { valid_type: 2, valid_day_num: 200_000_000_000 })],
+    ['990007: valid_second beyond 100 years', 990007, (c) => (c.coupon_info.valid_info = { valid_type: 3, valid_second: 9_000_000_000_000 })],
+    ['990007: a claim window past the year 3000', 990007, (c) => (c.coupon_info.receive_info.end_time = 40_000_000_000)],
+    ['990007: a negative price threshold', 990007, (c) => {
+      c.type = 102;
+      c.coupon_info.discount_info = { discount_fee: 100, discount_condition: { product_price: -500 } };
+    }],
+    ['990007: a negative count threshold', 990007, (c) => {
+      c.type = 104;
+      c.coupon_info.discount_info = { discount_fee: 100, discount_condition: { product_cnt: -3 } };
+    }],
   ];
 
   for (const [name, code, change] of cases) {

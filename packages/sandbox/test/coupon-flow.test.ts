@@ -224,3 +224,42 @@ describe('coupon stock under concurrency', () => {
     assert.equal(listed.json.total, 100);
   });
 });
+
+describe('coupon update racing activation', () => {
+  test('stock matches the total_num stored last', async () => {
+    for (let round = 0; round < 8; round++) {
+      const id = `CP-RACE-${round}`;
+      const add = await call(url, '/shop/coupon/add', couponBody(id, await nowSeconds(), { total: 1000 }), { token });
+      assert.equal(add.text, '{"errcode":0}');
+      const smaller = couponBody(id, await nowSeconds(), { total: 3 });
+      const [update, activate] = await Promise.all([
+        call(url, '/shop/coupon/update', smaller, { token }),
+        call(url, '/shop/coupon/update_status', { out_coupon_id: id, status: 2 }, { token }),
+      ]);
+      assert.equal(activate.json.errcode, 0, activate.text);
+      const got = await call(url, '/shop/coupon/get', { out_coupon_id: id }, { token });
+      const total = (got.json.result as any).coupon.coupon_info.receive_info.total_num;
+      assert.equal(total, update.json.errcode === 0 ? 3 : 1000, update.text);
+      const stock = await stockOf(id);
+      assert.equal(stock!.issued_num + stock!.receive_num, total, `round ${round}: ${JSON.stringify(stock)}`);
+    }
+  });
+});
+
+describe('coupon claim window', () => {
+  test('a claim after the window of a valid_type 1 coupon is refused', async () => {
+    const now = await nowSeconds();
+    const body = couponBody('CP-WINDOW-1', now, { total: 3, info: { valid_info: { valid_type: 1, start_time: now - 60, end_time: now + 1000 } } }) as any;
+    body.coupon.coupon_info.receive_info.end_time = now + 100;
+    assert.equal((await call(url, '/shop/coupon/add', body, { token })).text, '{"errcode":0}');
+    assert.equal((await call(url, '/shop/coupon/update_status', { out_coupon_id: 'CP-WINDOW-1', status: 2 }, { token })).text, '{"errcode":0}');
+    await admin(url, 'POST', `/apps/${APPID}/coupon-settings`, { callback_url: merchant.url });
+    merchant.answer((received, res) => res.end(JSON.stringify({ out_user_coupon_id: 'UC-WINDOW-1', request_id: received.request_id, ret_code: 0, ret_msg: 'ok', out_coupon_id: received.out_coupon_id })));
+    await advance(200);
+    const calls = merchant.received.length;
+    const late = await admin(url, 'POST', `/apps/${APPID}/coupons/claim`, { openid: openid(9), out_coupon_id: 'CP-WINDOW-1' });
+    assert.equal(late.status, 409, JSON.stringify(late.json));
+    assert.match(late.json.error.message, /1090014/);
+    assert.equal(merchant.received.length, calls);
+  });
+});

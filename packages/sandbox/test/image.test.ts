@@ -47,6 +47,10 @@ before(async () => {
       response.writeHead(200, { 'content-type': 'image/png' });
       response.write(OVERSIZED_BYTES.subarray(0, MAX_IMAGE_BYTES));
       response.end(OVERSIZED_BYTES.subarray(MAX_IMAGE_BYTES));
+    } else if (request.url === '/cut.png') {
+      // Headers and part of the body, then the connection drops.
+      response.writeHead(200, { 'content-type': 'image/png', 'content-length': String(PNG_BYTES.length * 4) });
+      response.write(PNG_BYTES, () => request.socket.destroy());
     } else {
       response.writeHead(404, { 'content-type': 'text/plain' }).end('not found');
     }
@@ -281,6 +285,13 @@ test('img upload: img_url on a closed port returns 1070008', async () => {
   assert.equal(await storedImageCount(), before);
 });
 
+test('img upload: img_url cut off mid-body returns 1070008', async () => {
+  const before = await storedImageCount();
+  const response = await upload(undefined, { resp_type: '1', upload_type: '1', img_url: `${sourceUrl}/cut.png` });
+  assertWireError(response, 1070008, FETCH_FAILED_MESSAGE);
+  assert.equal(await storedImageCount(), before);
+});
+
 test('img upload: img_url answering 404 returns 1070008', async () => {
   const before = await storedImageCount();
   const response = await upload(undefined, { resp_type: '1', upload_type: '1', img_url: `${sourceUrl}/missing.png` });
@@ -350,6 +361,23 @@ test('image link: serves the uploaded content type', async () => {
   const info = imageInfo(await upload(mediaForm({}, JPEG_BYTES, 'image/jpeg', 'photo.jpg'), { resp_type: '1', upload_type: '0' }));
   const served = await fetchServed(String(info.temp_img_url));
   assert.equal(served.headers.get('content-type'), 'image/jpeg');
+});
+
+test('image link: bytes declared as HTML are not served as a page', async () => {
+  const page = Buffer.from('<script>fetch("/_sandbox/v1/apps")</script>');
+  const info = imageInfo(await upload(mediaForm({}, page, 'text/html', 'page.html'), { resp_type: '1', upload_type: '0' }));
+  const served = await fetchServed(String(info.temp_img_url));
+  assert.equal(served.status, 200);
+  assert.equal(served.headers.get('content-type'), 'application/octet-stream');
+  assert.equal(served.headers.get('x-content-type-options'), 'nosniff');
+  assert.match(String(served.headers.get('content-security-policy')), /sandbox/);
+  assert.deepEqual(Buffer.from(await served.arrayBuffer()), page);
+});
+
+test('image link: a PNG declared as HTML is served as image/png', async () => {
+  const info = imageInfo(await upload(mediaForm({}, PNG_BYTES, 'text/html', 'pixel.png'), { resp_type: '1', upload_type: '0' }));
+  const served = await fetchServed(String(info.temp_img_url));
+  assert.equal(served.headers.get('content-type'), 'image/png');
 });
 
 test('image link: an unknown key returns 404', async () => {

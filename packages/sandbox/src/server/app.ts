@@ -6,6 +6,7 @@ import { auditRoutes } from '../modules/audit/routes.js';
 import { categoryRoutes } from '../modules/category/routes.js';
 import { couponRoutes } from '../modules/coupon/routes.js';
 import { imageRoutes } from '../modules/image/routes.js';
+import { servedImageType } from '../modules/image/service.js';
 import { productRoutes } from '../modules/product/routes.js';
 import { registerRoutes } from '../modules/register/routes.js';
 import { sharerRoutes } from '../modules/sharer/routes.js';
@@ -85,7 +86,12 @@ export function buildApp(services: Services, adminOptions: AdminOptions, console
   app.get<{ Params: { appid: string; key: string } }>('/p/:appid/:key', async (request, reply) => {
     const image = await services.images.find(request.params.appid, request.params.key);
     if (!image) return reply.code(404).send({ error: { code: 'image_not_found', message: 'No such image' } });
-    return reply.header('content-type', image.content_type).header('cache-control', 'public, max-age=31536000, immutable').send(image.bytes);
+    return reply
+      .header('content-type', servedImageType(image.bytes))
+      .header('x-content-type-options', 'nosniff')
+      .header('content-security-policy', "default-src 'none'; sandbox")
+      .header('cache-control', 'public, max-age=31536000, immutable')
+      .send(image.bytes);
   });
 
   registerAdmin(app, services, adminOptions);

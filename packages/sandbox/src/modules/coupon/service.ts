@@ -201,8 +201,7 @@ export class CouponService {
       const fault = await this.faults.take(app.appid, 'void');
       if (fault) throw new WireError(fault, 'coupon.update_status.void.fault');
     }
-    const stockTotal = action === 'activate' ? current.coupon_info.receive_info.total_num : undefined;
-    if (!(await saveCouponStatus(this.db, current, current.status, to, Math.max(now, current.update_time), stockTotal))) {
+    if (!(await saveCouponStatus(this.db, current, current.status, to, Math.max(now, current.update_time), action === 'activate'))) {
       throw new WireError(1090010, 'coupon.update_status.concurrent_change');
     }
     return BARE_OK;

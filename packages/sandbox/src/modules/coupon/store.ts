@@ -1,4 +1,6 @@
-import { sql } from 'kysely';
+import { sql, type Kysely } from 'kysely';
+import { sqliteHandle } from '../../storage/database.js';
+import type { Database } from '../../storage/schema.js';
 import type { Executor } from '../app/store.js';
 import type { CouponStatus, UserCouponStatus } from './states.js';
 import type { CouponInfo } from './validate.js';
@@ -160,20 +162,26 @@ export async function saveCouponContent(db: Executor, record: CouponRecord, stat
 }
 
 /**
- * Moves a coupon from `from` to `to`; on activation it also creates the stock record. Conditional
- * on the current status, so two concurrent changes cannot both apply. False on a lost race.
+ * Moves a coupon from `from` to `to`; with `createStock` (activation) it also creates the stock
+ * record. Conditional on the current status, so two concurrent changes cannot both apply. False
+ * on a lost race. The stock takes `total_num` from the row as it is at the update, not as the
+ * caller read it: a coupon/update committed in between (PostgreSQL runs them side by side) then
+ * sets the stock too. `db` must be the query builder, not a transaction, so the dialect is known.
  */
 export async function saveCouponStatus(
-  db: Executor,
+  db: Kysely<Database>,
   key: { appid: string; out_coupon_id: string },
   from: CouponStatus,
   to: CouponStatus,
   now: number,
-  stockTotal?: number,
+  createStock = false,
 ): Promise<boolean> {
   let query = db.updateTable('coupons').set({ status: to, update_time: now });
-  if (stockTotal !== undefined) {
-    query = query.set({ valid_time: now, stock_issued: stockTotal, stock_receive: 0, stock_create_time: now, stock_update_time: now });
+  if (createStock) {
+    const totalNum = sqliteHandle(db)
+      ? sql<number>`json_extract(coupon_info, '$.receive_info.total_num')`
+      : sql<number>`(coupon_info::jsonb -> 'receive_info' ->> 'total_num')::bigint`;
+    query = query.set({ valid_time: now, stock_issued: totalNum, stock_receive: 0, stock_create_time: now, stock_update_time: now });
   }
   const result = await query.where('appid', '=', key.appid).where('out_coupon_id', '=', key.out_coupon_id).where('status', '=', from).executeTakeFirst();
   return Number(result.numUpdatedRows) === 1;

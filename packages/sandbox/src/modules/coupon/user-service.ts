@@ -74,7 +74,7 @@ function readUserCouponObject(body: JsonObject): JsonObject {
 
 function readRecvTime(body: JsonObject): number {
   const recv = readInt(body, 'recv_time');
-  if (recv === undefined || recv === INVALID || recv < 0) throw new WireError(990007, 'user_coupon.recv_time.invalid');
+  if (recv === undefined || recv === INVALID || recv < 0 || recv > COUPON_LIMITS.maxTimeSeconds) throw new WireError(990007, 'user_coupon.recv_time.invalid');
   return recv;
 }
 
@@ -175,7 +175,7 @@ export class UserCouponService {
     const outCouponId = readCouponRef(userCoupon);
     const extInfo = field(userCoupon, 'ext_info');
     const useTime = isObject(extInfo) ? readInt(extInfo, 'use_time') : undefined;
-    if (useTime === INVALID || (useTime !== undefined && useTime < 0)) throw new WireError(990007, 'user_coupon.use_time.invalid');
+    if (useTime === INVALID || (useTime !== undefined && (useTime < 0 || useTime > COUPON_LIMITS.maxTimeSeconds))) throw new WireError(990007, 'user_coupon.use_time.invalid');
     const recvTime = readRecvTime(body);
     const coupon = await this.coupons.requireCoupon(this.db, app, outCouponId);
     const current = await this.requireUserCoupon(app, outCouponId, outUserCouponId, openid);
@@ -257,6 +257,7 @@ export class UserCouponService {
     this.checkClaimable(coupon, now);
     // Users see the claim button only inside the claim window; merchant imports are not limited.
     if (now < coupon.coupon_info.receive_info.start_time * 1000) throw new WireError(1090043, 'admin.claim.before_claim_window');
+    if (now > coupon.coupon_info.receive_info.end_time * 1000) throw new WireError(1090014, 'admin.claim.after_claim_window');
     const settings = await findSettings(this.db, app.appid);
     if (!settings.callback_url) throw new WireError(1090032, 'admin.claim.no_callback_url');
     const outcome = await callMerchant(settings.callback_url, settings.callback_timeout_ms, {

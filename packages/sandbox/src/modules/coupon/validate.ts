@@ -26,6 +26,16 @@ export const COUPON_LIMITS = {
   discountNumMax: 10000,
   /** page_size cap of get_list and get_usercoupon_list (docs). */
   pageSize: 200,
+  /**
+   * Largest count (total_num, limit_num_one_person, thresholds, amounts): a 32-bit column on
+   * PostgreSQL. The platform's own limits are undocumented, so larger values get 990007.
+   */
+  maxCount: 2_147_483_647,
+  /** Latest time a window may name, in unix seconds: the year 3000. A sandbox choice. */
+  maxTimeSeconds: 32_503_680_000,
+  /** Longest validity after a claim: 100 years, in days and in seconds. A sandbox choice. */
+  maxValidDays: 36_500,
+  maxValidSeconds: 36_500 * 86_400,
 } as const;
 
 export interface CouponInput {
@@ -82,6 +92,11 @@ function int(parent: JsonObject, key: string, rule: string): number {
   return value;
 }
 
+/** Refuses unix times (seconds) before 1970 or after COUPON_LIMITS.maxTimeSeconds with 990007. */
+function checkTimes(times: number[], rule: string): void {
+  if (times.some((time) => time < 0 || time > COUPON_LIMITS.maxTimeSeconds)) throw new WireError(990007, rule);
+}
+
 function optionalInt(parent: JsonObject, key: string, rule: string): number | undefined {
   const value = readInt(parent, key);
   if (value === INVALID) throw new WireError(990007, rule);
@@ -132,6 +147,10 @@ export function readCouponBody(body: JsonObject): CouponInput {
     total_num: int(receive, 'total_num', 'coupon.receive_info.total_num.invalid'),
   };
   if (receiveInfo.total_num < 0 || receiveInfo.limit_num_one_person < 0) throw new WireError(990007, 'coupon.receive_info.negative');
+  if (receiveInfo.total_num > COUPON_LIMITS.maxCount || receiveInfo.limit_num_one_person > COUPON_LIMITS.maxCount) {
+    throw new WireError(990007, 'coupon.receive_info.too_large');
+  }
+  checkTimes([receiveInfo.start_time, receiveInfo.end_time], 'coupon.receive_info.time_out_of_range');
   if (receiveInfo.start_time > receiveInfo.end_time) throw new WireError(990009, 'coupon.receive_info.window_reversed');
   const validInfo = readValidInfo(valid, validType);
 
@@ -155,16 +174,17 @@ function readValidInfo(valid: JsonObject, validType: number): CouponInfo['valid_
   if (validType === 1) {
     const start = int(valid, 'start_time', 'coupon.valid_info.start_time.invalid');
     const end = int(valid, 'end_time', 'coupon.valid_info.end_time.invalid');
+    checkTimes([start, end], 'coupon.valid_info.time_out_of_range');
     if (start > end) throw new WireError(990009, 'coupon.valid_info.window_reversed');
     return { valid_type: 1, start_time: start, end_time: end };
   }
   if (validType === 2) {
     const days = int(valid, 'valid_day_num', 'coupon.valid_info.valid_day_num.invalid');
-    if (days < 1) throw new WireError(990007, 'coupon.valid_info.valid_day_num.invalid');
+    if (days < 1 || days > COUPON_LIMITS.maxValidDays) throw new WireError(990007, 'coupon.valid_info.valid_day_num.invalid');
     return { valid_type: 2, valid_day_num: days };
   }
   const seconds = int(valid, 'valid_second', 'coupon.valid_info.valid_second.invalid');
-  if (seconds < 1) throw new WireError(990007, 'coupon.valid_info.valid_second.invalid');
+  if (seconds < 1 || seconds > COUPON_LIMITS.maxValidSeconds) throw new WireError(990007, 'coupon.valid_info.valid_second.invalid');
   return { valid_type: 3, valid_second: seconds };
 }
 
@@ -174,6 +194,9 @@ function readDiscountInfo(discount: JsonObject, type: number): { discountInfo: C
   const discountFee = optionalInt(discount, 'discount_fee', 'coupon.discount_fee.invalid');
   const productCnt = optionalInt(condition, 'product_cnt', 'coupon.product_cnt.invalid');
   const productPrice = optionalInt(condition, 'product_price', 'coupon.product_price.invalid');
+  for (const amount of [discountNum, discountFee, productCnt, productPrice]) {
+    if (amount !== undefined && (amount < 0 || amount > COUPON_LIMITS.maxCount)) throw new WireError(990007, 'coupon.discount.out_of_range');
+  }
   const outProductIds = readStringArray(condition, 'out_product_ids');
   if (outProductIds === INVALID) throw new WireError(990007, 'coupon.out_product_ids.invalid');
   if (outProductIds && outProductIds.length > COUPON_LIMITS.outProductIds) throw new WireError(990008, 'coupon.out_product_ids.too_many');

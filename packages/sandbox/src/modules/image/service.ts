@@ -157,9 +157,38 @@ export class ImageService {
     if (!response.ok) throw new WireError(1070008, 'img.img_url.fetch_failed');
     const declared = Number(response.headers.get('content-length') ?? '0');
     if (declared > MAX_IMAGE_BYTES) throw new WireError(1070002, 'img.too_large');
-    const bytes = Buffer.from(await response.arrayBuffer());
+    let bytes: Buffer;
+    try {
+      bytes = Buffer.from(await response.arrayBuffer());
+    } catch {
+      // The source stopped or cut the body after its headers; the timeout covers the body too.
+      throw new WireError(1070008, 'img.img_url.body_failed');
+    }
     if (bytes.length === 0) throw new WireError(1070008, 'img.img_url.empty');
     if (bytes.length > MAX_IMAGE_BYTES) throw new WireError(1070002, 'img.too_large');
     return { bytes, contentType: response.headers.get('content-type') ?? 'application/octet-stream' };
   }
+}
+
+// Leading bytes of the image formats a browser shows, with their media types.
+const IMAGE_SIGNATURES: [Buffer, string][] = [
+  [Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), 'image/png'],
+  [Buffer.from([0xff, 0xd8, 0xff]), 'image/jpeg'],
+  [Buffer.from('GIF87a'), 'image/gif'],
+  [Buffer.from('GIF89a'), 'image/gif'],
+  [Buffer.from('BM'), 'image/bmp'],
+];
+
+/**
+ * Returns the media type to serve stored bytes with. Uploads keep whatever type the client
+ * declared, and the bytes are not checked, so the type comes from the bytes themselves: a known
+ * image format gets its type, anything else application/octet-stream. Bytes declared as text/html
+ * are thus never run as a page on the sandbox's origin, where the admin API shows app secrets.
+ */
+export function servedImageType(bytes: Buffer): string {
+  for (const [signature, type] of IMAGE_SIGNATURES) {
+    if (bytes.subarray(0, signature.length).equals(signature)) return type;
+  }
+  if (bytes.subarray(0, 4).toString('latin1') === 'RIFF' && bytes.subarray(8, 12).toString('latin1') === 'WEBP') return 'image/webp';
+  return 'application/octet-stream';
 }
