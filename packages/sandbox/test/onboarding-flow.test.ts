@@ -211,3 +211,36 @@ test('a rejected audit and a rejected scene carry the reason', async () => {
   assert.equal(scene.reason, '视频号未绑定');
   assertOk(await call(url, '/shop/register/apply_scene', { scene_group_id: 1 }, { token }));
 });
+
+test('concurrent register/apply and sign take effect once', async () => {
+  const url = server.url;
+  const { appid, token } = await newApp(url, { apply_generation: '2021' });
+  const applies = await Promise.all(Array.from({ length: 12 }, () => call(url, '/shop/register/apply', {}, { token })));
+  const codes = applies.map((response) => response.json.errcode).sort();
+  assert.deepEqual(codes, [0, ...Array(11).fill(1040002)], applies.map((response) => response.text).join('\n'));
+
+  const other = await newApp(url, { apply_generation: '2022' });
+  assertOk(await call(url, '/shop/register/apply', {}, { token: other.token }));
+  const signs = await Promise.all(Array.from({ length: 12 }, () => admin(url, 'POST', `/apps/${other.appid}/register/sign`)));
+  assert.equal(signs.filter((response) => response.status === 200).length, 1, signs.map((response) => response.status).join(','));
+  assert.equal((await events(url, other.appid, 'open_product_account_register')).length, 1);
+  assert.equal(await accessState(url, appid), 'accessed');
+});
+
+test('concurrent update_info calls keep every field', async () => {
+  const url = server.url;
+  const { appid, token } = await newApp(url, { apply_generation: '2021' });
+  assertOk(await call(url, '/shop/register/apply', {}, { token }));
+  assertOk(await call(url, '/shop/account/update_info', { service_agent_type: [0, 1, 2], service_agent_path: 'pages/a', service_agent_phone: '020-1' }, { token }));
+  const address = { receiver_name: '收件人', detailed_address: '测试路1号', tel_number: '13800000000', province: '广东省' };
+  const updates = await Promise.all([
+    call(url, '/shop/account/update_info', { service_agent_path: 'pages/new' }, { token }),
+    call(url, '/shop/account/update_info', { service_agent_phone: '020-2' }, { token }),
+    call(url, '/shop/account/update_info', { default_receiving_address: address }, { token }),
+  ]);
+  for (const response of updates) assertOk(response);
+  const info = (await call(url, '/shop/account/get_info', {}, { token })).json.data as any;
+  assert.equal(info.service_agent_path, 'pages/new', appid);
+  assert.equal(info.service_agent_phone, '020-2');
+  assert.equal(info.default_receiving_address.receiver_name, '收件人');
+});

@@ -1,5 +1,5 @@
 import Sqlite from 'better-sqlite3';
-import { CompiledQuery, Kysely, PostgresDialect, SqliteDialect, SqliteDriver, sql, type DatabaseConnection, type Driver, type PostgresPool, type SqliteDialectConfig, type PostgresPoolClient } from 'kysely';
+import { CompiledQuery, Kysely, PostgresDialect, SqliteDialect, SqliteDriver, sql, type DatabaseConnection, type Driver, type PostgresPool, type SqliteDialectConfig, type PostgresPoolClient, type Transaction } from 'kysely';
 import type pg from 'pg';
 import { migrateToLatest, sqliteUpToDate } from './migrations.js';
 import type { Database } from './schema.js';
@@ -62,6 +62,17 @@ export function sqliteReadVersion(db: Kysely<Database>): number | undefined {
  */
 export function sqliteHandle(db: Kysely<Database>): Sqlite.Database | undefined {
   return handles.get(db);
+}
+
+/**
+ * Serialises transactions that name the same `key` on PostgreSQL, across every instance on the
+ * database, until the calling transaction ends. The key includes the schema, so sandboxes sharing
+ * a database do not wait on each other. On SQLite, where one write transaction runs at a time,
+ * it does nothing; `db` is the query builder, which tells the two apart.
+ */
+export async function lockForWrite(db: Kysely<Database>, trx: Transaction<Database>, key: string): Promise<void> {
+  if (handles.has(db)) return;
+  await sql`select pg_advisory_xact_lock(hashtext(current_schema() || ':' || ${key}))`.execute(trx);
 }
 
 /** Records a business-data write made through the raw SQLite handle, bypassing the query builder. */

@@ -122,8 +122,8 @@ export class AccountService {
 
   /** account/update_info: overwrites the customer-service setting and the default return address. */
   async updateInfo(app: AppRecord, body: JsonObject) {
-    const info = readAccountInfo(body, app.settings.account_info);
-    await this.apps().updateSettings(app.appid, (settings) => ({ ...settings, account_info: info }));
+    // Fields left out keep their stored value, read in the same transaction as the write.
+    await this.apps().updateSettings(app.appid, (settings) => ({ ...settings, account_info: readAccountInfo(body, settings.account_info) }));
     return {};
   }
 

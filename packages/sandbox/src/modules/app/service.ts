@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { Kysely } from 'kysely';
+import { lockForWrite } from '../../storage/database.js';
 import type { Database } from '../../storage/schema.js';
 import type { AccountService } from '../account/service.js';
 import { isUniqueViolation } from '../product/store.js';
@@ -141,13 +142,21 @@ export class AppService {
     return listApps(this.db);
   }
 
+  /**
+   * Changes an app's settings from their stored value, in one transaction that other changes of the
+   * same app's settings wait for, so concurrent changes of different fields are all kept.
+   */
   async updateSettings(appid: string, change: (settings: AppSettings) => AppSettings): Promise<AppRecord | undefined> {
-    const app = await findApp(this.db, appid);
-    if (!app) return undefined;
-    const settings = change(app.settings);
-    await updateSettings(this.db, appid, settings);
+    const updated = await this.db.transaction().execute(async (trx) => {
+      await lockForWrite(this.db, trx, `settings:${appid}`);
+      const app = await findApp(trx, appid);
+      if (!app) return undefined;
+      const settings = change(app.settings);
+      await updateSettings(trx, appid, settings);
+      return { ...app, settings };
+    });
     this.cache.delete(appid);
-    return { ...app, settings };
+    return updated;
   }
 
   clearCache(): void {

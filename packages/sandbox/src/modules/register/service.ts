@@ -1,9 +1,10 @@
-import type { Kysely } from 'kysely';
+import type { Kysely, Transaction } from 'kysely';
 import type { Logger } from 'pino';
 import { transition, TransitionRejected } from '../../platform/transitions.js';
 import { enqueueEvent } from '../../push/outbox.js';
 import { field, readInt, INVALID, type JsonObject } from '../../server/fields.js';
 import { WireError } from '../../server/wire-error.js';
+import { lockForWrite } from '../../storage/database.js';
 import type { Database } from '../../storage/schema.js';
 import type { AccountService } from '../account/service.js';
 import type { AppService } from '../app/service.js';
@@ -104,6 +105,7 @@ export class RegisterService {
   /** register/apply, by the app's generation. */
   async apply(app: AppRecord, now: number) {
     const opened = await this.db.transaction().execute(async (trx) => {
+      await this.lock(trx, app.appid);
       const record = await loadRecord(trx, app.appid);
       if (record.apply_generation === '2024') throw new WireError(1400007, 'register.apply.retired');
       const current = await this.requireApp(trx, app.appid);
@@ -150,6 +152,7 @@ export class RegisterService {
     const rule = FINISH_ITEMS[item];
     if (!rule) throw new WireError(990007, 'register.finish.item_unknown');
     await this.db.transaction().execute(async (trx) => {
+      await this.lock(trx, app.appid);
       const current = await this.requireApp(trx, app.appid);
       this.requireAccessed(current, 'register.finish');
       const record = await loadRecord(trx, app.appid);
@@ -170,6 +173,7 @@ export class RegisterService {
     if (raw === undefined || raw === INVALID) throw new WireError(990007, 'register.apply_scene.scene_group_id_missing');
     if (raw !== SCENE_GROUP_ID) throw new WireError(990007, 'register.apply_scene.scene_group_id_unknown');
     await this.db.transaction().execute(async (trx) => {
+      await this.lock(trx, app.appid);
       const current = await this.requireApp(trx, app.appid);
       this.requireAccessed(current, 'register.apply_scene');
       const record = await loadRecord(trx, app.appid);
@@ -193,6 +197,7 @@ export class RegisterService {
   /** Admin: a platform-side access action (open, close, sign, ban, unban). */
   async adminAccess(appid: string, action: Exclude<AccessAction, 'apply' | 'apply_immediate' | 'expire'>, now: number): Promise<AppRecord> {
     await this.db.transaction().execute(async (trx) => {
+      await this.lock(trx, appid);
       const current = await this.requireApp(trx, appid);
       await this.moveAccess(trx, current, action, now, { event: true });
       if (action === 'sign' || action === 'open') {
@@ -208,6 +213,7 @@ export class RegisterService {
   /** Admin: decides the scene review now. */
   async decideScene(appid: string, approve: boolean, reason: string, now: number): Promise<void> {
     await this.db.transaction().execute(async (trx) => {
+      await this.lock(trx, appid);
       const app = await this.requireApp(trx, appid);
       const record = await loadRecord(trx, appid);
       if (record.scene_status !== 0) throw new RegisterStateError('The scene group has no review in progress');
@@ -219,6 +225,7 @@ export class RegisterService {
   /** Admin: changes the generation or the refusal facts. */
   async updateProfile(appid: string, change: (record: RegisterRecord) => RegisterRecord): Promise<RegisterRecord> {
     return this.db.transaction().execute(async (trx) => {
+      await this.lock(trx, appid);
       await this.requireApp(trx, appid);
       const next = change(await loadRecord(trx, appid));
       await saveRecord(trx, next);
@@ -245,6 +252,7 @@ export class RegisterService {
     let changed = 0;
     for (const appid of await findDueAgreements(this.db, now, 100)) {
       await this.db.transaction().execute(async (trx) => {
+        await this.lock(trx, appid);
         const record = await loadRecord(trx, appid);
         if (record.agreement_due_at === null || record.agreement_due_at > now) return;
         const app = await this.apps.read(trx, appid);
@@ -256,6 +264,7 @@ export class RegisterService {
     }
     for (const appid of await findDueScenes(this.db, now, 100)) {
       await this.db.transaction().execute(async (trx) => {
+        await this.lock(trx, appid);
         const record = await loadRecord(trx, appid);
         const app = await this.apps.read(trx, appid);
         if (!app || record.scene_due_at === null || record.scene_due_at > now || record.scene_status !== 0) return;
@@ -343,6 +352,11 @@ export class RegisterService {
     const status = accessStatus(app.access_state);
     if (status === 3) throw new WireError(1040004, `${rule}.banned`);
     if (status !== 2) throw new WireError(1040003, `${rule}.not_accessed`);
+  }
+
+  /** Serialises the onboarding changes of one app (see lockForWrite). */
+  private lock(trx: Transaction<Database>, appid: string): Promise<void> {
+    return lockForWrite(this.db, trx, `register:${appid}`);
   }
 
   private async requireApp(db: Executor, appid: string): Promise<AppRecord> {
