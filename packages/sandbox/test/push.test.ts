@@ -630,23 +630,34 @@ describe('push settings declared up front', () => {
 
 export type { JsonValue };
 
+/** A merchant URL that takes requests and never answers them; `hits` counts the requests. */
+async function startHungReceiver(): Promise<{ url: string; hits: () => number; close: () => void }> {
+  let hits = 0;
+  const server = createServer(() => void hits++);
+  server.listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/wechat/push`,
+    hits: () => hits,
+    close: () => {
+      server.closeAllConnections();
+      server.close();
+    },
+  };
+}
+
 describe('stop during a delivery', () => {
   test('an event cut short by a stop is pending again', async () => {
-    // A merchant URL that takes requests and never answers them.
-    let hits = 0;
-    const hung = createServer(() => void hits++);
-    hung.listen(0, '127.0.0.1');
-    await once(hung, 'listening');
-    const hungUrl = `http://127.0.0.1:${(hung.address() as AddressInfo).port}/wechat/push`;
+    const hung = await startHungReceiver();
     const first = await startSandbox();
     try {
-      const saved = await admin(first.url, 'PUT', `/apps/${APPID}/push`, { url: hungUrl, token: TOKEN, skip_verify: true });
+      const saved = await admin(first.url, 'PUT', `/apps/${APPID}/push`, { url: hung.url, token: TOKEN, skip_verify: true });
       assert.equal(saved.status, 200, JSON.stringify(saved.json));
       const created = await admin(first.url, 'POST', `/apps/${APPID}/push/events`, { event: 'open_product_order_refund', fields: { out_order_id: 'O', order_id: 1 } });
       const id = created.json.event.id as number;
       const draining = first.sandbox.services.push.drain();
-      for (let waited = 0; hits === 0 && waited < 3000; waited += 20) await new Promise((resolve) => setTimeout(resolve, 20));
-      assert.equal(hits, 1, 'the first attempt reached the merchant');
+      for (let waited = 0; hung.hits() === 0 && waited < 3000; waited += 20) await new Promise((resolve) => setTimeout(resolve, 20));
+      assert.equal(hung.hits(), 1, 'the first attempt reached the merchant');
       await first.sandbox.close();
       await draining;
 
@@ -661,7 +672,6 @@ describe('stop during a delivery', () => {
       }
     } finally {
       await first.close();
-      hung.closeAllConnections();
       hung.close();
     }
   });
@@ -669,15 +679,11 @@ describe('stop during a delivery', () => {
 
 describe('a merchant URL that hangs', () => {
   test('holds back only its own app', async () => {
-    let hits = 0;
-    const hung = createServer(() => void hits++);
-    hung.listen(0, '127.0.0.1');
-    await once(hung, 'listening');
-    const hungUrl = `http://127.0.0.1:${(hung.address() as AddressInfo).port}/wechat/push`;
+    const hung = await startHungReceiver();
     const healthy = await startReceiver();
     const own = await startSandbox();
     try {
-      assert.equal((await admin(own.url, 'PUT', `/apps/${APPID}/push`, { url: hungUrl, token: TOKEN, skip_verify: true })).status, 200);
+      assert.equal((await admin(own.url, 'PUT', `/apps/${APPID}/push`, { url: hung.url, token: TOKEN, skip_verify: true })).status, 200);
       const other = await admin(own.url, 'POST', '/apps', {});
       const otherAppid = other.json.app.appid as string;
       assert.equal((await admin(own.url, 'PUT', `/apps/${otherAppid}/push`, { url: healthy.url, token: TOKEN, skip_verify: true })).status, 200);
@@ -689,13 +695,12 @@ describe('a merchant URL that hangs', () => {
       const draining = own.sandbox.services.push.drain();
       for (let waited = 0; healthy.received.length === 0 && waited < 3000; waited += 20) await new Promise((resolve) => setTimeout(resolve, 20));
       assert.equal(healthy.received.length, 1, 'the other app got its event while the first URL hung');
-      assert.ok(hits <= 4, `the hanging URL got ${hits} requests at once`);
+      assert.ok(hung.hits() <= 4, `the hanging URL got ${hung.hits()} requests at once`);
       await own.sandbox.close();
       await draining;
     } finally {
       await own.close();
       await healthy.close();
-      hung.closeAllConnections();
       hung.close();
     }
   });
