@@ -117,7 +117,7 @@ export function withoutNul(text: string): string {
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 
 /**
- * True when a string anywhere in a parsed body, keys included, holds a lone surrogate. JSON can
+ * True when a string anywhere in a parsed body, keys included, contains a lone surrogate. JSON can
  * write one as an escape (`\ud801`), but UTF-8 cannot encode it, so no database stores it as sent.
  * The walk uses its own stack, so a deeply nested body cannot overflow the call stack.
  */

@@ -68,7 +68,7 @@ export function sqliteHandle(db: Kysely<Database>): Sqlite.Database | undefined 
  * Serialises transactions that name the same `key` on PostgreSQL, across every instance on the
  * database, until the calling transaction ends. The key includes the schema, so sandboxes sharing
  * a database do not wait on each other. On SQLite, where one write transaction runs at a time,
- * it does nothing; `db` is the query builder, which tells the two apart.
+ * it does nothing; `db` is the query builder, which distinguishes the two.
  */
 export async function lockForWrite(db: Kysely<Database>, trx: Transaction<Database>, key: string): Promise<void> {
   if (handles.has(db)) return;

@@ -33,7 +33,7 @@ export const COUPON_LIMITS = {
   maxCount: 2_147_483_647,
   /** Latest time a window may name, in unix seconds: the year 3000. A sandbox choice. */
   maxTimeSeconds: 32_503_680_000,
-  /** Longest validity after a claim: 100 years, in days and in seconds. A sandbox choice. */
+  /** Maximum validity after a claim: 100 years, in days and in seconds. A sandbox choice. */
   maxValidDays: 36_500,
   maxValidSeconds: 36_500 * 86_400,
 } as const;
