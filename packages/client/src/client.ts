@@ -280,7 +280,7 @@ export class WxShopClient {
       try {
         answer = await this.exchange(url, entry, makeBody(), callOptions);
       } catch (error) {
-        if (error instanceof WxShopTimeoutError || callOptions.signal?.aborted || attempt >= maxRetries || !isConnectionFailure(error)) throw error;
+        if (error instanceof WxShopTimeoutError || callOptions.signal?.aborted || attempt >= maxRetries || !isConnectionRefused(error)) throw error;
         await this.backoff(attempt++, callOptions.signal);
         continue;
       }
@@ -320,9 +320,26 @@ export class WxShopClient {
     } catch (error) {
       if (callOptions.signal?.aborted) throw callOptions.signal.reason;
       if (timeout.aborted) {
-        throw new WxShopTimeoutError({ errcode: -1, errmsg: `no response within ${timeoutMs} ms`, path, description: 'The call timed out; the platform may still have acted on it.', cause: error });
+        throw new WxShopTimeoutError({
+          errcode: -1,
+          errmsg: `no response within ${timeoutMs} ms`,
+          path,
+          description: 'The call timed out; the platform may still have acted on it.',
+          retry: 'no',
+          cause: error,
+        });
       }
-      throw error;
+      // A refused connection never reached the platform, so it is safe to send again. Any other
+      // transport failure may have happened after the platform acted on the call.
+      const refused = isConnectionRefused(error);
+      throw new WxShopSystemError({
+        errcode: -1,
+        errmsg: `connection failed: ${connectionErrorCode(error) ?? (error as Error).message}`,
+        path,
+        description: refused ? 'The connection was refused; the call did not reach the platform.' : 'The connection failed; the platform may still have acted on the call.',
+        retry: refused ? 'backoff' : 'no',
+        cause: error,
+      });
     }
     let parsed: unknown;
     try {
@@ -362,8 +379,15 @@ export class WxShopClient {
 }
 
 /** True when the connection was refused, so the platform never saw the call: safe to send again. */
-function isConnectionFailure(error: unknown): boolean {
-  if (!(error instanceof TypeError)) return false;
-  const code = (error.cause as { code?: string } | undefined)?.code;
-  return code === 'ECONNREFUSED';
+/** The system error code (ECONNREFUSED, UND_ERR_SOCKET …) of a fetch failure, if any, at any depth of its causes. */
+function connectionErrorCode(error: unknown): string | undefined {
+  for (let current = error, depth = 0; current && depth < 4; current = (current as { cause?: unknown }).cause, depth++) {
+    const code = (current as { code?: unknown }).code;
+    if (typeof code === 'string') return code;
+  }
+  return undefined;
+}
+
+function isConnectionRefused(error: unknown): boolean {
+  return connectionErrorCode(error) === 'ECONNREFUSED';
 }

@@ -12,6 +12,8 @@ export interface WxShopErrorInit {
   path?: string;
   /** Overrides the catalogue description (for errors the SDK raises itself). */
   description?: string;
+  /** Overrides the catalogue's retry advice (for errors the SDK raises itself). */
+  retry?: RetryAdvice;
   cause?: unknown;
 }
 
@@ -45,7 +47,7 @@ export class WxShopError extends Error {
     this.rid = RID.exec(init.errmsg)?.[1];
     this.description = description;
     this.family = entry?.family;
-    this.retry = entry?.retry ?? 'no';
+    this.retry = init.retry ?? entry?.retry ?? 'no';
     this.path = init.path;
   }
 }

@@ -113,6 +113,12 @@ export interface PushCryptoOptions {
   encodingAESKey?: string;
   /** AppID the decrypted message must name; leave out to skip that check. */
   appid?: string;
+  /**
+   * With an EncodingAESKey set, a body without `Encrypt` is refused by default: its signature
+   * covers only the Token, timestamp and nonce, so anyone who saw one push URL could send any
+   * event with it. Set true while the push page is switched from plaintext to an encrypted mode.
+   */
+  allowPlaintext?: boolean;
 }
 
 /** WXBizMsgCrypt: AES-256-CBC, IV = first 16 key bytes, 32-byte PKCS#7 padding. */
@@ -304,6 +310,9 @@ export function decodePush(request: PushRequest, options: PushCryptoOptions): De
   }
   const encrypted = parsed.fields.Encrypt;
   const hasPlain = typeof parsed.fields.Event === 'string';
+  if (typeof encrypted !== 'string' && options.encodingAESKey && !options.allowPlaintext) {
+    throw new PushVerificationError('Body is not encrypted, but an EncodingAESKey is configured (set allowPlaintext to accept it)');
+  }
   if (typeof encrypted !== 'string' || (hasPlain && !options.encodingAESKey)) {
     if (!hasPlain) throw new PushVerificationError('Body has no Event and no Encrypt');
     const { Encrypt: _dropped, ...plain } = parsed.fields;

@@ -138,6 +138,14 @@ test('forged or foreign pushes rejected', () => {
   assert.throws(() => decodePush({ query: signedQuery(encrypted), body }, { token: TOKEN }), /no EncodingAESKey/);
 });
 
+test('plaintext push refused when a key is set', () => {
+  const options = { token: TOKEN, encodingAESKey: AES_KEY, appid: APPID };
+  assert.throws(() => decodePush({ query: signedQuery(), body: PAY_JSON }, options), /not encrypted/);
+  const allowed = decodePush({ query: signedQuery(), body: PAY_JSON }, { ...options, allowPlaintext: true });
+  assert.equal(allowed.mode, 'plaintext');
+  assert.equal(allowed.event.Event, 'open_product_order_pay');
+});
+
 test('parsePushXml reads CDATA and numbers', () => {
   const xml = '<?xml version="1.0"?><xml><a><![CDATA[x<y]]></a><b>1 &amp; 2</b><c><d>1</d><d>2</d></c><e><![CDATA[12345]]></e><f>3300000000000000123</f></xml>';
   assert.deepEqual(parsePushXml(xml), { a: 'x<y', b: '1 & 2', c: { d: [1, 2] }, e: '12345', f: '3300000000000000123' });

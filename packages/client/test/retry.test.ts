@@ -112,7 +112,11 @@ test('validation error not retried', async () => {
 test('timeout raises WxShopTimeoutError once', async () => {
   const platform = await scriptedPlatform([() => undefined]);
   try {
-    await assert.rejects(client(platform.url).scene.check({ scene: 1 }, { timeoutMs: 1000 }), WxShopTimeoutError);
+    await assert.rejects(client(platform.url).scene.check({ scene: 1 }, { timeoutMs: 1000 }), (error: unknown) => {
+      assert.ok(error instanceof WxShopTimeoutError);
+      assert.equal(error.retry, 'no', 'the platform may have acted, so no retry is advised');
+      return true;
+    });
     assert.equal(platform.calls(), 1);
   } finally {
     await platform.close();
@@ -156,8 +160,28 @@ test('refused connection retried then raised', async () => {
     calls++;
     return fetch(input, init);
   };
-  await assert.rejects(client(url, { maxRetries: 2, fetch: counting, accessToken: () => 't' }).scene.check({ scene: 1 }), TypeError);
+  await assert.rejects(client(url, { maxRetries: 2, fetch: counting, accessToken: () => 't' }).scene.check({ scene: 1 }), (error: unknown) => {
+    assert.ok(error instanceof WxShopSystemError);
+    assert.match(error.errmsg, /ECONNREFUSED/);
+    assert.equal(error.retry, 'backoff');
+    return true;
+  });
   assert.equal(calls, 3);
+});
+
+test('dropped connection raised once as a system error', async () => {
+  const platform = await scriptedPlatform([(response) => response.socket?.destroy()]);
+  try {
+    await assert.rejects(client(platform.url, { maxRetries: 2 }).scene.check({ scene: 1 }), (error: unknown) => {
+      assert.ok(error instanceof WxShopSystemError);
+      assert.match(error.errmsg, /connection failed/);
+      assert.equal(error.retry, 'no');
+      return true;
+    });
+    assert.equal(platform.calls(), 1);
+  } finally {
+    await platform.close();
+  }
 });
 
 test('int64 id strings sent as integers', async () => {
