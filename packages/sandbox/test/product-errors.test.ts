@@ -783,6 +783,17 @@ describe('spu get_list parameters', () => {
     assertWireError(await wire('/shop/spu/get_list', updateRange), 990009, MESSAGE.timeRangeReversed);
   });
 
+  test('spu get_list time filters include the end second', async () => {
+    await addProduct('L-SECOND');
+    const created = (await getSpu({ out_product_id: 'L-SECOND' }, true)).create_time as string;
+    const sameSecond = { start_create_time: created, end_create_time: created };
+    const listed = await listAll(sameSecond);
+    assert.ok(listed.some((spu) => spu.out_product_id === 'L-SECOND'), `no product created at ${created}`);
+    const updated = (await getSpu({ out_product_id: 'L-SECOND' }, true)).update_time as string;
+    const byUpdate = await listAll({ start_update_time: updated, end_update_time: updated });
+    assert.ok(byUpdate.some((spu) => spu.out_product_id === 'L-SECOND'), `no product updated at ${updated}`);
+  });
+
   test('spu get_list rejects a badly formatted time', async () => {
     for (const start of ['2024-05-01', '2024/05/01 00:00:00', '2024-05-01 18:34', '2022-02-30 00:00:00']) {
       const request = { page: 1, page_size: 10, start_create_time: start, end_create_time: '2024-05-31 00:00:00' };
@@ -837,6 +848,23 @@ describe('review lifecycle', () => {
       assert.equal(events[0]!.payload.OpenProductSpuAudit.spu_status, 5);
     } finally {
       await patchSettings({ reviewer: { mode: 'manual' } });
+    }
+  });
+
+  test('a later approval does not list a product never on sale', async () => {
+    await patchSettings({ reviewer: { mode: 'manual', auto_list: false } });
+    try {
+      await addProduct('L-NOT-LISTED');
+      await decideReview('L-NOT-LISTED', 'approve');
+      assert.equal((await getSpu({ out_product_id: 'L-NOT-LISTED' })).status, 0);
+      await patchSettings({ reviewer: { mode: 'manual', auto_list: true } });
+      await updateProduct('L-NOT-LISTED', { title: '更新后的积木套装' });
+      await decideReview('L-NOT-LISTED', 'approve');
+      const spu = await getSpu({ out_product_id: 'L-NOT-LISTED' });
+      assert.equal(spu.edit_status, 4);
+      assert.equal(spu.status, 0, 'only a first approval lists the product');
+    } finally {
+      await patchSettings({ reviewer: { mode: 'manual', auto_list: true } });
     }
   });
 

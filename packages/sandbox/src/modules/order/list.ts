@@ -87,5 +87,6 @@ function readTimeRange(body: JsonObject, startKey: string, endKey: string): [num
   const start = read(startKey);
   const end = read(endKey);
   if (start !== undefined && end !== undefined && start > end) throw new WireError(990009, 'order.list.time_range.reversed');
-  return [start, end];
+  // Times are stored in milliseconds and the filter names whole seconds: the end second counts whole.
+  return [start, end === undefined ? undefined : end + 999];
 }

@@ -373,7 +373,10 @@ export class ProductService {
     let next: ProductRecord;
     if (decision.approve) {
       let status: OnlineStatus = current.status;
-      if (current.status === 0 && app.settings.reviewer.auto_list) status = transition('product status', ONLINE_TRANSITIONS, 'first_approval', 0);
+      // Only the first approval lists the product; a product approved before stays as it is.
+      if (current.status === 0 && current.online === null && app.settings.reviewer.auto_list) {
+        status = transition('product status', ONLINE_TRANSITIONS, 'first_approval', 0);
+      }
       if (current.status === 13) status = transition('product status', ONLINE_TRANSITIONS, 'fixed', 13);
       next = {
         ...current,
@@ -540,7 +543,8 @@ function readTimeRange(body: JsonObject, startName: string, endName: string): [n
   const endMs = parseChinaTime(end);
   if (startMs === undefined || endMs === undefined) throw new WireError(990018, `spu.get_list.${startName}.format`);
   if (startMs > endMs) throw new WireError(990009, `spu.get_list.${startName}.after_end`);
-  return [startMs, endMs];
+  // Times are stored in milliseconds and the filter names whole seconds: the end second counts whole.
+  return [startMs, endMs + 999];
 }
 
 interface SkuChange {
