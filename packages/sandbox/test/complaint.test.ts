@@ -104,3 +104,15 @@ test('a dispute opened by the buyer is listed, answered with evidence and judged
   pushed = await notifications();
   assert.deepEqual(pushed.map((event) => event.message.complaint_info.state).sort(), [230000, 230001, 230014]);
 });
+
+test('concurrent evidence uploads on one dispute all succeed', async () => {
+  const orderId = await addOrder(sb.url, token, await v2Order(sb.url, buyer, 'COMPLAINT-RACE'));
+  await admin(sb.url, 'POST', `/apps/${APPID}/orders/${orderId}/pay`);
+  const opened = await admin(sb.url, 'POST', `/apps/${APPID}/complaints`, { order_id: orderId, content: '商品与描述不符', phone_number: '13800000000' });
+  assert.equal(opened.status, 200, JSON.stringify(opened.json));
+  const id = opened.json.complaint.complaint_order_id as string;
+  const uploads = await Promise.all(
+    Array.from({ length: 8 }, (_, index) => wire('/shop/complaint/upload_material', { complaint_order_id: id, material_info: { content: `补充材料${index}` } })),
+  );
+  for (const response of uploads) assert.equal(response.json.errcode, 0, response.text);
+});

@@ -226,3 +226,18 @@ describe('balance, fund flows and withdrawals', () => {
     assert.equal(overview.json.withdrawals.length, 2);
   });
 });
+
+describe('funds under concurrency', () => {
+  test('concurrent changes and withdrawals keep the daily limits', async () => {
+    await advance(24 * 3600);
+    const account = { bank_account_type: 'ACCOUNT_TYPE_BUSINESS', account_bank: '招商银行', bank_address_code: '440300', account_number: '6214830000009999' };
+    const changes = await Promise.all(Array.from({ length: 12 }, () => funds('setbankaccount', { account_info: account })));
+    assert.equal(changes.filter((response) => response.json.errcode === 0).length, 5, changes.map((response) => response.text).join('\n'));
+
+    await paidOrder('FUNDS-RACE', true);
+    const withdrawals = await Promise.all(Array.from({ length: 12 }, () => funds('submitwithdraw', { amount: 100 })));
+    const codes = withdrawals.map((response) => response.json.errcode);
+    assert.equal(codes.filter((code) => code === 0).length, 1, withdrawals.map((response) => response.text).join('\n'));
+    assert.ok(codes.every((code) => code === 0 || code === 9700101), codes.join(','));
+  });
+});

@@ -4,6 +4,7 @@ import { enqueueEvent } from '../../push/outbox.js';
 import { transition, TransitionRejected } from '../../platform/transitions.js';
 import { field, hasNul, INVALID, isObject, readId, readInt, readString, readStringArray, type JsonObject } from '../../server/fields.js';
 import { WireError } from '../../server/wire-error.js';
+import { lockForWrite } from '../../storage/database.js';
 import type { Database } from '../../storage/schema.js';
 import type { IdAllocator } from '../../storage/ids.js';
 import type { AppRecord, Executor } from '../app/store.js';
@@ -87,6 +88,8 @@ export class ComplaintService {
     if ((content ?? '').length > MATERIAL_TEXT_MAX || (media ?? []).length > MATERIAL_IMAGES_MAX) throw new WireError(-2, 'complaint.upload_material.material_too_long');
     if ((media ?? []).some((url) => !/^https?:\/\//.test(url))) throw new WireError(-2, 'complaint.upload_material.media_url_invalid');
     await this.db.transaction().execute(async (trx) => {
+      // Moves of one app's disputes run one at a time, so none loses its check of the state.
+      await lockForWrite(this.db, trx, `complaints:${app.appid}`);
       const complaint = await this.requireComplaint(trx, app, body, 'complaint.upload_material');
       await this.move(trx, app, complaint, 'respond', PARTY.merchant, now, { content: content ?? '', media_url_list: media ?? [] });
     });
@@ -136,6 +139,7 @@ export class ComplaintService {
   /** Admin: the platform or the buyer moves a dispute (escalate, judge, withdraw). */
   async act(app: AppRecord, id: string, action: Exclude<ComplaintAction, 'respond'>, now: number, options: { judge_result?: number; content?: string } = {}) {
     return this.db.transaction().execute(async (trx) => {
+      await lockForWrite(this.db, trx, `complaints:${app.appid}`);
       const complaint = await findComplaint(trx, app.appid, id);
       if (!complaint) throw new WireError(9710001, 'complaint.act.not_found');
       const party = action === 'withdraw' ? PARTY.user : PARTY.platform;

@@ -5,6 +5,7 @@ import { formatChinaTime } from '../../platform/clock.js';
 import { transition, TransitionRejected } from '../../platform/transitions.js';
 import { field, hasNul, INVALID, isObject, readInt, readString, type JsonObject } from '../../server/fields.js';
 import { WireError } from '../../server/wire-error.js';
+import { lockForWrite } from '../../storage/database.js';
 import type { Database } from '../../storage/schema.js';
 import type { AppRecord, Executor } from '../app/store.js';
 import type { OrderService, PaidOrder } from '../order/service.js';
@@ -172,6 +173,8 @@ export class FundsService {
     const ticket = randomBytes(16).toString('hex');
     const bank = findBank(account.account.account_bank);
     return this.db.transaction().execute(async (trx) => {
+      // Withdrawals and account changes of one app run one at a time, so the one-a-day check holds.
+      await lockForWrite(this.db, trx, `funds:${app.appid}`);
       if ((await countWithdrawalsOfDay(trx, app.appid, day)) > 0) throw new WireError(9700101, 'funds.submitwithdraw.one_a_day');
       await insertWithdrawal(trx, {
         appid: app.appid,
@@ -216,6 +219,7 @@ export class FundsService {
     const account = readAccount(info);
     const day = chinaDay(now);
     await this.db.transaction().execute(async (trx) => {
+      await lockForWrite(this.db, trx, `funds:${app.appid}`);
       const current = await findAccount(trx, app.appid);
       const changes = current && current.change_day === day ? current.changes : 0;
       if (changes >= ACCOUNT_CHANGES_PER_DAY) throw new WireError(-2, 'funds.setbankaccount.five_a_day');
