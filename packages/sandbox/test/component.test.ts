@@ -168,6 +168,10 @@ describe('third-party platform mode', () => {
     const info = await authorize(server.url, token, [85]);
     assert.equal((await admin(server.url, 'DELETE', `/components/${COMPONENT_APPID}/authorizations/${APPID}`)).status, 200);
     assertError(await call(server.url, '/shop/spu/get_list', LIST_BODY, { token: info.authorizer_access_token }), 40001, TOKEN_INVALID);
+    // A new consent issues new tokens; the cancelled one stays dead.
+    const renewed = await authorize(server.url, token, [85]);
+    assertError(await call(server.url, '/shop/spu/get_list', LIST_BODY, { token: info.authorizer_access_token }), 40001, TOKEN_INVALID);
+    assert.equal((await call(server.url, '/shop/spu/get_list', LIST_BODY, { token: renewed.authorizer_access_token })).json.errcode, 0);
   });
 
   test('a ticket expires after 12 hours and tokens after 2 hours', async () => {

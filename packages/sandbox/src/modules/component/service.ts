@@ -20,7 +20,7 @@ import {
   setTicketDue,
   updateWhitelist,
   useCredential,
-  voidAuthCodes,
+  voidCredentials,
   type AuthorizationRecord,
   type CredentialKind,
   type CredentialRecord,
@@ -209,7 +209,7 @@ export class ComponentService {
       findPlatform(this.db, credential.component_appid),
       findAuthorization(this.db, credential.component_appid, credential.authorizer_appid),
     ]);
-    if (!platform || !authorization || authorization.revoked) throw new WireError(40001, 'authorizer.authorization_cancelled');
+    if (!platform || !authorization || authorization.revoked || credential.used) throw new WireError(40001, 'authorizer.authorization_cancelled');
     this.checkIp(platform, ip);
     if (path.startsWith('/shop/') && !authorization.func_info.includes(TRANSACTION_COMPONENT_SET)) {
       throw new WireError(61007, 'authorizer.permission_set_85_missing');
@@ -323,8 +323,9 @@ export class ComponentService {
       const existing = await findAuthorization(trx, componentAppid, authorizerAppid);
       if (!existing || existing.revoked) return undefined;
       await saveAuthorization(trx, { ...existing, revoked: true });
-      // Codes handed out before the cancellation must not revive after a later consent.
-      await voidAuthCodes(trx, componentAppid, authorizerAppid);
+      // Codes and tokens handed out before the cancellation must not revive after a later consent.
+      await voidCredentials(trx, componentAppid, authorizerAppid, 'auth_code');
+      await voidCredentials(trx, componentAppid, authorizerAppid, 'authorizer_token');
       if (!(await findComponentSettings(trx, componentAppid))) return { event_id: null };
       return { event_id: await enqueueComponentInfo(trx, componentAppid, 'unauthorized', { AuthorizerAppid: authorizerAppid }, now) };
     });

@@ -95,11 +95,12 @@ export async function useCredential(db: Executor, value: string): Promise<boolea
 }
 
 /** Marks the authorization codes of a pair not yet exchanged as used, so a cancellation voids them. */
-export async function voidAuthCodes(db: Executor, componentAppid: string, authorizerAppid: string): Promise<void> {
+/** Marks every unused credential of one kind issued for an authorization as used, so it never works again. */
+export async function voidCredentials(db: Executor, componentAppid: string, authorizerAppid: string, kind: CredentialKind): Promise<void> {
   await db
     .updateTable('component_credentials')
     .set({ used: 1 })
-    .where('kind', '=', 'auth_code')
+    .where('kind', '=', kind)
     .where('component_appid', '=', componentAppid)
     .where('authorizer_appid', '=', authorizerAppid)
     .where('used', '=', 0)
