@@ -379,7 +379,7 @@ export class WxShopClient {
 }
 
 /** True when the connection was refused, so the platform never saw the call: safe to send again. */
-/** The system error code (ECONNREFUSED, UND_ERR_SOCKET …) of a fetch failure, if any, at any depth of its causes. */
+/** Returns the system error code (ECONNREFUSED, UND_ERR_SOCKET …) of a fetch failure, at any depth of its causes. */
 function connectionErrorCode(error: unknown): string | undefined {
   for (let current = error, depth = 0; current && depth < 4; current = (current as { cause?: unknown }).cause, depth++) {
     const code = (current as { code?: unknown }).code;

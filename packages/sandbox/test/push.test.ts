@@ -630,7 +630,7 @@ describe('push settings declared up front', () => {
 
 export type { JsonValue };
 
-/** A merchant URL that accepts requests and never replies to them; `hits` counts the requests. */
+/** Starts a merchant URL that accepts requests and never replies to them. `hits` counts the requests. */
 async function startHungReceiver(): Promise<{ url: string; hits: () => number; close: () => void }> {
   let hits = 0;
   const server = createServer(() => void hits++);

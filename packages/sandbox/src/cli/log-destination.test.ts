@@ -7,31 +7,36 @@ import { test } from 'node:test';
 import pino from 'pino';
 import { LineBuffer, wireLogLine } from './log-destination.js';
 
-function tempLog(): { file: string; fd: number; remove(): void } {
+interface TempLog {
+  file: string;
+  fd: number;
+}
+
+/** Runs `check` with a new log file open for writing, then closes and deletes the file. */
+async function withTempLog(check: (log: TempLog) => void | Promise<void>): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'wxshop-log-'));
   const file = join(dir, 'log.txt');
   const fd = openSync(file, 'w');
-  return { file, fd, remove: () => rmSync(dir, { recursive: true, force: true }) };
+  try {
+    await check({ file, fd });
+  } finally {
+    closeSync(fd);
+    rmSync(dir, { recursive: true, force: true });
+  }
 }
 
-test('line buffer holds short output', () => {
-  const log = tempLog();
-  try {
+test('line buffer holds short output', () =>
+  withTempLog((log) => {
     const buffer = new LineBuffer(log.fd);
     buffer.write('{"msg":"one"}\n');
     buffer.write('{"msg":"two"}\n');
     assert.equal(readFileSync(log.file, 'utf8'), '', 'nothing is written before 4 KiB gather');
     buffer.flushSync();
     assert.equal(readFileSync(log.file, 'utf8'), '{"msg":"one"}\n{"msg":"two"}\n');
-  } finally {
-    closeSync(log.fd);
-    log.remove();
-  }
-});
+  }));
 
-test('line buffer writes at 4 KiB', async () => {
-  const log = tempLog();
-  try {
+test('line buffer writes at 4 KiB', () =>
+  withTempLog(async (log) => {
     const buffer = new LineBuffer(log.fd);
     const line = `{"msg":"${'x'.repeat(90)}","text":"日志"}\n`;
     const lines = Array.from({ length: 50 }, () => line);
@@ -46,34 +51,27 @@ test('line buffer writes at 4 KiB', async () => {
     assert.ok(lines.join('').startsWith(written), 'lines are written whole and in order');
     buffer.flushSync();
     assert.equal(readFileSync(log.file, 'utf8'), lines.join(''));
-  } finally {
-    closeSync(log.fd);
-    log.remove();
-  }
-});
+  }));
 
-test('line buffer flushSync writes before returning', async () => {
-  const log = tempLog();
-  const write = fs.write;
-  // An asynchronous write still running when flushSync returns, as on a slow disk or a full pipe.
-  fs.write = ((...args: unknown[]) => void setTimeout(() => (write as (...values: unknown[]) => void)(...args), 50)) as typeof fs.write;
-  try {
-    const buffer = new LineBuffer(log.fd);
-    buffer.write('{"msg":"last"}\n');
-    buffer.flushSync();
-    assert.equal(readFileSync(log.file, 'utf8'), '{"msg":"last"}\n');
-  } finally {
-    fs.write = write;
-    // A write started before the descriptor is closed must not fail on it.
-    await new Promise((resolve) => setTimeout(resolve, 100));
-    closeSync(log.fd);
-    log.remove();
-  }
-});
+test('line buffer flushSync writes before returning', () =>
+  withTempLog(async (log) => {
+    const write = fs.write;
+    // An asynchronous write still running when flushSync returns, as on a slow disk or a full pipe.
+    fs.write = ((...args: unknown[]) => void setTimeout(() => (write as (...values: unknown[]) => void)(...args), 50)) as typeof fs.write;
+    try {
+      const buffer = new LineBuffer(log.fd);
+      buffer.write('{"msg":"last"}\n');
+      buffer.flushSync();
+      assert.equal(readFileSync(log.file, 'utf8'), '{"msg":"last"}\n');
+    } finally {
+      fs.write = write;
+      // A write started before the descriptor is closed must not fail on it.
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+  }));
 
-test('line buffer writes lines on crash', () => {
-  const log = tempLog();
-  try {
+test('line buffer writes lines on crash', () =>
+  withTempLog((log) => {
     const script = `
       import { LineBuffer } from ${JSON.stringify(new URL('./log-destination.js', import.meta.url).href)};
       const buffer = new LineBuffer(3);
@@ -84,15 +82,10 @@ test('line buffer writes lines on crash', () => {
     const child = spawnSync(process.execPath, ['--input-type=module', '-e', script], { stdio: ['ignore', 'ignore', 'pipe', log.fd], encoding: 'utf8' });
     assert.equal(child.status, 1, child.stderr);
     assert.equal(readFileSync(log.file, 'utf8'), '{"msg":"before the crash"}\n');
-  } finally {
-    closeSync(log.fd);
-    log.remove();
-  }
-});
+  }));
 
-test('wire line matches pino output', () => {
-  const log = tempLog();
-  try {
+test('wire line matches pino output', () =>
+  withTempLog((log) => {
     const fromPino: string[] = [];
     const reference = pino({ level: 'info' }, { write: (line: string) => void fromPino.push(line) });
     const buffer = new LineBuffer(log.fd);
@@ -111,15 +104,10 @@ test('wire line matches pino output', () => {
     const withoutTime = (line: string) => line.replace(/"time":\d+/, '"time":0');
     const written = readFileSync(log.file, 'utf8').split(/(?<=\n)/);
     assert.deepEqual(written.map(withoutTime), fromPino.map(withoutTime));
-  } finally {
-    closeSync(log.fd);
-    log.remove();
-  }
-});
+  }));
 
-test('wire line follows the logger level', () => {
-  const log = tempLog();
-  try {
+test('wire line follows the logger level', () =>
+  withTempLog((log) => {
     const logger = pino({ level: 'warn' }, { write: () => undefined });
     const buffer = new LineBuffer(log.fd);
     const write = wireLogLine(logger, buffer);
@@ -130,8 +118,4 @@ test('wire line follows the logger level', () => {
     const lines = readFileSync(log.file, 'utf8').trim().split('\n');
     assert.equal(lines.length, 1, 'only the line written at info level');
     assert.match(lines[0]!, /"rid":"674f3a10-00000002-9abcdef0"/);
-  } finally {
-    closeSync(log.fd);
-    log.remove();
-  }
-});
+  }));
